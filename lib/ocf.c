@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The OCF core: dispatch, result mapping, exit reason, deadline. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+#include "vpnha.h"
+
+#define DEFAULT_TIMEOUT_MS 20000u
+#define MAX_MARGIN_MS 2000u
+
+int vpnha_rc_to_ocf(enum vpnha_rc rc)
+{
+	switch (rc) {
+	case VPNHA_RC_OK:
+		return OCF_SUCCESS;
+	case VPNHA_RC_ERROR:
+	case VPNHA_RC_TIMEOUT:
+		return OCF_ERR_GENERIC;
+	case VPNHA_RC_BAD_ARGS:
+		return OCF_ERR_ARGS;
+	case VPNHA_RC_UNIMPLEMENTED:
+		return OCF_ERR_UNIMPLEMENTED;
+	case VPNHA_RC_PERM:
+		return OCF_ERR_PERM;
+	case VPNHA_RC_NOT_INSTALLED:
+		return OCF_ERR_INSTALLED;
+	case VPNHA_RC_CONFIG:
+		return OCF_ERR_CONFIGURED;
+	case VPNHA_RC_NOT_RUNNING:
+		return OCF_NOT_RUNNING;
+	case VPNHA_RC_DEGRADED:
+		return OCF_DEGRADED;
+	}
+	return OCF_ERR_GENERIC;
+}
+
+const char *vpnha_rc_str(enum vpnha_rc rc)
+{
+	switch (rc) {
+	case VPNHA_RC_OK:
+		return "ok";
+	case VPNHA_RC_ERROR:
+		return "generic error";
+	case VPNHA_RC_BAD_ARGS:
+		return "invalid arguments";
+	case VPNHA_RC_UNIMPLEMENTED:
+		return "unimplemented";
+	case VPNHA_RC_PERM:
+		return "insufficient privileges";
+	case VPNHA_RC_NOT_INSTALLED:
+		return "not installed";
+	case VPNHA_RC_CONFIG:
+		return "not configured";
+	case VPNHA_RC_NOT_RUNNING:
+		return "not running";
+	case VPNHA_RC_TIMEOUT:
+		return "timed out";
+	case VPNHA_RC_DEGRADED:
+		return "degraded";
+	}
+	return "unknown";
+}
+
+uint64_t vpnha_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t vpnha_deadline_from_timeout(uint64_t now_ms, const char *timeout_ms_str)
+{
+	int64_t t = DEFAULT_TIMEOUT_MS;
+	uint64_t margin;
+
+	if (timeout_ms_str && *timeout_ms_str &&
+	    vpnha_parse_int(timeout_ms_str, 1, INT64_C(86400000), &t, NULL, 0) < 0)
+		t = DEFAULT_TIMEOUT_MS;
+	margin = (uint64_t)t / 10u;
+	if (margin > MAX_MARGIN_MS)
+		margin = MAX_MARGIN_MS;
+	return now_ms + (uint64_t)t - margin;
+}
+
+uint64_t vpnha_time_left_ms(const struct vpnha_ctx *ctx)
+{
+	uint64_t now = vpnha_now_ms();
+
+	return now >= ctx->deadline ? 0 : ctx->deadline - now;
+}
+
+bool vpnha_expired(const struct vpnha_ctx *ctx)
+{
+	return vpnha_time_left_ms(ctx) == 0;
+}
+
+bool vpnha_sleep_ms(const struct vpnha_ctx *ctx, uint64_t ms)
+{
+	uint64_t left = vpnha_time_left_ms(ctx);
+	struct timespec ts;
+
+	if (left == 0)
+		return false;
+	if (ms > left)
+		ms = left;
+	ts.tv_sec = (time_t)(ms / 1000u);
+	ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return !vpnha_expired(ctx);
+}
+
+enum vpnha_rc vpnha_fail(struct vpnha_ctx *ctx, enum vpnha_rc rc, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* An exit reason is one line. */
+	for (p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	qb_log(rc == VPNHA_RC_NOT_RUNNING && ctx->probe ? LOG_DEBUG : LOG_ERR, "%s", buf);
+	if (!ctx->reason)
+		ctx->reason = strdup(buf);
+	return rc;
+}
+
+/* ---- the hard backstop: never outlive the op timeout ---- */
+
+static const char *alarm_prefix = "ocf-exit-reason:";
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "action did not finish within the operation timeout\n";
+	ssize_t r;
+
+	(void)sig;
+	r = write(STDERR_FILENO, alarm_prefix, strlen(alarm_prefix));
+	r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)r;
+	_exit(OCF_ERR_GENERIC);
+}
+
+static void arm_backstop(uint64_t deadline)
+{
+	uint64_t left = deadline > vpnha_now_ms() ? deadline - vpnha_now_ms() : 1;
+	struct itimerval it = { 0 };
+	struct sigaction sa = { 0 };
+
+	/* Half the margin after the soft deadline, before Pacemaker's kill. */
+	left += left / 18u + 1u;
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	it.it_value.tv_sec = (time_t)(left / 1000u);
+	it.it_value.tv_usec = (suseconds_t)((left % 1000u) * 1000u);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* ---- dispatch ---- */
+
+static void print_usage(const struct vpnha_agent *agent, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s {", agent->name);
+	for (i = 0; i < agent->n_actions; i++)
+		fprintf(f, "%s|", agent->actions[i].name);
+	fprintf(f, "validate-all|meta-data|usage}\n");
+	fprintf(f, "Parameters are read from OCF_RESKEY_<name>; see '%s meta-data'.\n", agent->name);
+}
+
+static const struct vpnha_action *find_action(const struct vpnha_agent *agent, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < agent->n_actions; i++)
+		if (!strcmp(agent->actions[i].name, name))
+			return &agent->actions[i];
+	return NULL;
+}
+
+static enum vpnha_rc action_validate_all(struct vpnha_ctx *ctx)
+{
+	if (ctx->check_level >= 10 && ctx->agent->validate_host)
+		return ctx->agent->validate_host(ctx);
+	return VPNHA_RC_OK;
+}
+
+static bool is_monitor(const char *action)
+{
+	return !strcmp(action, "monitor") || !strcmp(action, "status");
+}
+
+static void emit_reason(const struct vpnha_ctx *ctx, const char *prefix, const char *fallback)
+{
+	fprintf(stderr, "%s%s\n", prefix, ctx->reason ? ctx->reason : fallback);
+	fflush(stderr);
+}
+
+int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
+{
+	struct vpnha_ctx ctx = { .agent = agent };
+	struct vpnha_log_config logcfg;
+	const struct vpnha_action *act = NULL;
+	vpnha_action_fn fn;
+	const char *prefix, *s;
+	enum vpnha_rc rc;
+	char why[512] = "";
+	int64_t v;
+	int r, code;
+
+	prefix = getenv("OCF_EXIT_REASON_PREFIX");
+	if (!prefix || !*prefix)
+		prefix = "ocf-exit-reason:";
+	alarm_prefix = prefix;
+
+	if (argc != 2) {
+		print_usage(agent, stderr);
+		fprintf(stderr, "%sexpected exactly one action argument\n", prefix);
+		return OCF_ERR_ARGS;
+	}
+	ctx.action = argv[1];
+
+	/* meta-data and usage need no environment, no privileges, no logging. */
+	if (!strcmp(ctx.action, "meta-data")) {
+		fputs(agent->metadata, stdout);
+		return fflush(stdout) == 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
+	}
+	if (!strcmp(ctx.action, "usage") || !strcmp(ctx.action, "help")) {
+		print_usage(agent, stdout);
+		return OCF_SUCCESS;
+	}
+	if (!strcmp(ctx.action, "validate-all"))
+		fn = action_validate_all;
+	else if ((act = find_action(agent, ctx.action)))
+		fn = act->fn;
+	else if (!strcmp(ctx.action, "status") && (act = find_action(agent, "monitor")))
+		fn = act->fn;
+	else {
+		print_usage(agent, stderr);
+		fprintf(stderr, "%sunknown action '%.64s'\n", prefix, ctx.action);
+		return OCF_ERR_UNIMPLEMENTED;
+	}
+
+	ctx.instance = getenv("OCF_RESOURCE_INSTANCE");
+	if (!ctx.instance || !*ctx.instance)
+		ctx.instance = "default";
+	vpnha_log_config_env(&logcfg);
+	vpnha_log_init(agent->name, ctx.instance, &logcfg);
+
+	ctx.deadline = vpnha_deadline_from_timeout(vpnha_now_ms(), getenv("OCF_RESKEY_CRM_meta_timeout"));
+	arm_backstop(ctx.deadline);
+	s = getenv("OCF_CHECK_LEVEL");
+	if (s && *s && vpnha_parse_int(s, 0, 100, &v, NULL, 0) == 0)
+		ctx.check_level = (int)v;
+	s = getenv("OCF_RESKEY_CRM_meta_interval");
+	if (s && *s && vpnha_parse_int(s, 0, INT64_MAX, &v, NULL, 0) == 0)
+		ctx.interval_ms = (uint64_t)v;
+	ctx.probe = is_monitor(ctx.action) && ctx.interval_ms == 0;
+
+	r = vpnha_params_parse(&ctx.params, agent->params, agent->n_params,
+			       vpnha_param_getenv, NULL, why, sizeof(why));
+	ctx.params_ok = r == 0;
+	if (r == -ENOMEM) {
+		rc = vpnha_fail(&ctx, VPNHA_RC_ERROR, "out of memory");
+		goto out;
+	}
+	if (r == 0 && agent->validate_params) {
+		/* cross-parameter checks record their own reason */
+		rc = agent->validate_params(&ctx);
+		ctx.params_ok = rc == VPNHA_RC_OK;
+		if (!ctx.params_ok && !ctx.reason)
+			snprintf(why, sizeof(why), "invalid parameters");
+		else if (!ctx.params_ok)
+			snprintf(why, sizeof(why), "%s", ctx.reason);
+	}
+	if (!ctx.params_ok) {
+		if (!strcmp(ctx.action, "stop")) {
+			/* Stop works from the ownership state, not the parameters. */
+			qb_log(LOG_WARNING, "%s; stopping from recorded state", why);
+			free(ctx.reason);
+			ctx.reason = NULL;
+		} else {
+			free(ctx.reason);
+			ctx.reason = NULL;
+			rc = vpnha_fail(&ctx, VPNHA_RC_CONFIG, "%s", why);
+			goto out;
+		}
+	}
+
+	qb_log(is_monitor(ctx.action) ? LOG_DEBUG : LOG_INFO, "%s%s", ctx.action,
+	       ctx.probe ? " (probe)" : "");
+	rc = fn(&ctx);
+	if (rc == VPNHA_RC_OK || (rc == VPNHA_RC_NOT_RUNNING && ctx.probe))
+		qb_log(is_monitor(ctx.action) ? LOG_DEBUG : LOG_INFO, "%s: %s", ctx.action,
+		       vpnha_rc_str(rc));
+	else
+		qb_log(LOG_ERR, "%s failed: %s", ctx.action, vpnha_rc_str(rc));
+
+out:
+	code = vpnha_rc_to_ocf(rc);
+	if (rc != VPNHA_RC_OK)
+		emit_reason(&ctx, prefix, vpnha_rc_str(rc));
+	vpnha_params_free(ctx.params);
+	free(ctx.reason);
+	vpnha_log_fini();
+	return code;
+}

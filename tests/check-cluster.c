@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The quorum helper. On the build host no corosync runs (make check never
+ * starts one outside the lab): the helper must say so promptly, not hang or
+ * claim quorum. The quorate case is covered by the lab's cluster tests.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "vpnha.h"
+
+START_TEST(test_no_cluster)
+{
+	uint64_t t0 = vpnha_now_ms();
+	enum vpnha_quorum q = vpnha_cluster_quorum();
+
+	ck_assert_uint_lt(vpnha_now_ms() - t0, 2000);
+	/* With no corosync on this host, nothing may claim quorum. */
+	if (access("/run/corosync.pid", F_OK) != 0 && access("/var/run/corosync.pid", F_OK) != 0)
+		ck_assert_int_eq(q, VPNHA_QUORUM_NO_CLUSTER);
+}
+END_TEST
+
+START_TEST(test_strings)
+{
+	ck_assert_str_eq(vpnha_quorum_str(VPNHA_QUORUM_NO_CLUSTER), "no cluster");
+	ck_assert_str_eq(vpnha_quorum_str(VPNHA_QUORUM_QUORATE), "quorate");
+	ck_assert_str_eq(vpnha_quorum_str(VPNHA_QUORUM_INQUORATE), "not quorate");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cluster");
+	TCase *tc = tcase_create("quorum");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_no_cluster);
+	tcase_add_test(tc, test_strings);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
