@@ -12,8 +12,9 @@
 
 #include "log.h"
 #include "util.h"
+#include "testutil.h"
 
-static char logfile[] = "/tmp/vpnha-check-log.XXXXXX";
+static char logfile[128];
 
 static char *slurp(const char *path)
 {
@@ -30,10 +31,7 @@ static char *slurp(const char *path)
 
 static void mklog(void)
 {
-	int fd = mkstemp(logfile);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
+	ck_assert_int_ge(test_mkstemp(logfile, sizeof(logfile), "check-log"), 0);
 }
 
 START_TEST(test_file_routing_and_tag)
@@ -72,8 +70,11 @@ END_TEST
 START_TEST(test_stderr_routing)
 {
 	struct vpnha_log_config on = { .facility = "none", .to_stderr = true };
-	char path[] = "/tmp/vpnha-check-log-err.XXXXXX";
-	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	char path[128];
+	int saved = dup(STDERR_FILENO), fd;
+
+	ck_assert_int_ge(test_mkstemp(path, sizeof(path), "check-log-err"), 0);
+	fd = open(path, O_WRONLY);
 	char *s;
 
 	ck_assert_int_ge(fd, 0);
@@ -93,8 +94,11 @@ END_TEST
 START_TEST(test_no_stderr_under_pacemaker)
 {
 	struct vpnha_log_config off = { .facility = "none", .to_stderr = false };
-	char path[] = "/tmp/vpnha-check-log-err.XXXXXX";
-	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	char path[128];
+	int saved = dup(STDERR_FILENO), fd;
+
+	ck_assert_int_ge(test_mkstemp(path, sizeof(path), "check-log-err"), 0);
+	fd = open(path, O_WRONLY);
 	char *s;
 
 	dup2(fd, STDERR_FILENO);

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "util.h"
 #include "vpnha.h"
+#include "testutil.h"
 
 #define AGENT TOP_BUILDDIR "/tests/test-agent"
 
@@ -81,18 +82,25 @@ END_TEST
 
 /* ---- dispatch, through the test agent as a process ---- */
 
-static char rundir[] = "/tmp/vpnha-check-ocf.XXXXXX";
+static char rundir[128] = "/nonexistent";
 
 static void mkrundir(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(rundir));
+	ck_assert_ptr_nonnull(test_mkdtemp(rundir, sizeof(rundir), "check-ocf"));
+}
+
+static void rmrundir(void)
+{
+	if (strcmp(rundir, "/nonexistent"))
+		test_rmtree(rundir);
+	strcpy(rundir, "/nonexistent");
 }
 
 static int run(const char *action, const char *const *extra_env, char **out)
 {
 	const char *argv[] = { AGENT, action, NULL };
 	const char *envp[24];
-	char rd[128];
+	char rd[160];
 	struct vpnha_proc_result res;
 	size_t n = 0;
 
@@ -254,6 +262,7 @@ int main(void)
 	tcase_add_test(core, test_fail_first_reason_wins);
 	tcase_add_test(core, test_fail_one_line);
 	suite_add_tcase(s, core);
+	tcase_add_checked_fixture(disp, NULL, rmrundir);
 	tcase_add_test(disp, test_dispatch_unknown_action);
 	tcase_add_test(disp, test_dispatch_no_action);
 	tcase_add_test(disp, test_dispatch_metadata);

@@ -13,13 +13,19 @@
 
 #include "runstate.h"
 #include "util.h"
+#include "testutil.h"
 
-static char dir[] = "/tmp/vpnha-check-rs.XXXXXX";
+static char dir[128];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(test_mkdtemp(dir, sizeof(dir), "check-rs"));
 	setenv("VPNHA_RUN_DIR", dir, 1);
+}
+
+static void teardown(void)
+{
+	test_rmtree(dir);
 }
 
 START_TEST(test_run_dir_override)
@@ -123,7 +129,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_run_dir_override);
 	tcase_add_test(tc, test_path_sanitised);
 	tcase_add_test(tc, test_write_read_remove);
