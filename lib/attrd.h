@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Pacemaker node attributes through attrd_updater (the attrd API is internal
+ * to Pacemaker). The tool is run with vpnha_proc_run (execve, an argv, a
+ * minimal environment, a deadline), never through a shell; its exit code is
+ * mapped to a vpnha_attrd_result here and nowhere else.
+ *
+ * The tool's path is VPNHA_ATTRD_UPDATER from the environment (tests point it
+ * at a fake), else /usr/sbin/attrd_updater.
+ */
+#ifndef VPNHA_ATTRD_H
+#define VPNHA_ATTRD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VPNHA_ATTRD_UPDATER_DEFAULT "/usr/sbin/attrd_updater"
+#define VPNHA_ATTRD_NAME_MAX 128
+
+enum vpnha_attrd_result {
+	VPNHA_ATTRD_OK = 0,
+	VPNHA_ATTRD_NO_CLUSTER,    /* attrd not reachable: no cluster on this node */
+	VPNHA_ATTRD_NOT_FOUND,     /* query/delete: no such attribute */
+	VPNHA_ATTRD_TIMEOUT,       /* the tool did not finish in time */
+	VPNHA_ATTRD_NOT_INSTALLED, /* attrd_updater missing or not executable */
+	VPNHA_ATTRD_INVALID,       /* the tool rejected its arguments */
+	VPNHA_ATTRD_ERROR,         /* anything else */
+};
+
+const char *vpnha_attrd_result_str(enum vpnha_attrd_result r);
+
+/* The attrd_updater in use (environment override or default). */
+const char *vpnha_attrd_updater_path(void);
+
+/*
+ * Is NAME usable as an attribute name: 1..VPNHA_ATTRD_NAME_MAX characters of
+ * [A-Za-z0-9_.-], starting with a letter or '_'. 0 or -EINVAL.
+ */
+int vpnha_attrd_name_check(const char *name);
+
+/* Map how attrd_updater ended (see struct vpnha_proc_result). */
+enum vpnha_attrd_result vpnha_attrd_map_exit(int exited, int status, int timed_out);
+
+/*
+ * Set NAME to VALUE on this node, with attrd's dampening (-d, ms; 0: write
+ * at once). On failure, detail (if non-NULL) gets the tool's first output line.
+ */
+enum vpnha_attrd_result vpnha_attrd_update(const char *name, const char *value, uint64_t dampen_ms,
+					   uint64_t timeout_ms, char *detail, size_t detail_len);
+
+/*
+ * Query NAME on NODE (NULL: this node) into value (empty when the attribute
+ * exists without a value).
+ */
+enum vpnha_attrd_result vpnha_attrd_query(const char *name, const char *node, char *value,
+					  size_t value_len, uint64_t timeout_ms,
+					  char *detail, size_t detail_len);
+
+/* Delete NAME on this node. An absent attribute is success. */
+enum vpnha_attrd_result vpnha_attrd_delete(const char *name, uint64_t timeout_ms,
+					   char *detail, size_t detail_len);
+
+/*
+ * Parse attrd_updater -Q output (lines like: name="N" host="H" value="V")
+ * for NAME: copies V into value. 0, -ENOENT (no line for NAME), -EINVAL
+ * (malformed), -ENAMETOOLONG (value too long for value_len).
+ */
+int vpnha_attrd_parse_query(const char *output, const char *name, char *value, size_t value_len);
+
+#endif

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The attrd_updater helper against a fake attrd_updater (a script written
+ * here, selected with VPNHA_ATTRD_UPDATER): the exact argv, the environment
+ * it gets, the exit-code mapping, timeouts, a missing tool, query parsing.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "attrd.h"
+
+static char dir[] = "/tmp/check-attrd-XXXXXX";
+static char fake[256], argvlog[256];
+
+/* Write a fake attrd_updater that logs argv + env, prints OUT, exits RC. */
+static void write_fake(const char *body)
+{
+	FILE *f = fopen(fake, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\nfor a in \"$@\"; do printf '%%s\\n' \"$a\"; done > %s\n"
+		   "env > %s.env\n%s\n", argvlog, argvlog, body);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(fake, 0700), 0);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fake, sizeof(fake), "%s/attrd_updater", dir);
+	snprintf(argvlog, sizeof(argvlog), "%s/argv", dir);
+	setenv("VPNHA_ATTRD_UPDATER", fake, 1);
+	setenv("SECRET_SHOULD_NOT_LEAK", "x", 1);
+}
+
+static void teardown(void)
+{
+	char p[300];
+
+	unlink(fake);
+	unlink(argvlog);
+	snprintf(p, sizeof(p), "%s.env", argvlog);
+	unlink(p);
+	rmdir(dir);
+	strcpy(dir, "/tmp/check-attrd-XXXXXX");
+}
+
+START_TEST(test_path)
+{
+	ck_assert_str_eq(vpnha_attrd_updater_path(), fake);
+	unsetenv("VPNHA_ATTRD_UPDATER");
+	ck_assert_str_eq(vpnha_attrd_updater_path(), "/usr/sbin/attrd_updater");
+}
+END_TEST
+
+START_TEST(test_update_argv)
+{
+	char detail[128];
+	char envlog[300];
+
+	write_fake("exit 0");
+	ck_assert_int_eq(vpnha_attrd_update("vpnha-link-eth0", "100", 0, 5000, detail, sizeof(detail)),
+			 VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(argvlog), "-n\nvpnha-link-eth0\n-U\n100\n-d\n0ms\n");
+	ck_assert_int_eq(vpnha_attrd_update("x", "0", 2500, 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(argvlog), "-n\nx\n-U\n0\n-d\n2500ms\n");
+	/* an explicit, minimal environment */
+	snprintf(envlog, sizeof(envlog), "%s.env", argvlog);
+	ck_assert_ptr_null(strstr(slurp(envlog), "SECRET_SHOULD_NOT_LEAK"));
+	ck_assert_ptr_nonnull(strstr(slurp(envlog), "PATH=/usr/sbin"));
+}
+END_TEST
+
+START_TEST(test_query_delete_argv)
+{
+	char value[64];
+
+	write_fake("echo 'name=\"a.b\" host=\"node1\" value=\"42\"'");
+	ck_assert_int_eq(vpnha_attrd_query("a.b", NULL, value, sizeof(value), 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(value, "42");
+	ck_assert_str_eq(slurp(argvlog), "-n\na.b\n-Q\n");
+	ck_assert_int_eq(vpnha_attrd_query("a.b", "node2", value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(argvlog), "-n\na.b\n-Q\n-N\nnode2\n");
+	ck_assert_int_eq(vpnha_attrd_delete("a.b", 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(argvlog), "-n\na.b\n-D\n");
+	/* output without our attribute */
+	write_fake("echo 'name=\"other\" host=\"node1\" value=\"1\"'");
+	ck_assert_int_eq(vpnha_attrd_query("a.b", NULL, value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_NOT_FOUND);
+	/* garbage */
+	write_fake("echo 'name=\"a.b\" host=\"n\" value=\"unterminated'");
+	ck_assert_int_eq(vpnha_attrd_query("a.b", NULL, value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_ERROR);
+}
+END_TEST
+
+/* Exit codes of attrd_updater (Pacemaker's crm_exit_t) to results. */
+static const struct { int code; enum vpnha_attrd_result want; } codes[] = {
+	{ 0, VPNHA_ATTRD_OK },
+	{ 1, VPNHA_ATTRD_ERROR },
+	{ 2, VPNHA_ATTRD_INVALID },
+	{ 64, VPNHA_ATTRD_INVALID },
+	{ 69, VPNHA_ATTRD_NO_CLUSTER },
+	{ 102, VPNHA_ATTRD_NO_CLUSTER },
+	{ 105, VPNHA_ATTRD_NOT_FOUND },
+	{ 124, VPNHA_ATTRD_TIMEOUT },
+	{ 127, VPNHA_ATTRD_NOT_INSTALLED },
+	{ 42, VPNHA_ATTRD_ERROR },
+	{ 255, VPNHA_ATTRD_ERROR },
+};
+
+START_TEST(test_exit_codes)
+{
+	char body[128], detail[128];
+	enum vpnha_attrd_result r;
+
+	snprintf(body, sizeof(body), "echo 'attrd_updater: some message %d' >&2; exit %d",
+		 codes[_i].code, codes[_i].code);
+	write_fake(body);
+	r = vpnha_attrd_update("n", "1", 0, 5000, detail, sizeof(detail));
+	ck_assert_msg(r == codes[_i].want, "exit %d -> %s, want %s", codes[_i].code,
+		      vpnha_attrd_result_str(r), vpnha_attrd_result_str(codes[_i].want));
+	if (codes[_i].want != VPNHA_ATTRD_OK)
+		ck_assert_ptr_nonnull(strstr(detail, "some message"));
+	/* delete: an absent attribute is fine */
+	r = vpnha_attrd_delete("n", 5000, NULL, 0);
+	ck_assert(r == (codes[_i].want == VPNHA_ATTRD_NOT_FOUND ? VPNHA_ATTRD_OK : codes[_i].want));
+}
+END_TEST
+
+START_TEST(test_map_exit_direct)
+{
+	ck_assert_int_eq(vpnha_attrd_map_exit(0, 9, 0), VPNHA_ATTRD_ERROR);   /* signal */
+	ck_assert_int_eq(vpnha_attrd_map_exit(1, 0, 1), VPNHA_ATTRD_TIMEOUT);  /* our deadline */
+	ck_assert_int_eq(vpnha_attrd_map_exit(1, 102, 0), VPNHA_ATTRD_NO_CLUSTER);
+}
+END_TEST
+
+START_TEST(test_timeout)
+{
+	write_fake("exec sleep 5");
+	ck_assert_int_eq(vpnha_attrd_update("n", "1", 0, 200, NULL, 0), VPNHA_ATTRD_TIMEOUT);
+}
+END_TEST
+
+START_TEST(test_signal)
+{
+	write_fake("kill -9 $$");
+	ck_assert_int_eq(vpnha_attrd_update("n", "1", 0, 5000, NULL, 0), VPNHA_ATTRD_ERROR);
+}
+END_TEST
+
+START_TEST(test_not_installed)
+{
+	char detail[256];
+
+	ck_assert_int_eq(vpnha_attrd_update("n", "1", 0, 5000, detail, sizeof(detail)),
+			 VPNHA_ATTRD_NOT_INSTALLED);
+	ck_assert_ptr_nonnull(strstr(detail, fake));
+	write_fake("exit 0");
+	chmod(fake, 0600);
+	ck_assert_int_eq(vpnha_attrd_delete("n", 5000, NULL, 0), VPNHA_ATTRD_NOT_INSTALLED);
+}
+END_TEST
+
+START_TEST(test_bad_names)
+{
+	char v[8];
+
+	write_fake("exit 0");
+	ck_assert_int_eq(vpnha_attrd_update("", "1", 0, 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_attrd_update("-n", "1", 0, 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_attrd_update("a b", "1", 0, 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_attrd_delete("a;rm", 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_attrd_query("a\"b", NULL, v, sizeof(v), 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(access(argvlog, F_OK), -1); /* never run */
+}
+END_TEST
+
+START_TEST(test_name_check)
+{
+	char longname[VPNHA_ATTRD_NAME_MAX + 2];
+
+	ck_assert_int_eq(vpnha_attrd_name_check("vpnha-link-eth0"), 0);
+	ck_assert_int_eq(vpnha_attrd_name_check("_x.y-z9"), 0);
+	ck_assert_int_eq(vpnha_attrd_name_check("9abc"), -EINVAL);
+	ck_assert_int_eq(vpnha_attrd_name_check(NULL), -EINVAL);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_int_eq(vpnha_attrd_name_check(longname), -EINVAL);
+	longname[VPNHA_ATTRD_NAME_MAX] = '\0';
+	ck_assert_int_eq(vpnha_attrd_name_check(longname), 0);
+}
+END_TEST
+
+static const struct { const char *out; const char *name; int r; const char *v; } queries[] = {
+	{ "name=\"a\" host=\"n1\" value=\"1\"\n", "a", 0, "1" },
+	{ "name=\"a\" host=\"n1\" value=\"\"\n", "a", 0, "" },
+	{ "name=\"b\" host=\"n1\" value=\"1\"\nname=\"a\" host=\"n1\" value=\"7\"", "a", 0, "7" },
+	{ "name=\"ab\" host=\"n1\" value=\"1\"\n", "a", -ENOENT, NULL },
+	{ "", "a", -ENOENT, NULL },
+	{ "name=\"a\" host=\"n1\"\n", "a", -EINVAL, NULL },
+	{ "name=\"a", "a", -EINVAL, NULL },
+	{ "name=\"a\" host=\"n1\" value=\"0123456789abcdef\"", "a", -ENAMETOOLONG, NULL },
+	{ "xname=\"a\" value=\"1\"", "a", -ENOENT, NULL },
+	{ "host=\"name=\" name=\"a\" value=\"3\"", "a", 0, "3" },
+};
+
+START_TEST(test_parse_query)
+{
+	char v[16] = "unchanged";
+	int r = vpnha_attrd_parse_query(queries[_i].out, queries[_i].name, v, sizeof(v));
+
+	ck_assert_msg(r == queries[_i].r, "case %d: %d want %d", _i, r, queries[_i].r);
+	if (queries[_i].v)
+		ck_assert_str_eq(v, queries[_i].v);
+}
+END_TEST
+
+static Suite *attrd_suite(void)
+{
+	Suite *s = suite_create("attrd");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_path);
+	tcase_add_test(tc, test_update_argv);
+	tcase_add_test(tc, test_query_delete_argv);
+	tcase_add_loop_test(tc, test_exit_codes, 0, sizeof(codes) / sizeof(codes[0]));
+	tcase_add_test(tc, test_map_exit_direct);
+	tcase_add_test(tc, test_timeout);
+	tcase_add_test(tc, test_signal);
+	tcase_add_test(tc, test_not_installed);
+	tcase_add_test(tc, test_bad_names);
+	tcase_add_test(tc, test_name_check);
+	tcase_add_loop_test(tc, test_parse_query, 0, sizeof(queries) / sizeof(queries[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(attrd_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
