@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ocf:vpnha:mii-link: link (carrier) health of interfaces as Pacemaker node
+ * attributes, driven by kernel link events.
+ *
+ * The work is done by a daemon, mii-linkd (agents/mii-linkd.c), started by
+ * start and stopped by stop. Files under the run dir, for this instance:
+ *   .pid     the daemon's pid (written by the daemon)
+ *   .status  key=value lines the daemon rewrites atomically at every change
+ *            and every poll_interval (see mii-linkd.c)
+ *   .attrs   the attribute names published, one a line (written by start;
+ *            stop deletes exactly these, even with bad parameters)
+ * monitor never forks: pid alive and ours, status fresh.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "attrd.h"
+#include "linkstate.h"
+#include "log.h"
+#include "runstate.h"
+#include "util.h"
+#include "vpnha.h"
+
+#define AGENT "mii-link"
+#define DAEMON_COMM "mii-linkd"
+#define ATTR_PREFIX "vpnha-link-"
+#ifndef MII_LINKD_PATH
+#define MII_LINKD_PATH "/usr/libexec/vpnha/mii-linkd"
+#endif
+#define ATTRD_TIMEOUT_MS 5000u
+
+static int check_attr_name(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	if (vpnha_attrd_name_check(v->str) < 0) {
+		snprintf(why, whylen, "not a valid attribute name (letters, digits, '_', '.', '-'; "
+			 "starting with a letter or '_')");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct vpnha_param_def params[] = {
+	{ "interfaces", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_LIST, 0, 0, NULL, NULL },
+	{ "name", VPNHA_PT_STRING, NULL, VPNHA_PF_UNIQUE, 0, VPNHA_ATTRD_NAME_MAX, NULL, check_attr_name },
+	{ "multiplier", VPNHA_PT_INT, "1", 0, 1, 1000000, NULL, NULL },
+	{ "dampen", VPNHA_PT_DURATION, "0", 0, 0, 3600000, NULL, NULL },
+	{ "attrd_dampen", VPNHA_PT_DURATION, "0", 0, 0, 3600000, NULL, NULL },
+	{ "flap_threshold", VPNHA_PT_INT, "3", 0, 0, VPNHA_LS_MAX_FLAPS, NULL, NULL },
+	{ "flap_window", VPNHA_PT_DURATION, "10s", 0, 1, 3600000, NULL, NULL },
+	{ "poll_interval", VPNHA_PT_DURATION, "2s", 0, 10, 3600000, NULL, NULL },
+	{ "require_all", VPNHA_PT_BOOL, "true", 0, 0, 0, NULL, NULL },
+	{ "run_dir", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
+};
+
+/* ---- parameters ---- */
+
+static const struct vpnha_value *ifaces(struct vpnha_ctx *ctx)
+{
+	return vpnha_param(ctx->params, "interfaces");
+}
+
+static enum vpnha_rc ml_validate_params(struct vpnha_ctx *ctx)
+{
+	const struct vpnha_value *v = ifaces(ctx);
+	char attr[VPNHA_ATTRD_NAME_MAX + 1];
+	size_t i, j;
+
+	if (!v || v->n_items == 0)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'interfaces': no interface given");
+	if (v->n_items > VPNHA_LS_MAX_IFS)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'interfaces': more than %d interfaces",
+				  VPNHA_LS_MAX_IFS);
+	for (i = 0; i < v->n_items; i++) {
+		snprintf(attr, sizeof(attr), ATTR_PREFIX "%s", v->items[i].str);
+		if (vpnha_attrd_name_check(attr) < 0)
+			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+					  "parameter 'interfaces': '%s' makes an invalid attribute name '%s'",
+					  v->items[i].str, attr);
+		for (j = 0; j < i; j++)
+			if (!strcmp(v->items[i].str, v->items[j].str))
+				return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+						  "parameter 'interfaces': '%s' given twice", v->items[i].str);
+	}
+	return VPNHA_RC_OK;
+}
+
+static enum vpnha_rc ml_validate_host(struct vpnha_ctx *ctx)
+{
+	const struct vpnha_value *v = ifaces(ctx);
+	size_t i;
+
+	for (i = 0; i < v->n_items; i++)
+		if (if_nametoindex(v->items[i].str) == 0)
+			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'interfaces': no interface '%s' on this host",
+					  v->items[i].str);
+	if (access(vpnha_attrd_updater_path(), X_OK) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "%s not found: install pacemaker-cli-utils",
+				  vpnha_attrd_updater_path());
+	return VPNHA_RC_OK;
+}
+
+/* The run dir parameter overrides the environment for everything below. */
+static void apply_run_dir(struct vpnha_ctx *ctx)
+{
+	if (ctx->params_ok && VPNHA_GIVEN(ctx, "run_dir"))
+		setenv("VPNHA_RUN_DIR", VPNHA_STR(ctx, "run_dir"), 1);
+}
+
+static const char *daemon_path(void)
+{
+	const char *p = getenv("VPNHA_MII_LINKD");
+
+	return p && *p ? p : MII_LINKD_PATH;
+}
+
+/* ---- the daemon's files ---- */
+
+/* Read the daemon's pid; 0 when there is none. */
+static pid_t read_pid(struct vpnha_ctx *ctx)
+{
+	_vpnha_auto_free char *data = NULL;
+	int64_t v;
+	size_t len;
+
+	if (vpnha_state_read(AGENT, ctx->instance, "pid", &data, &len) < 0)
+		return 0;
+	data[strcspn(data, "\n")] = '\0';
+	if (vpnha_parse_int(data, 2, INT32_MAX, &v, NULL, 0) < 0)
+		return 0;
+	return (pid_t)v;
+}
+
+/* Is pid alive and our daemon (comm, no fork, no exec)? */
+static bool pid_is_daemon(pid_t pid)
+{
+	char path[64], comm[32];
+	_vpnha_auto_close int fd = -1;
+	ssize_t n;
+
+	if (pid <= 1)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, comm, sizeof(comm) - 1);
+	if (n <= 0)
+		return false;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	if (strcmp(comm, DAEMON_COMM) != 0)
+		return false;
+	/* a zombie is not alive */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	{
+		_vpnha_auto_close int sfd = open(path, O_RDONLY | O_CLOEXEC);
+		char st[256], *p;
+
+		if (sfd < 0)
+			return false;
+		n = read(sfd, st, sizeof(st) - 1);
+		if (n <= 0)
+			return false;
+		st[n] = '\0';
+		p = strrchr(st, ')');
+		if (p && p[1] == ' ' && p[2] == 'Z')
+			return false;
+	}
+	return true;
+}
+
+struct status {
+	pid_t pid;
+	uint64_t updated_ms, interval_ms;
+	bool initial;
+	char attrd[32];
+	char error[256];
+	char quorum[32];
+};
+
+static int read_status(struct vpnha_ctx *ctx, struct status *st)
+{
+	_vpnha_auto_free char *data = NULL;
+	char *line, *save = NULL;
+	size_t len;
+	int64_t v;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	r = vpnha_state_read(AGENT, ctx->instance, "status", &data, &len);
+	if (r < 0)
+		return r;
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+
+		if (!eq)
+			continue;
+		*eq++ = '\0';
+		if (!strcmp(line, "pid") && vpnha_parse_int(eq, 2, INT32_MAX, &v, NULL, 0) == 0)
+			st->pid = (pid_t)v;
+		else if (!strcmp(line, "updated_ms") && vpnha_parse_int(eq, 0, INT64_MAX, &v, NULL, 0) == 0)
+			st->updated_ms = (uint64_t)v;
+		else if (!strcmp(line, "interval_ms") && vpnha_parse_int(eq, 1, INT64_MAX, &v, NULL, 0) == 0)
+			st->interval_ms = (uint64_t)v;
+		else if (!strcmp(line, "initial"))
+			st->initial = !strcmp(eq, "1");
+		else if (!strcmp(line, "attrd"))
+			snprintf(st->attrd, sizeof(st->attrd), "%s", eq);
+		else if (!strcmp(line, "quorum"))
+			snprintf(st->quorum, sizeof(st->quorum), "%s", eq);
+		else if (!strcmp(line, "error"))
+			snprintf(st->error, sizeof(st->error), "%s", eq);
+	}
+	return 0;
+}
+
+static void remove_files(struct vpnha_ctx *ctx)
+{
+	vpnha_state_remove(AGENT, ctx->instance, "status");
+	vpnha_state_remove(AGENT, ctx->instance, "pid");
+}
+
+/* ---- monitor (no fork) ---- */
+
+static enum vpnha_rc check_running(struct vpnha_ctx *ctx, bool quiet_missing)
+{
+	struct status st;
+	pid_t pid = read_pid(ctx);
+	uint64_t now, age, max_age;
+
+	if (pid == 0) {
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "mii-linkd is not running");
+	}
+	if (!pid_is_daemon(pid)) {
+		if (ctx->probe || quiet_missing)
+			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "mii-linkd (pid %d) is not running",
+					  (int)pid);
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) has died", (int)pid);
+	}
+	if (read_status(ctx, &st) < 0 || st.pid != pid)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) has no status file", (int)pid);
+	now = vpnha_now_ms();
+	age = now > st.updated_ms ? now - st.updated_ms : 0;
+	max_age = 3 * (st.interval_ms ? st.interval_ms : 2000) + 2000;
+	if (age > max_age)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) is hung: status not refreshed for %" PRIu64
+				  " ms", (int)pid, age);
+	if (!strcmp(st.attrd, "failing"))
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd cannot publish the attributes: %s",
+				  st.error[0] ? st.error : "attrd_updater keeps failing");
+	if (strcmp(st.quorum, "not quorate") == 0)
+		vpnha_log_warn("this node has lost quorum");
+	return VPNHA_RC_OK;
+}
+
+static enum vpnha_rc ml_monitor(struct vpnha_ctx *ctx)
+{
+	apply_run_dir(ctx);
+	return check_running(ctx, false);
+}
+
+/* ---- start ---- */
+
+static int write_attrs(struct vpnha_ctx *ctx)
+{
+	const struct vpnha_value *v = ifaces(ctx);
+	char buf[VPNHA_LS_MAX_IFS * (VPNHA_ATTRD_NAME_MAX + 2) + VPNHA_ATTRD_NAME_MAX + 2];
+	size_t off = 0, i;
+
+	for (i = 0; i < v->n_items; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, ATTR_PREFIX "%s\n", v->items[i].str);
+	if (VPNHA_GIVEN(ctx, "name"))
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", VPNHA_STR(ctx, "name"));
+	return vpnha_state_write(AGENT, ctx->instance, "attrs", buf, off);
+}
+
+#define MAX_ARGS (2 * (VPNHA_LS_MAX_IFS + 16))
+
+static void child_exec(const char *const argv[], const char *const envp[])
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	/* Detach: own session, no inherited descriptors (Pacemaker waits for
+	 * EOF on the agent's stdout/stderr pipes). */
+	setsid();
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
+#endif
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	{
+		struct itimerval zero = { 0 };
+
+		setitimer(ITIMER_REAL, &zero, NULL);
+	}
+	execve(argv[0], (char *const *)argv, (char *const *)envp);
+	_exit(127);
+}
+
+static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, pid_t *out)
+{
+	const struct vpnha_value *v = ifaces(ctx);
+	const char *argv[MAX_ARGS];
+	const char *envp[16];
+	char s_mult[32], s_damp[32], s_adamp[32], s_thr[32], s_win[32], s_poll[32];
+	char e_run[4200], e_attrd[4200], e_fac[128], e_file[4200], e_dbg[32];
+	size_t a = 0, e = 0, i;
+	const char *s;
+	pid_t pid;
+
+	snprintf(s_mult, sizeof(s_mult), "%" PRId64, VPNHA_INT(ctx, "multiplier"));
+	snprintf(s_damp, sizeof(s_damp), "%" PRIu64, VPNHA_MS(ctx, "dampen"));
+	snprintf(s_adamp, sizeof(s_adamp), "%" PRIu64, VPNHA_MS(ctx, "attrd_dampen"));
+	snprintf(s_thr, sizeof(s_thr), "%" PRId64, VPNHA_INT(ctx, "flap_threshold"));
+	snprintf(s_win, sizeof(s_win), "%" PRIu64, VPNHA_MS(ctx, "flap_window"));
+	snprintf(s_poll, sizeof(s_poll), "%" PRIu64, VPNHA_MS(ctx, "poll_interval"));
+
+	argv[a++] = daemon_path();
+	argv[a++] = "--instance";
+	argv[a++] = ctx->instance;
+	for (i = 0; i < v->n_items; i++) {
+		argv[a++] = "--interface";
+		argv[a++] = v->items[i].str;
+	}
+	if (VPNHA_GIVEN(ctx, "name")) {
+		argv[a++] = "--name";
+		argv[a++] = VPNHA_STR(ctx, "name");
+	}
+	argv[a++] = "--multiplier";
+	argv[a++] = s_mult;
+	argv[a++] = "--dampen-ms";
+	argv[a++] = s_damp;
+	argv[a++] = "--attrd-dampen-ms";
+	argv[a++] = s_adamp;
+	argv[a++] = "--flap-threshold";
+	argv[a++] = s_thr;
+	argv[a++] = "--flap-window-ms";
+	argv[a++] = s_win;
+	argv[a++] = "--poll-interval-ms";
+	argv[a++] = s_poll;
+	argv[a++] = VPNHA_BOOL(ctx, "require_all") ? "--require-all" : "--require-any";
+	argv[a] = NULL;
+
+	/* An explicit environment: the run dir, logging, test overrides. */
+	envp[e++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	snprintf(e_run, sizeof(e_run), "VPNHA_RUN_DIR=%s", vpnha_run_dir());
+	envp[e++] = e_run;
+	if ((s = getenv("VPNHA_ATTRD_UPDATER")) && *s) {
+		snprintf(e_attrd, sizeof(e_attrd), "VPNHA_ATTRD_UPDATER=%s", s);
+		envp[e++] = e_attrd;
+	}
+	if ((s = getenv("HA_LOGFACILITY"))) {
+		snprintf(e_fac, sizeof(e_fac), "HA_LOGFACILITY=%s", s);
+		envp[e++] = e_fac;
+	}
+	if ((s = getenv("HA_LOGFILE"))) {
+		snprintf(e_file, sizeof(e_file), "HA_LOGFILE=%s", s);
+		envp[e++] = e_file;
+	}
+	if ((s = getenv("HA_debug"))) {
+		snprintf(e_dbg, sizeof(e_dbg), "HA_debug=%s", s);
+		envp[e++] = e_dbg;
+	}
+	envp[e] = NULL;
+
+	if (access(argv[0], X_OK) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "daemon %s: %s", argv[0], strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(errno));
+	if (pid == 0)
+		child_exec(argv, envp);
+	*out = pid;
+	return VPNHA_RC_OK;
+}
+
+static void report_publish(struct vpnha_ctx *ctx, const struct status *st)
+{
+	if (!strcmp(st->attrd, "no-cluster"))
+		vpnha_log_warn("link attributes could not be published: no cluster on this node "
+			       "(attrd not reachable); mii-linkd keeps watching and publishes once it is");
+	else if (strcmp(st->attrd, "ok") != 0)
+		vpnha_log_warn("link attributes not published yet (%s%s%s)", st->attrd,
+			       st->error[0] ? ": " : "", st->error);
+}
+
+static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
+{
+	struct status st;
+	pid_t pid, w;
+	enum vpnha_rc rc;
+	int r, wst;
+
+	apply_run_dir(ctx);
+	pid = read_pid(ctx);
+	if (pid && pid_is_daemon(pid)) {
+		rc = check_running(ctx, false);
+		if (rc == VPNHA_RC_OK)
+			return rc;
+		/* a hung daemon: replace it */
+		free(ctx->reason);
+		ctx->reason = NULL;
+		vpnha_log_warn("replacing an unresponsive mii-linkd (pid %d)", (int)pid);
+		kill(pid, SIGKILL);
+	}
+	remove_files(ctx);
+	r = write_attrs(ctx);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state in %s: %s", vpnha_run_dir(),
+				  strerror(-r));
+	rc = spawn_daemon(ctx, &pid);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+
+	/* Wait until the daemon has published the initial state. */
+	for (;;) {
+		w = waitpid(pid, &wst, WNOHANG);
+		if (w == pid) {
+			if (read_status(ctx, &st) == 0 && st.error[0])
+				return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd failed: %s", st.error);
+			if (WIFEXITED(wst) && WEXITSTATUS(wst) == 127)
+				return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "cannot execute %s", daemon_path());
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd exited at start (%s %d)",
+					  WIFEXITED(wst) ? "status" : "signal",
+					  WIFEXITED(wst) ? WEXITSTATUS(wst) : WTERMSIG(wst));
+		}
+		if (read_status(ctx, &st) == 0 && st.pid == pid && st.initial)
+			break;
+		if (!vpnha_sleep_ms(ctx, 5)) {
+			kill(pid, SIGKILL);
+			remove_files(ctx);
+			return vpnha_fail(ctx, VPNHA_RC_TIMEOUT,
+					  "mii-linkd did not publish the initial link state in time");
+		}
+	}
+	report_publish(ctx, &st);
+	vpnha_log_info("mii-linkd started (pid %d)", (int)pid);
+	return VPNHA_RC_OK;
+}
+
+/* ---- stop ---- */
+
+static void delete_attrs(struct vpnha_ctx *ctx)
+{
+	_vpnha_auto_free char *data = NULL;
+	char *line, *save = NULL, detail[256];
+	enum vpnha_attrd_result r;
+	size_t len;
+	uint64_t left;
+
+	if (vpnha_state_read(AGENT, ctx->instance, "attrs", &data, &len) < 0)
+		return;
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		left = vpnha_time_left_ms(ctx);
+		if (left < 100)
+			break;
+		r = vpnha_attrd_delete(line, left < ATTRD_TIMEOUT_MS ? left : ATTRD_TIMEOUT_MS,
+				       detail, sizeof(detail));
+		if (r == VPNHA_ATTRD_NO_CLUSTER) {
+			vpnha_log_info("attribute %s not deleted: no cluster on this node", line);
+			break; /* the others would fail the same way */
+		}
+		if (r != VPNHA_ATTRD_OK)
+			vpnha_log_warn("attribute %s not deleted: %s%s%s", line, vpnha_attrd_result_str(r),
+				       detail[0] ? ": " : "", detail);
+	}
+}
+
+static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
+{
+	pid_t pid;
+	int r;
+
+	apply_run_dir(ctx);
+	pid = read_pid(ctx);
+	if (pid && pid_is_daemon(pid)) {
+		kill(pid, SIGTERM);
+		while (pid_is_daemon(pid)) {
+			if (vpnha_time_left_ms(ctx) < 500) {
+				vpnha_log_warn("mii-linkd (pid %d) ignored SIGTERM: SIGKILL", (int)pid);
+				kill(pid, SIGKILL);
+				break;
+			}
+			vpnha_sleep_ms(ctx, 5);
+		}
+		/* after SIGKILL: it's gone once the kernel has reaped it */
+		while (pid_is_daemon(pid) && vpnha_sleep_ms(ctx, 5))
+			;
+		if (pid_is_daemon(pid))
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) does not die", (int)pid);
+	}
+	delete_attrs(ctx);
+	remove_files(ctx);
+	r = vpnha_state_remove(AGENT, ctx->instance, "attrs");
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove state: %s", strerror(-r));
+	return VPNHA_RC_OK;
+}
+
+static const struct vpnha_action actions[] = {
+	{ "start", ml_start },
+	{ "stop", ml_stop },
+	{ "monitor", ml_monitor },
+};
+
+const struct vpnha_agent vpnha_agent_def = {
+	.name = AGENT,
+	.metadata = vpnha_metadata_xml,
+	.params = params,
+	.n_params = VPNHA_ARRAY_SIZE(params),
+	.actions = actions,
+	.n_actions = VPNHA_ARRAY_SIZE(actions),
+	.validate_host = ml_validate_host,
+	.validate_params = ml_validate_params,
+};

@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mii-linkd: the long-running monitor behind ocf:vpnha:mii-link.
+ *
+ * A libqb main loop with:
+ *  - a netlink socket subscribed to RTNLGRP_LINK: each link notification for
+ *    a watched interface is fed at once to the flap-suppression state
+ *    machine (lib/linkstate.h); changed values are published through
+ *    attrd_updater (lib/attrd.h);
+ *  - a slow poll (--poll-interval-ms) of every interface's state: netlink
+ *    (RTM_GETLINK), ethtool get-link and the MII status register where the
+ *    driver has them, for drivers that send no events; the poll also
+ *    rewrites the status file (the agent's monitor checks its freshness);
+ *  - a check every REPUBLISH_MS that attrd still holds our values (after an
+ *    attrd restart it does not): re-published when lost;
+ *  - libquorum tracking: a node that loses quorum is logged and flagged.
+ *
+ * Files (lib/runstate.h, agent "mii-link", the instance): .pid, .status
+ * (key=value lines: pid, updated_ms (CLOCK_MONOTONIC), interval_ms,
+ * initial (1 once the first state was published or tried), attrd
+ * (pending|ok|no-cluster|failing), quorum, events, error, and one
+ * attr.NAME=VALUE and link.IFACE=RAW/PUBLISHED[/suppressed] per item).
+ * SIGTERM/SIGINT: clean exit (the agent's stop deletes the attributes).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/if.h>
+#include <linux/mii.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+
+#include <corosync/corotypes.h>
+#include <corosync/quorum.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/link.h>
+#include <qb/qbloop.h>
+
+#include "attrd.h"
+#include "cluster.h"
+#include "linkstate.h"
+#include "log.h"
+#include "runstate.h"
+#include "util.h"
+#include "vpnha.h"
+
+#define AGENT "mii-link"
+#define ATTR_PREFIX "vpnha-link-"
+#define REPUBLISH_MS 10000u
+#define ATTRD_TIMEOUT_MS 5000u
+#define FAILING_AFTER 3u
+#define NS_PER_MS 1000000ull
+
+enum attrd_state { ATTRD_PENDING, ATTRD_OK, ATTRD_NO_CLUSTER, ATTRD_FAILING };
+
+static const char *const attrd_state_str[] = { "pending", "ok", "no-cluster", "failing" };
+
+struct attr {
+	char name[VPNHA_ATTRD_NAME_MAX + 1];
+	int idx;                   /* interface index; -1: the aggregate */
+	char published[32];        /* last value attrd accepted */
+	bool ok;                   /* published[] is current in attrd */
+};
+
+struct probe_caps {
+	bool no_glink, no_mii;
+};
+
+struct mld {
+	qb_loop_t *loop;
+	const char *instance;
+	struct vpnha_ls ls;
+	uint64_t attrd_dampen_ms, poll_ms;
+	struct attr attrs[VPNHA_LS_MAX_IFS + 1];
+	size_t n_attrs;
+	struct probe_caps caps[VPNHA_LS_MAX_IFS];
+
+	struct nl_sock *ev, *sync;
+	int ethfd;
+	bool changed;              /* set by the netlink callback */
+
+	qb_loop_timer_handle t_deadline, t_poll, t_republish;
+	bool deadline_armed;
+	uint64_t deadline_at;
+
+	quorum_handle_t qh;
+	int qfd;
+	enum vpnha_quorum quorum;
+
+	enum attrd_state attrd;
+	unsigned attrd_failures;
+	char error[400];
+	bool initial;
+	uint64_t events, publishes;
+};
+
+static struct mld *g;
+
+/* ---- status file ---- */
+
+static void status_write(struct mld *d)
+{
+	char buf[8192];
+	size_t off = 0, i;
+
+#define PUT(...) do { \
+		int _n = snprintf(buf + off, sizeof(buf) - off, __VA_ARGS__); \
+		if (_n > 0 && (size_t)_n < sizeof(buf) - off) off += (size_t)_n; \
+	} while (0)
+	PUT("pid=%d\n", (int)getpid());
+	PUT("updated_ms=%" PRIu64 "\n", vpnha_now_ms());
+	PUT("interval_ms=%" PRIu64 "\n", d->poll_ms);
+	PUT("initial=%d\n", d->initial ? 1 : 0);
+	PUT("attrd=%s\n", attrd_state_str[d->attrd]);
+	PUT("quorum=%s\n", vpnha_quorum_str(d->quorum));
+	PUT("events=%" PRIu64 "\n", d->events);
+	PUT("publishes=%" PRIu64 "\n", d->publishes);
+	if (d->error[0])
+		PUT("error=%s\n", d->error);
+	for (i = 0; i < d->n_attrs; i++)
+		PUT("attr.%s=%s\n", d->attrs[i].name, d->attrs[i].ok ? d->attrs[i].published : "");
+	for (i = 0; i < d->ls.n; i++)
+		PUT("link.%s=%d/%d%s\n", d->ls.ifs[i].name, d->ls.ifs[i].raw, d->ls.ifs[i].stable,
+		    d->ls.ifs[i].suppressed ? "/suppressed" : "");
+#undef PUT
+	if (vpnha_state_write(AGENT, d->instance, "status", buf, off) < 0)
+		vpnha_log_err("cannot write the status file in %s", vpnha_run_dir());
+}
+
+/* ---- publishing ---- */
+
+static int64_t attr_value(const struct mld *d, const struct attr *a)
+{
+	return a->idx < 0 ? vpnha_ls_aggregate(&d->ls) : vpnha_ls_value(&d->ls, (size_t)a->idx);
+}
+
+/* Publish every attribute whose value attrd doesn't hold yet. */
+static void publish(struct mld *d)
+{
+	enum vpnha_attrd_result r, worst = VPNHA_ATTRD_OK;
+	char value[32], detail[256];
+	size_t i;
+
+	for (i = 0; i < d->n_attrs; i++) {
+		struct attr *a = &d->attrs[i];
+		int64_t v = attr_value(d, a);
+
+		if (v < 0)
+			continue;
+		snprintf(value, sizeof(value), "%" PRId64, v);
+		if (a->ok && !strcmp(a->published, value))
+			continue;
+		r = vpnha_attrd_update(a->name, value, d->attrd_dampen_ms, ATTRD_TIMEOUT_MS,
+				       detail, sizeof(detail));
+		d->publishes++;
+		if (r == VPNHA_ATTRD_OK) {
+			vpnha_log_notice("%s=%s", a->name, value);
+			snprintf(a->published, sizeof(a->published), "%s", value);
+			a->ok = true;
+			continue;
+		}
+		a->ok = false;
+		if (worst == VPNHA_ATTRD_OK || r != VPNHA_ATTRD_NO_CLUSTER)
+			worst = r;
+		snprintf(d->error, sizeof(d->error), "%s=%s not published: %s%s%.60s", a->name, value,
+			 vpnha_attrd_result_str(r), detail[0] ? ": " : "", detail);
+		if (r != VPNHA_ATTRD_NO_CLUSTER)
+			vpnha_log_warn("%s", d->error);
+	}
+	if (worst == VPNHA_ATTRD_OK) {
+		if (d->attrd != ATTRD_OK && d->initial)
+			vpnha_log_notice("attributes published");
+		d->attrd = ATTRD_OK;
+		d->attrd_failures = 0;
+		d->error[0] = '\0';
+	} else if (worst == VPNHA_ATTRD_NO_CLUSTER) {
+		if (d->attrd != ATTRD_NO_CLUSTER)
+			vpnha_log_warn("attributes could not be published: no cluster on this node "
+				       "(attrd not reachable); retrying every %u s", REPUBLISH_MS / 1000u);
+		d->attrd = ATTRD_NO_CLUSTER;
+	} else {
+		d->attrd = ++d->attrd_failures >= FAILING_AFTER ? ATTRD_FAILING : ATTRD_PENDING;
+	}
+}
+
+/* ---- the state machine's timer ---- */
+
+static void on_deadline(void *data);
+
+static void arm_deadline(struct mld *d)
+{
+	uint64_t next = vpnha_ls_next_deadline(&d->ls), now;
+
+	if (d->deadline_armed && next == d->deadline_at)
+		return;
+	if (d->deadline_armed) {
+		qb_loop_timer_del(d->loop, d->t_deadline);
+		d->deadline_armed = false;
+	}
+	if (next == UINT64_MAX)
+		return;
+	now = vpnha_now_ms();
+	if (qb_loop_timer_add(d->loop, QB_LOOP_HIGH, (next > now ? next - now : 0) * NS_PER_MS, d,
+			      on_deadline, &d->t_deadline) == 0) {
+		d->deadline_armed = true;
+		d->deadline_at = next;
+	}
+}
+
+/* After the state machine moved: publish, record, re-arm. */
+static void settle(struct mld *d, bool changed)
+{
+	if (changed)
+		publish(d);
+	arm_deadline(d);
+	if (changed)
+		status_write(d);
+}
+
+static void on_deadline(void *data)
+{
+	struct mld *d = data;
+
+	d->deadline_armed = false;
+	settle(d, vpnha_ls_tick(&d->ls, vpnha_now_ms()));
+}
+
+/* ---- link notifications ---- */
+
+static int on_nl_msg(struct nl_msg *msg, void *arg)
+{
+	struct mld *d = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct vpnha_link_info li;
+	int idx;
+
+	if (vpnha_link_info_parse(h, h->nlmsg_len, &li) < 0)
+		return NL_OK;
+	idx = vpnha_ls_find(&d->ls, li.name);
+	if (idx < 0)
+		return NL_OK;
+	d->events++;
+	vpnha_log_debug("%s: flags 0x%x operstate %u carrier %u%s", li.name, li.flags, li.operstate,
+			li.carrier, li.deleted ? " (deleted)" : "");
+	if (vpnha_ls_observe(&d->ls, (size_t)idx, vpnha_link_info_up(&li), vpnha_now_ms()))
+		d->changed = true;
+	return NL_OK;
+}
+
+static void poll_links(struct mld *d);
+
+static int32_t on_nl_readable(int32_t fd, int32_t revents, void *data)
+{
+	struct mld *d = data;
+	int r;
+
+	d->changed = false;
+	r = nl_recvmsgs_default(d->ev);
+	if (r < 0 && r != -NLE_AGAIN) {
+		/* e.g. an overrun (ENOBUFS) during a storm: resynchronise */
+		vpnha_log_warn("link notifications: %s; re-reading link state", nl_geterror(r));
+		poll_links(d);
+	}
+	settle(d, d->changed);
+	return 0;
+}
+
+/* ---- the slow poll ---- */
+
+/* Link state from the driver: 1 up, 0 down, -1 unsupported. */
+static int ethtool_link(int fd, const char *ifname, struct probe_caps *caps)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };
+	struct ifreq ifr;
+
+	if (caps->no_glink || fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+		if (errno == EOPNOTSUPP || errno == EINVAL) {
+			caps->no_glink = true;
+			vpnha_log_info("%s: no ethtool get-link", ifname);
+		}
+		return -1;
+	}
+	return ev.data ? 1 : 0;
+}
+
+static int mii_link(int fd, const char *ifname, struct probe_caps *caps)
+{
+	struct ifreq ifr;
+	struct mii_ioctl_data *mii = (struct mii_ioctl_data *)(void *)&ifr.ifr_data;
+
+	if (caps->no_mii || fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGMIIPHY, &ifr) < 0) {
+		if (errno != ENODEV) {
+			caps->no_mii = true;
+			vpnha_log_info("%s: no MII registers", ifname);
+		}
+		return -1;
+	}
+	mii->reg_num = MII_BMSR;
+	/* the link bit latches low: the second read is the current state */
+	if (ioctl(fd, SIOCGMIIREG, &ifr) < 0 || ioctl(fd, SIOCGMIIREG, &ifr) < 0)
+		return -1;
+	return (mii->val_out & BMSR_LSTATUS) ? 1 : 0;
+}
+
+static bool probe_link(struct mld *d, size_t i)
+{
+	const char *name = d->ls.ifs[i].name;
+	struct rtnl_link *link = NULL;
+	struct vpnha_link_info li = { 0 };
+	int r;
+
+	r = rtnl_link_get_kernel(d->sync, 0, name, &link);
+	if (r < 0) {
+		vpnha_log_debug("%s: %s", name, nl_geterror(r));
+		return false;
+	}
+	li.flags = rtnl_link_get_flags(link);
+	li.operstate = rtnl_link_get_operstate(link);
+	li.carrier = rtnl_link_get_carrier(link);
+	rtnl_link_put(link);
+	if (!vpnha_link_info_up(&li))
+		return false;
+	/* drivers that don't send events: trust what they say when asked */
+	if (ethtool_link(d->ethfd, name, &d->caps[i]) == 0)
+		return false;
+	if (mii_link(d->ethfd, name, &d->caps[i]) == 0)
+		return false;
+	return true;
+}
+
+static void poll_links(struct mld *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ls.n; i++)
+		if (vpnha_ls_observe(&d->ls, i, probe_link(d, i), vpnha_now_ms()))
+			d->changed = true;
+}
+
+static void on_poll(void *data)
+{
+	struct mld *d = data;
+
+	d->changed = false;
+	poll_links(d);
+	settle(d, d->changed);
+	status_write(d); /* the heartbeat monitor checks */
+	qb_loop_timer_add(d->loop, QB_LOOP_MED, d->poll_ms * NS_PER_MS, d, on_poll, &d->t_poll);
+}
+
+/* ---- quorum ---- */
+
+static void quorum_close(struct mld *d);
+
+static void on_quorum(quorum_handle_t h, uint32_t quorate, uint64_t ring_seq, uint32_t n, uint32_t *list)
+{
+	enum vpnha_quorum q = quorate ? VPNHA_QUORUM_QUORATE : VPNHA_QUORUM_INQUORATE;
+
+	if (!g || q == g->quorum)
+		return;
+	if (q == VPNHA_QUORUM_INQUORATE)
+		vpnha_log_warn("this node has lost quorum (%u members)", n);
+	else
+		vpnha_log_notice("this node is quorate (%u members)", n);
+	g->quorum = q;
+	status_write(g);
+}
+
+static int32_t on_quorum_readable(int32_t fd, int32_t revents, void *data)
+{
+	struct mld *d = data;
+
+	if (quorum_dispatch(d->qh, CS_DISPATCH_ALL) != CS_OK) {
+		vpnha_log_warn("lost the connection to corosync");
+		d->qfd = -1; /* returning -1 removes the poll entry */
+		quorum_close(d);
+		d->quorum = VPNHA_QUORUM_NO_CLUSTER;
+		status_write(d);
+		return -1; /* removes the poll entry */
+	}
+	return 0;
+}
+
+static void quorum_close(struct mld *d)
+{
+	if (d->qfd >= 0) {
+		qb_loop_poll_del(d->loop, d->qfd);
+		d->qfd = -1;
+	}
+	if (d->qh) {
+		quorum_finalize(d->qh);
+		d->qh = 0;
+	}
+}
+
+static void quorum_open(struct mld *d)
+{
+	quorum_callbacks_t cb = { .quorum_notify_fn = on_quorum };
+	uint32_t type = 0;
+	int quorate = 0, fd = -1;
+
+	if (d->qh)
+		return;
+	if (quorum_initialize(&d->qh, &cb, &type) != CS_OK) {
+		d->qh = 0;
+		d->quorum = VPNHA_QUORUM_NO_CLUSTER;
+		return;
+	}
+	if (quorum_getquorate(d->qh, &quorate) != CS_OK ||
+	    quorum_trackstart(d->qh, CS_TRACK_CHANGES) != CS_OK ||
+	    quorum_fd_get(d->qh, &fd) != CS_OK ||
+	    qb_loop_poll_add(d->loop, QB_LOOP_LOW, fd, POLLIN, d, on_quorum_readable) != 0) {
+		quorum_finalize(d->qh);
+		d->qh = 0;
+		d->quorum = VPNHA_QUORUM_NO_CLUSTER;
+		return;
+	}
+	d->qfd = fd;
+	d->quorum = quorate ? VPNHA_QUORUM_QUORATE : VPNHA_QUORUM_INQUORATE;
+	vpnha_log_info("corosync: %s", vpnha_quorum_str(d->quorum));
+	if (d->quorum == VPNHA_QUORUM_INQUORATE)
+		vpnha_log_warn("this node is not quorate");
+}
+
+/* ---- re-publishing ---- */
+
+static void republish_check(struct mld *d)
+{
+	char value[32], current[32], detail[256];
+	enum vpnha_attrd_result r;
+	size_t i;
+	int64_t v;
+
+	if (d->attrd != ATTRD_OK) {
+		publish(d); /* retry what never made it */
+		return;
+	}
+	for (i = 0; i < d->n_attrs; i++) {
+		struct attr *a = &d->attrs[i];
+
+		if ((v = attr_value(d, a)) < 0)
+			continue;
+		snprintf(value, sizeof(value), "%" PRId64, v);
+		r = vpnha_attrd_query(a->name, NULL, current, sizeof(current), ATTRD_TIMEOUT_MS,
+				      detail, sizeof(detail));
+		if (r == VPNHA_ATTRD_OK && !strcmp(current, value))
+			continue;
+		if (r == VPNHA_ATTRD_OK || r == VPNHA_ATTRD_NOT_FOUND)
+			vpnha_log_notice("attrd lost %s (has '%s', want %s): re-publishing", a->name,
+					 r == VPNHA_ATTRD_OK ? current : "", value);
+		a->ok = false;
+	}
+	publish(d);
+}
+
+static void on_republish(void *data)
+{
+	struct mld *d = data;
+
+	quorum_open(d);
+	republish_check(d);
+	status_write(d);
+	qb_loop_timer_add(d->loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, d, on_republish, &d->t_republish);
+}
+
+/* ---- set-up ---- */
+
+static int32_t on_signal(int32_t sig, void *data)
+{
+	struct mld *d = data;
+
+	vpnha_log_info("signal %d: exiting", sig);
+	qb_loop_stop(d->loop);
+	return 0;
+}
+
+static int nl_setup(struct mld *d)
+{
+	int r;
+
+	d->ev = nl_socket_alloc();
+	d->sync = nl_socket_alloc();
+	if (!d->ev || !d->sync)
+		return -NLE_NOMEM;
+	nl_socket_disable_seq_check(d->ev);
+	nl_socket_modify_cb(d->ev, NL_CB_VALID, NL_CB_CUSTOM, on_nl_msg, d);
+	if ((r = nl_connect(d->ev, NETLINK_ROUTE)) < 0)
+		return r;
+	if ((r = nl_socket_add_membership(d->ev, RTNLGRP_LINK)) < 0)
+		return r;
+	if ((r = nl_socket_set_nonblocking(d->ev)) < 0)
+		return r;
+	/* room for a storm of notifications before an overrun */
+	nl_socket_set_buffer_size(d->ev, 1 << 20, 0);
+	if ((r = nl_connect(d->sync, NETLINK_ROUTE)) < 0)
+		return r;
+	return 0;
+}
+
+static void fatal(struct mld *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Record a start-up failure where the agent reads it, then exit. */
+static void fatal(struct mld *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->error, sizeof(d->error), fmt, ap);
+	va_end(ap);
+	vpnha_log_err("%s", d->error);
+	status_write(d);
+	vpnha_log_fini();
+	exit(1);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: mii-linkd --instance NAME --interface IFACE [--interface IFACE]... [--name ATTR]\n"
+		"       [--multiplier N] [--dampen-ms MS] [--attrd-dampen-ms MS] [--flap-threshold N]\n"
+		"       [--flap-window-ms MS] [--poll-interval-ms MS] [--require-all|--require-any]\n"
+		"       [--log-stderr]\n"
+		"Started by the ocf:vpnha:mii-link agent; see its meta-data.\n");
+}
+
+static uint64_t num_arg(const char *opt, const char *s, int64_t min, int64_t max)
+{
+	char why[128];
+	int64_t v;
+
+	if (vpnha_parse_int(s, min, max, &v, why, sizeof(why)) < 0) {
+		fprintf(stderr, "mii-linkd: --%s: %s\n", opt, why);
+		exit(2);
+	}
+	return (uint64_t)v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "multiplier", required_argument, NULL, 'm' },
+		{ "dampen-ms", required_argument, NULL, 'd' },
+		{ "attrd-dampen-ms", required_argument, NULL, 'D' },
+		{ "flap-threshold", required_argument, NULL, 't' },
+		{ "flap-window-ms", required_argument, NULL, 'w' },
+		{ "poll-interval-ms", required_argument, NULL, 'p' },
+		{ "require-all", no_argument, NULL, 'A' },
+		{ "require-any", no_argument, NULL, 'a' },
+		{ "log-stderr", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vpnha_ls_cfg cfg = { .flap_threshold = 3, .flap_window_ms = 10000, .require_all = true,
+				    .multiplier = 1 };
+	const char *ifnames[VPNHA_LS_MAX_IFS], *name = NULL;
+	struct vpnha_log_config logcfg;
+	struct mld d = { .instance = NULL, .ethfd = -1, .qfd = -1, .poll_ms = 2000 };
+	qb_loop_signal_handle sh;
+	size_t n_if = 0, i;
+	bool log_stderr = false;
+	char why[256], pidbuf[32];
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			d.instance = optarg;
+			break;
+		case 'I':
+			if (n_if >= VPNHA_LS_MAX_IFS || vpnha_parse_ifname(optarg, why, sizeof(why)) < 0) {
+				fprintf(stderr, "mii-linkd: --interface %s: %s\n", optarg,
+					n_if >= VPNHA_LS_MAX_IFS ? "too many" : why);
+				return 2;
+			}
+			ifnames[n_if++] = optarg;
+			break;
+		case 'n':
+			if (vpnha_attrd_name_check(optarg) < 0) {
+				fprintf(stderr, "mii-linkd: --name: invalid attribute name\n");
+				return 2;
+			}
+			name = optarg;
+			break;
+		case 'm':
+			cfg.multiplier = (int64_t)num_arg("multiplier", optarg, 1, 1000000);
+			break;
+		case 'd':
+			cfg.dampen_ms = num_arg("dampen-ms", optarg, 0, 3600000);
+			break;
+		case 'D':
+			d.attrd_dampen_ms = num_arg("attrd-dampen-ms", optarg, 0, 3600000);
+			break;
+		case 't':
+			cfg.flap_threshold = (unsigned)num_arg("flap-threshold", optarg, 0, VPNHA_LS_MAX_FLAPS);
+			break;
+		case 'w':
+			cfg.flap_window_ms = num_arg("flap-window-ms", optarg, 1, 3600000);
+			break;
+		case 'p':
+			d.poll_ms = num_arg("poll-interval-ms", optarg, 10, 3600000);
+			break;
+		case 'A':
+			cfg.require_all = true;
+			break;
+		case 'a':
+			cfg.require_all = false;
+			break;
+		case 'e':
+			log_stderr = true;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (optind != argc || !d.instance || !*d.instance || n_if == 0) {
+		usage();
+		return 2;
+	}
+	if (vpnha_ls_cfg_check(&cfg, why, sizeof(why)) < 0) {
+		fprintf(stderr, "mii-linkd: %s\n", why);
+		return 2;
+	}
+
+	vpnha_log_config_env(&logcfg);
+	logcfg.to_stderr = log_stderr;
+	vpnha_log_init("mii-linkd", d.instance, &logcfg);
+	signal(SIGPIPE, SIG_IGN);
+
+	vpnha_ls_init(&d.ls, &cfg);
+	for (i = 0; i < n_if; i++) {
+		d.attrs[d.n_attrs].idx = vpnha_ls_add(&d.ls, ifnames[i]);
+		if (d.attrs[d.n_attrs].idx < 0) {
+			fprintf(stderr, "mii-linkd: --interface %s: given twice\n", ifnames[i]);
+			return 2;
+		}
+		snprintf(d.attrs[d.n_attrs].name, sizeof(d.attrs[0].name), ATTR_PREFIX "%s", ifnames[i]);
+		if (vpnha_attrd_name_check(d.attrs[d.n_attrs].name) < 0) {
+			fprintf(stderr, "mii-linkd: --interface %s: bad attribute name\n", ifnames[i]);
+			return 2;
+		}
+		d.n_attrs++;
+	}
+	if (name) {
+		snprintf(d.attrs[d.n_attrs].name, sizeof(d.attrs[0].name), "%s", name);
+		d.attrs[d.n_attrs].idx = -1;
+		d.n_attrs++;
+	}
+	g = &d;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d\n", (int)getpid());
+	r = vpnha_state_write(AGENT, d.instance, "pid", pidbuf, strlen(pidbuf));
+	if (r < 0)
+		fatal(&d, "cannot write the pid file in %s: %s", vpnha_run_dir(), strerror(-r));
+
+	d.loop = qb_loop_create();
+	if (!d.loop)
+		fatal(&d, "cannot create the main loop");
+	r = nl_setup(&d);
+	if (r < 0)
+		fatal(&d, "netlink: %s", nl_geterror(r));
+	d.ethfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (d.ethfd < 0)
+		vpnha_log_info("no socket for ethtool ioctls: %s", strerror(errno));
+	if (qb_loop_poll_add(d.loop, QB_LOOP_HIGH, nl_socket_get_fd(d.ev), POLLIN, &d, on_nl_readable) != 0)
+		fatal(&d, "cannot watch the netlink socket");
+	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGTERM, &d, on_signal, &sh);
+	qb_loop_signal_add(d.loop, QB_LOOP_HIGH, SIGINT, &d, on_signal, &sh);
+
+	quorum_open(&d);
+	/* the initial state: poll, publish, report */
+	poll_links(&d);
+	publish(&d);
+	d.initial = true;
+	arm_deadline(&d);
+	status_write(&d);
+	vpnha_log_notice("watching %zu interface(s), attributes %s", n_if, attrd_state_str[d.attrd]);
+
+	qb_loop_timer_add(d.loop, QB_LOOP_MED, d.poll_ms * NS_PER_MS, &d, on_poll, &d.t_poll);
+	qb_loop_timer_add(d.loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, &d, on_republish, &d.t_republish);
+	qb_loop_run(d.loop);
+
+	/* clean exit: release everything (valgrind checks for leaks) */
+	quorum_close(&d);
+	qb_loop_poll_del(d.loop, nl_socket_get_fd(d.ev));
+	qb_loop_destroy(d.loop);
+	nl_socket_free(d.ev);
+	nl_socket_free(d.sync);
+	if (d.ethfd >= 0)
+		close(d.ethfd);
+	g = NULL;
+	vpnha_log_info("exited");
+	vpnha_log_fini();
+	return 0;
+}
