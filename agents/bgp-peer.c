@@ -1,0 +1,851 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ocf:vpnha:bgp-peer: one BGP neighbor in FRR's bgpd, driven over bgpd's vty
+ * unix socket (no vtysh, no shell; monitor never forks).
+ *
+ * manage=configure: start adds the neighbor under `router bgp <local_as>`
+ * and records ownership in a state file; stop shuts it down (the peer gets a
+ * CEASE and withdraws at once), then removes it, only if we added it.
+ * manage=shutdown: the neighbor lives in frr.conf; start/stop toggle
+ * `neighbor X shutdown`.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "frr.h"
+#include "log.h"
+#include "runstate.h"
+#include "util.h"
+#include "vpnha.h"
+
+#define AGENT "bgp-peer"
+#define STATE_KEY "state"
+#define PASSWORD_MAX 80 /* TCP_MD5SIG_MAXKEYLEN */
+#define VRF_NAME_MAX 36 /* FRR's VRF_NAMSIZ */
+
+static const char *const manage_modes[] = { "configure", "shutdown", NULL };
+enum { MANAGE_CONFIGURE = 0, MANAGE_SHUTDOWN = 1 };
+
+static int validate_vrf(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	const char *s;
+
+	if (strlen(v->str) > VRF_NAME_MAX) {
+		snprintf(why, whylen, "longer than %d characters", VRF_NAME_MAX);
+		return -EINVAL;
+	}
+	for (s = v->str; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.')) {
+			snprintf(why, whylen, "'%.40s' is not a VRF name (letters, digits, '_', '-', '.')", v->str);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int validate_update_source(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	struct vpnha_addr a;
+
+	if (vpnha_parse_addr(v->str, 0, &a, NULL, 0) == 0)
+		return 0;
+	if (vpnha_parse_ifname(v->str, NULL, 0) == 0)
+		return 0;
+	snprintf(why, whylen, "'%.40s' is neither an IP address nor an interface name", v->str);
+	return -EINVAL;
+}
+
+static int af_index(const char *s)
+{
+	if (!strcmp(s, "ipv4-unicast"))
+		return FRR_AF_IPV4_UNICAST;
+	if (!strcmp(s, "ipv6-unicast"))
+		return FRR_AF_IPV6_UNICAST;
+	return -1;
+}
+
+static int validate_af(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	if (af_index(v->str) >= 0)
+		return 0;
+	snprintf(why, whylen, "unknown address family '%.40s' (ipv4-unicast, ipv6-unicast)", v->str);
+	return -EINVAL;
+}
+
+static const struct vpnha_param_def params[] = {
+	{ "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, NULL },
+	{ "local_as", VPNHA_PT_INT, NULL, VPNHA_PF_REQUIRED, 1, INT64_C(4294967295), NULL, NULL },
+	{ "remote_as", VPNHA_PT_INT, NULL, 0, 1, INT64_C(4294967295), NULL, NULL },
+	{ "manage", VPNHA_PT_SELECT, "configure", 0, 0, 0, manage_modes, NULL },
+	{ "vrf", VPNHA_PT_STRING, NULL, 0, 0, 0, NULL, validate_vrf },
+	{ "update_source", VPNHA_PT_STRING, NULL, 0, 0, 64, NULL, validate_update_source },
+	{ "next_hop_self", VPNHA_PT_BOOL, "true", 0, 0, 0, NULL, NULL },
+	{ "address_families", VPNHA_PT_STRING, "ipv4-unicast", VPNHA_PF_LIST, 0, 64, NULL, validate_af },
+	{ "keepalive", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
+	{ "holdtime", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
+	{ "connect_timer", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 1, 65535, NULL, NULL },
+	{ "bfd", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	{ "password_file", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
+	{ "min_prefixes", VPNHA_PT_INT, "0", VPNHA_PF_RELOADABLE, 0, INT64_C(4294967295), NULL, NULL },
+	{ "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	{ "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, INT64_C(86400000), NULL,
+	  NULL },
+	{ "wait_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	{ "vty_socket_dir", VPNHA_PT_PATH, FRR_VTY_DIR_DEFAULT, 0, 0, 0, NULL, NULL },
+};
+
+/* What an instance works on: from the parameters, or from the state file at stop. */
+struct peer {
+	char neighbor[INET6_ADDRSTRLEN];
+	char vrf[VRF_NAME_MAX + 1];       /* "" = default instance */
+	int64_t local_as;
+	int manage;
+	char vty_dir[256];
+	bool added;                       /* configure mode: we added the neighbor */
+	uint64_t started_ms;              /* CLOCK_MONOTONIC at start */
+};
+
+static bool vrf_is_default(const char *vrf)
+{
+	return !*vrf || !strcmp(vrf, "default");
+}
+
+static void peer_from_params(struct vpnha_ctx *ctx, struct peer *p)
+{
+	const char *vrf = VPNHA_STR(ctx, "vrf");
+
+	memset(p, 0, sizeof(*p));
+	vpnha_addr_str(VPNHA_ADDR(ctx, "neighbor"), p->neighbor, sizeof(p->neighbor));
+	snprintf(p->vrf, sizeof(p->vrf), "%s", vrf && !vrf_is_default(vrf) ? vrf : "");
+	p->local_as = VPNHA_INT(ctx, "local_as");
+	p->manage = (int)vpnha_param(ctx->params, "manage")->v.i;
+	snprintf(p->vty_dir, sizeof(p->vty_dir), "%s", VPNHA_STR(ctx, "vty_socket_dir"));
+}
+
+/* ---- the state file: ownership and start time ---- */
+
+static int state_save(struct vpnha_ctx *ctx, const struct peer *p)
+{
+	char buf[512];
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "manage=%s\nadded=%d\nneighbor=%s\nvrf=%s\nlocal_as=%" PRId64 "\nvty_socket_dir=%s\n"
+		     "started_ms=%" PRIu64 "\n",
+		     manage_modes[p->manage], p->added ? 1 : 0, p->neighbor, p->vrf, p->local_as, p->vty_dir,
+		     p->started_ms);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	return vpnha_state_write(AGENT, ctx->instance, STATE_KEY, buf, (size_t)n);
+}
+
+/* Parse the state file strictly: it feeds the vty at stop. -ENOENT when absent. */
+static int state_load(struct vpnha_ctx *ctx, struct peer *p)
+{
+	_vpnha_auto_free char *data = NULL;
+	char *line, *save = NULL;
+	unsigned seen = 0;
+	size_t len;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	r = vpnha_state_read(AGENT, ctx->instance, STATE_KEY, &data, &len);
+	if (r < 0)
+		return r;
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *val = strchr(line, '=');
+		struct vpnha_addr a;
+		struct vpnha_val vv;
+		int64_t i;
+
+		if (!val)
+			return -EBADMSG;
+		*val++ = '\0';
+		if (!strcmp(line, "manage")) {
+			if (vpnha_parse_select(val, manage_modes, &i, NULL, 0) < 0)
+				return -EBADMSG;
+			p->manage = (int)i;
+			seen |= 1;
+		} else if (!strcmp(line, "added")) {
+			if (vpnha_parse_int(val, 0, 1, &i, NULL, 0) < 0)
+				return -EBADMSG;
+			p->added = i == 1;
+		} else if (!strcmp(line, "neighbor")) {
+			if (vpnha_parse_addr(val, 0, &a, NULL, 0) < 0)
+				return -EBADMSG;
+			vpnha_addr_str(&a, p->neighbor, sizeof(p->neighbor));
+			seen |= 2;
+		} else if (!strcmp(line, "vrf")) {
+			char why[128];
+
+			vv.str = val;
+			if (validate_vrf(&vv, why, sizeof(why)) < 0)
+				return -EBADMSG;
+			snprintf(p->vrf, sizeof(p->vrf), "%s", val);
+		} else if (!strcmp(line, "local_as")) {
+			if (vpnha_parse_int(val, 1, INT64_C(4294967295), &p->local_as, NULL, 0) < 0)
+				return -EBADMSG;
+			seen |= 4;
+		} else if (!strcmp(line, "vty_socket_dir")) {
+			if (vpnha_parse_path(val, NULL, 0) < 0 || strlen(val) >= sizeof(p->vty_dir))
+				return -EBADMSG;
+			snprintf(p->vty_dir, sizeof(p->vty_dir), "%s", val);
+			seen |= 8;
+		} else if (!strcmp(line, "started_ms")) {
+			if (vpnha_parse_int(val, 0, INT64_MAX, &i, NULL, 0) < 0)
+				return -EBADMSG;
+			p->started_ms = (uint64_t)i;
+		}
+	}
+	return seen == 15 ? 0 : -EBADMSG;
+}
+
+/* ---- the password: a root-only file, never in argv, env or a log ---- */
+
+struct secret {
+	char s[PASSWORD_MAX + 1];
+	bool set;
+};
+
+static void secret_wipe(struct secret *s)
+{
+	explicit_bzero(s, sizeof(*s));
+}
+
+static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct secret *out)
+{
+	const char *path = VPNHA_STR(ctx, "password_file");
+	_vpnha_auto_close int fd = -1;
+	char buf[PASSWORD_MAX + 4];
+	struct stat st;
+	ssize_t n;
+	size_t len, i;
+
+	memset(out, 0, sizeof(*out));
+	if (!path)
+		return VPNHA_RC_OK;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': cannot open %s: %s", path,
+				  strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s is not a regular file",
+				  path);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s is not owned by root",
+				  path);
+	if (st.st_mode & 077)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+				  "parameter 'password_file': %s is accessible by group/others (mode %04o); "
+				  "it must be mode 0600 or 0400",
+				  path, (unsigned)(st.st_mode & 07777));
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': cannot read %s: %s", path,
+				  strerror(errno));
+	len = (size_t)n;
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len && buf[len - 1] == '\r')
+		len--;
+	if (len == 0 || len > PASSWORD_MAX) {
+		explicit_bzero(buf, sizeof(buf));
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+				  "parameter 'password_file': %s must hold one password of 1 to %d characters",
+				  path, PASSWORD_MAX);
+	}
+	for (i = 0; i < len; i++)
+		if ((unsigned char)buf[i] <= 0x20 || (unsigned char)buf[i] >= 0x7f) {
+			explicit_bzero(buf, sizeof(buf));
+			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+					  "parameter 'password_file': the password in %s may only contain "
+					  "printable characters without spaces",
+					  path);
+		}
+	memcpy(out->s, buf, len);
+	out->s[len] = '\0';
+	out->set = true;
+	explicit_bzero(buf, sizeof(buf));
+	return VPNHA_RC_OK;
+}
+
+/* ---- talking to bgpd ---- */
+
+static bool vty_gone(int r)
+{
+	return r == -ENOENT || r == -ECONNREFUSED;
+}
+
+static int vty_open(struct vpnha_ctx *ctx, const struct peer *p, struct frr_vty **v)
+{
+	int r = frr_vty_connect(v, p->vty_dir, "bgpd", ctx->deadline);
+
+	if (r < 0)
+		vpnha_log_debug("bgpd vty %s/bgpd.vty: %s", p->vty_dir, strerror(-r));
+	return r;
+}
+
+/* The first line of a reply, for an exit reason. */
+static const char *first_line(char *s)
+{
+	char *nl;
+
+	if (!s)
+		return "";
+	while (*s == '%' || *s == ' ')
+		s++;
+	nl = strchr(s, '\n');
+	if (nl)
+		*nl = '\0';
+	return s;
+}
+
+/*
+ * Send one configuration command; fail (ERROR) unless it succeeds.
+ * secret: the command carries a password, so neither it nor the reply (FRR
+ * echoes unknown commands) is logged or reported.
+ */
+static enum vpnha_rc config_cmd(struct vpnha_ctx *ctx, struct frr_vty *v, bool secret, const char *cmd)
+{
+	_vpnha_auto_free char *out = NULL;
+	int st, r;
+
+	if (!secret)
+		vpnha_log_debug("bgpd: %s", cmd);
+	r = frr_vty_cmd(v, cmd, &st, secret ? NULL : &out, NULL);
+	if (r < 0)
+		return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
+				  "bgpd: %s while sending a command: %s", secret ? "the password command failed" : "error",
+				  strerror(-r));
+	if (st == FRR_CMD_SUCCESS)
+		return VPNHA_RC_OK;
+	if (secret)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused the neighbor password (%s)",
+				  frr_cmd_status_str(st));
+	return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused '%s': %s (%s)", cmd, first_line(out),
+			  frr_cmd_status_str(st));
+}
+
+__attribute__((format(printf, 3, 4)))
+static enum vpnha_rc config_cmdf(struct vpnha_ctx *ctx, struct frr_vty *v, const char *fmt, ...)
+{
+	char cmd[FRR_CMD_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "internal error: command too long");
+	return config_cmd(ctx, v, false, cmd);
+}
+
+static enum vpnha_rc enter_router_bgp(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p)
+{
+	int r = frr_vty_config_enter(v);
+
+	if (r == -EACCES)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused configuration mode");
+	if (r < 0)
+		return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
+				  "bgpd: cannot enter configuration mode: %s", strerror(-r));
+	if (*p->vrf)
+		return config_cmdf(ctx, v, "router bgp %" PRId64 " vrf %s", p->local_as, p->vrf);
+	return config_cmdf(ctx, v, "router bgp %" PRId64, p->local_as);
+}
+
+/*
+ * Query the neighbor: 0 with *nb filled, -ENOENT when not configured,
+ * -ENODEV when bgpd has no such BGP instance, other -errno (transport, -EBADMSG).
+ */
+static int neighbor_query(struct frr_vty *v, const struct peer *p, struct frr_neighbor *nb)
+{
+	_vpnha_auto_free char *out = NULL;
+	char cmd[FRR_CMD_MAX];
+	size_t len;
+	int st, r;
+
+	if (*p->vrf)
+		snprintf(cmd, sizeof(cmd), "show bgp vrf %s neighbors %s json", p->vrf, p->neighbor);
+	else
+		snprintf(cmd, sizeof(cmd), "show bgp neighbors %s json", p->neighbor);
+	r = frr_vty_cmd(v, cmd, &st, &out, &len);
+	if (r < 0)
+		return r;
+	if (st != FRR_CMD_SUCCESS)
+		return -ENODEV;
+	r = frr_neighbor_parse(out, len, p->neighbor, nb);
+	if (r == -EBADMSG)
+		vpnha_log_warn("bgpd: unexpected reply to '%s'", cmd);
+	return r;
+}
+
+/* Does bgpd have the BGP instance for p's vrf? 0, -ENOENT, or -errno. */
+static int instance_query(struct frr_vty *v, const struct peer *p)
+{
+	_vpnha_auto_free char *out = NULL;
+	size_t len;
+	int st, r;
+
+	r = frr_vty_cmd(v, "show bgp vrfs json", &st, &out, &len);
+	if (r < 0)
+		return r;
+	if (st != FRR_CMD_SUCCESS)
+		return -ENOENT;
+	return frr_vrfs_has(out, len, p->vrf);
+}
+
+static const char *where(const struct peer *p, char *buf, size_t len)
+{
+	if (*p->vrf)
+		snprintf(buf, len, "neighbor %s (vrf %s)", p->neighbor, p->vrf);
+	else
+		snprintf(buf, len, "neighbor %s", p->neighbor);
+	return buf;
+}
+
+static enum vpnha_rc transport_fail(struct vpnha_ctx *ctx, const struct peer *p, int r)
+{
+	if (vty_gone(r))
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd is not running (no answer on %s/bgpd.vty: %s)",
+				  p->vty_dir, strerror(-r));
+	return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
+			  "bgpd: %s (on %s/bgpd.vty)", strerror(-r), p->vty_dir);
+}
+
+/* Timers, connect timer, BFD: the settings that change without a session reset. */
+static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct frr_vty *v, const char *nbr)
+{
+	enum vpnha_rc rc;
+
+	if (VPNHA_GIVEN(ctx, "keepalive"))
+		rc = config_cmdf(ctx, v, "neighbor %s timers %" PRId64 " %" PRId64, nbr,
+				 VPNHA_INT(ctx, "keepalive"), VPNHA_INT(ctx, "holdtime"));
+	else
+		rc = config_cmdf(ctx, v, "no neighbor %s timers", nbr);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	if (VPNHA_GIVEN(ctx, "connect_timer"))
+		rc = config_cmdf(ctx, v, "neighbor %s timers connect %" PRId64, nbr,
+				 VPNHA_INT(ctx, "connect_timer"));
+	else
+		rc = config_cmdf(ctx, v, "no neighbor %s timers connect", nbr);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	return config_cmdf(ctx, v, "%sneighbor %s bfd", VPNHA_BOOL(ctx, "bfd") ? "" : "no ", nbr);
+}
+
+static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p,
+					struct secret *pw)
+{
+	const struct vpnha_value *afs = vpnha_param(ctx->params, "address_families");
+	const char *nbr = p->neighbor;
+	bool want[FRR_AF_COUNT] = { false };
+	enum vpnha_rc rc;
+	size_t i;
+
+	for (i = 0; i < afs->n_items; i++)
+		want[af_index(afs->items[i].str)] = true;
+	rc = enter_router_bgp(ctx, v, p);
+	if (rc == VPNHA_RC_OK)
+		rc = config_cmdf(ctx, v, "neighbor %s remote-as %" PRId64, nbr, VPNHA_INT(ctx, "remote_as"));
+	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, "update_source"))
+		rc = config_cmdf(ctx, v, "neighbor %s update-source %s", nbr, VPNHA_STR(ctx, "update_source"));
+	if (rc == VPNHA_RC_OK)
+		rc = apply_tunables(ctx, v, nbr);
+	if (rc == VPNHA_RC_OK && pw->set) {
+		char cmd[FRR_CMD_MAX];
+
+		snprintf(cmd, sizeof(cmd), "neighbor %s password %s", nbr, pw->s);
+		vpnha_log_debug("bgpd: neighbor %s password (not shown)", nbr);
+		rc = config_cmd(ctx, v, true, cmd);
+		explicit_bzero(cmd, sizeof(cmd));
+	}
+	for (i = 0; rc == VPNHA_RC_OK && i < FRR_AF_COUNT; i++) {
+		rc = config_cmdf(ctx, v, "address-family %s", frr_af_cli((enum frr_af)i));
+		if (rc == VPNHA_RC_OK)
+			rc = config_cmdf(ctx, v, "%sneighbor %s activate", want[i] ? "" : "no ", nbr);
+		if (rc == VPNHA_RC_OK && want[i])
+			rc = config_cmdf(ctx, v, "%sneighbor %s next-hop-self",
+					 VPNHA_BOOL(ctx, "next_hop_self") ? "" : "no ", nbr);
+		if (rc == VPNHA_RC_OK)
+			rc = config_cmdf(ctx, v, "exit-address-family");
+	}
+	if (rc == VPNHA_RC_OK)
+		rc = config_cmdf(ctx, v, "no neighbor %s shutdown", nbr);
+	if (rc == VPNHA_RC_OK)
+		rc = config_cmdf(ctx, v, "end");
+	return rc;
+}
+
+static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p)
+{
+	struct frr_neighbor nb;
+	char w[128];
+	int r;
+
+	for (;;) {
+		r = neighbor_query(v, p, &nb);
+		if (r < 0)
+			return transport_fail(ctx, p, r);
+		if (nb.state == FRR_BGP_ESTABLISHED) {
+			vpnha_log_info("%s Established", where(p, w, sizeof(w)));
+			return VPNHA_RC_OK;
+		}
+		if (!vpnha_sleep_ms(ctx, 100))
+			return vpnha_fail(ctx, VPNHA_RC_TIMEOUT, "%s not Established before the timeout (state %s)",
+					  where(p, w, sizeof(w)), nb.state_str);
+	}
+}
+
+static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
+{
+	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	__attribute__((cleanup(secret_wipe))) struct secret pw = { 0 };
+	struct frr_neighbor nb;
+	struct peer p, old;
+	enum vpnha_rc rc;
+	bool ours = false;
+	char w[128];
+	int r;
+
+	peer_from_params(ctx, &p);
+	where(&p, w, sizeof(w));
+	/* everything local is checked before bgpd hears anything */
+	if (p.manage == MANAGE_CONFIGURE) {
+		rc = password_read(ctx, &pw);
+		if (rc != VPNHA_RC_OK)
+			return rc;
+	}
+	r = state_load(ctx, &old);
+	if (r == 0 && old.manage == MANAGE_CONFIGURE && old.added) {
+		if (strcmp(old.neighbor, p.neighbor) || strcmp(old.vrf, p.vrf) || old.local_as != p.local_as)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR,
+					  "this resource still owns neighbor %s (vrf '%s', AS %" PRId64
+					  "); stop it before changing neighbor, vrf or local_as",
+					  old.neighbor, old.vrf, old.local_as);
+		ours = true;
+		p.started_ms = old.started_ms;
+	}
+	r = vty_open(ctx, &p, &v);
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	r = instance_query(v, &p);
+	if (r == -ENOENT)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd has no BGP instance%s%s (router bgp %" PRId64
+				  " is not configured)", *p.vrf ? " for vrf " : "", p.vrf, p.local_as);
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	r = neighbor_query(v, &p, &nb);
+	if (r < 0 && r != -ENOENT)
+		return transport_fail(ctx, &p, r);
+
+	if (p.manage == MANAGE_SHUTDOWN) {
+		if (r == -ENOENT)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR,
+					  "%s is not configured in bgpd (manage=shutdown needs it in frr.conf)", w);
+		if (VPNHA_GIVEN(ctx, "remote_as") && nb.remote_as != VPNHA_INT(ctx, "remote_as"))
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s has remote-as %" PRId64 " in bgpd, not %" PRId64,
+					  w, nb.remote_as, VPNHA_INT(ctx, "remote_as"));
+		rc = enter_router_bgp(ctx, v, &p);
+		if (rc == VPNHA_RC_OK)
+			rc = config_cmdf(ctx, v, "no neighbor %s shutdown", p.neighbor);
+		if (rc == VPNHA_RC_OK)
+			rc = config_cmdf(ctx, v, "end");
+		if (rc != VPNHA_RC_OK)
+			return rc;
+		if (!p.started_ms || nb.admin_down)
+			p.started_ms = vpnha_now_ms();
+	} else {
+		if (r == 0 && !ours)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR,
+					  "%s is already configured in bgpd, not by this resource; refusing to take "
+					  "it over (use manage=shutdown for a neighbor from frr.conf)",
+					  w);
+		if (!ours || r == -ENOENT)
+			p.started_ms = vpnha_now_ms();
+		/* record ownership before adding, so stop can always clean up */
+		p.added = true;
+		r = state_save(ctx, &p);
+		if (r < 0)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the state file: %s", strerror(-r));
+		rc = configure_neighbor(ctx, v, &p, &pw);
+		if (rc != VPNHA_RC_OK)
+			return rc;
+	}
+	r = state_save(ctx, &p);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the state file: %s", strerror(-r));
+	r = neighbor_query(v, &p, &nb);
+	if (r == -ENOENT)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is missing after configuration", w);
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	if (nb.admin_down)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still administratively down", w);
+	vpnha_log_info("%s configured (%s), state %s", w, manage_modes[p.manage], nb.state_str);
+	if (VPNHA_BOOL(ctx, "wait_established"))
+		return wait_established(ctx, v, &p);
+	return VPNHA_RC_OK;
+}
+
+static enum vpnha_rc bgp_stop(struct vpnha_ctx *ctx)
+{
+	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	struct frr_neighbor nb;
+	struct peer p, params_peer;
+	enum vpnha_rc rc;
+	bool have_state;
+	char w[128];
+	int r;
+
+	r = state_load(ctx, &p);
+	if (r == -EBADMSG) {
+		vpnha_log_warn("state file is unreadable; using the parameters");
+		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+	} else if (r < 0 && r != -ENOENT) {
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the state file: %s", strerror(-r));
+	}
+	have_state = r == 0;
+	if (!have_state) {
+		if (!ctx->params_ok)
+			return VPNHA_RC_OK; /* nothing recorded, nothing we can name: nothing of ours */
+		peer_from_params(ctx, &params_peer);
+		if (params_peer.manage == MANAGE_CONFIGURE)
+			return VPNHA_RC_OK; /* we added nothing: touch nothing */
+		p = params_peer;
+	}
+	where(&p, w, sizeof(w));
+
+	r = vty_open(ctx, &p, &v);
+	if (vty_gone(r)) {
+		/* bgpd is gone and its runtime configuration with it */
+		vpnha_log_info("bgpd is not running: %s is down", w);
+		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+		return VPNHA_RC_OK;
+	}
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	r = neighbor_query(v, &p, &nb);
+	if (r == -ENOENT || r == -ENODEV) {
+		vpnha_log_info("%s is not configured: already stopped", w);
+		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+		return VPNHA_RC_OK;
+	}
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+
+	/* administrative shutdown first: the peer gets a CEASE and withdraws at once */
+	rc = enter_router_bgp(ctx, v, &p);
+	if (rc == VPNHA_RC_OK && !nb.admin_down)
+		rc = config_cmdf(ctx, v, "neighbor %s shutdown", p.neighbor);
+	if (rc == VPNHA_RC_OK && p.manage == MANAGE_CONFIGURE && p.added)
+		rc = config_cmdf(ctx, v, "no neighbor %s", p.neighbor);
+	if (rc == VPNHA_RC_OK)
+		rc = config_cmdf(ctx, v, "end");
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	r = neighbor_query(v, &p, &nb);
+	if (p.manage == MANAGE_CONFIGURE && p.added) {
+		if (r == 0)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still configured after removal", w);
+	} else if (r == 0 && !nb.admin_down) {
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is not administratively down after shutdown", w);
+	}
+	if (r < 0 && r != -ENOENT)
+		return transport_fail(ctx, &p, r);
+	vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+	vpnha_log_info("%s %s", w, p.manage == MANAGE_CONFIGURE ? "shut down and removed" : "shut down");
+	return VPNHA_RC_OK;
+}
+
+static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
+{
+	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	struct frr_neighbor nb;
+	struct peer p, st;
+	bool have_state;
+	uint64_t grace, down_ms;
+	char w[128];
+	int r;
+
+	peer_from_params(ctx, &p);
+	where(&p, w, sizeof(w));
+	have_state = state_load(ctx, &st) == 0;
+	if (p.manage == MANAGE_CONFIGURE && !have_state)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not configured by this resource", w);
+	if (have_state)
+		p.started_ms = st.started_ms;
+
+	r = vty_open(ctx, &p, &v);
+	if (vty_gone(r) || (r < 0 && ctx->probe))
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "bgpd is not running (%s/bgpd.vty: %s)", p.vty_dir,
+				  strerror(-r));
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	r = neighbor_query(v, &p, &nb);
+	if (r == -ENOENT || r == -ENODEV) {
+		if (ctx->probe || !have_state)
+			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not configured in bgpd", w);
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s was removed from bgpd behind this resource's back", w);
+	}
+	if (r < 0) {
+		if (ctx->probe && vty_gone(r))
+			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "bgpd went away");
+		return transport_fail(ctx, &p, r);
+	}
+	if (nb.admin_down)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is administratively down", w);
+	vpnha_log_debug("%s: %s, up %" PRIu64 " ms, %" PRIu64 " prefixes accepted%s%s", w, nb.state_str,
+			nb.up_ms, nb.accepted_total, nb.bfd ? ", BFD " : "", nb.bfd ? nb.bfd_status : "");
+
+	grace = VPNHA_MS(ctx, "established_grace");
+	if (nb.state != FRR_BGP_ESTABLISHED) {
+		if (!VPNHA_BOOL(ctx, "require_established")) {
+			if (ctx->check_level >= 10)
+				vpnha_log_info("%s is %s (not failing: require_established=false)", w,
+					       nb.state_str);
+			return VPNHA_RC_OK;
+		}
+		/* how long has it been down: since our start, or since its last reset */
+		down_ms = p.started_ms && vpnha_now_ms() > p.started_ms ? vpnha_now_ms() - p.started_ms
+									 : UINT64_MAX;
+		if (nb.has_last_reset && nb.last_reset_ms < down_ms)
+			down_ms = nb.last_reset_ms;
+		if (down_ms == UINT64_MAX || down_ms < grace) {
+			vpnha_log_info("%s is %s, within established_grace", w, nb.state_str);
+			return VPNHA_RC_OK;
+		}
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is %s, not Established for %" PRIu64 " s%s%s", w,
+				  nb.state_str, down_ms / 1000, *nb.last_reset ? " (last reset: " : "",
+				  *nb.last_reset ? nb.last_reset : "");
+	}
+	if (ctx->check_level >= 10 && nb.accepted_total < (uint64_t)VPNHA_INT(ctx, "min_prefixes")) {
+		if (nb.up_ms < grace) {
+			vpnha_log_info("%s: %" PRIu64 " prefixes, within established_grace", w, nb.accepted_total);
+			return VPNHA_RC_OK;
+		}
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s accepted %" PRIu64 " prefixes, fewer than min_prefixes=%" PRId64,
+				  w, nb.accepted_total, VPNHA_INT(ctx, "min_prefixes"));
+	}
+	return VPNHA_RC_OK;
+}
+
+static enum vpnha_rc bgp_reload(struct vpnha_ctx *ctx)
+{
+	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	struct peer p, st;
+	enum vpnha_rc rc;
+	int r;
+
+	peer_from_params(ctx, &p);
+	/* in shutdown mode the neighbor's settings belong to frr.conf */
+	if (p.manage != MANAGE_CONFIGURE || state_load(ctx, &st) < 0 || !st.added)
+		return VPNHA_RC_OK;
+	r = vty_open(ctx, &p, &v);
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	rc = enter_router_bgp(ctx, v, &p);
+	if (rc == VPNHA_RC_OK)
+		rc = apply_tunables(ctx, v, p.neighbor);
+	if (rc == VPNHA_RC_OK)
+		rc = config_cmdf(ctx, v, "end");
+	return rc;
+}
+
+/* Cross-parameter checks: every value that reaches the vty is checked here. */
+static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
+{
+	static const char *const configure_only[] = { "update_source", "keepalive", "holdtime",
+						      "connect_timer", "password_file" };
+	int manage = (int)vpnha_param(ctx->params, "manage")->v.i;
+	const struct vpnha_addr *nbr = VPNHA_ADDR(ctx, "neighbor");
+	struct vpnha_addr us;
+	size_t i;
+
+	if (manage == MANAGE_CONFIGURE && !VPNHA_GIVEN(ctx, "remote_as"))
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_as' is required with manage=configure");
+	if (manage == MANAGE_SHUTDOWN) {
+		for (i = 0; i < VPNHA_ARRAY_SIZE(configure_only); i++)
+			if (VPNHA_GIVEN(ctx, configure_only[i]))
+				return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+						  "parameter '%s' applies to manage=configure only (with manage=shutdown "
+						  "the neighbor's settings come from frr.conf)",
+						  configure_only[i]);
+		if (VPNHA_BOOL(ctx, "bfd"))
+			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+					  "parameter 'bfd' applies to manage=configure only");
+	}
+	if (VPNHA_GIVEN(ctx, "keepalive") != VPNHA_GIVEN(ctx, "holdtime"))
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameters 'keepalive' and 'holdtime' go together");
+	if (VPNHA_GIVEN(ctx, "holdtime")) {
+		int64_t ka = VPNHA_INT(ctx, "keepalive"), hold = VPNHA_INT(ctx, "holdtime");
+
+		if (hold != 0 && hold < 3)
+			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'holdtime': must be 0 or at least 3");
+		if (hold != 0 && ka > hold)
+			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+					  "parameter 'keepalive': must not exceed holdtime (%" PRId64 ")", hold);
+	}
+	if (VPNHA_GIVEN(ctx, "update_source") &&
+	    vpnha_parse_addr(VPNHA_STR(ctx, "update_source"), 0, &us, NULL, 0) == 0 &&
+	    us.family != nbr->family)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+				  "parameter 'update_source': address family differs from the neighbor's");
+	if (vpnha_param(ctx->params, "address_families")->n_items == 0)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'address_families': empty");
+	return VPNHA_RC_OK;
+}
+
+/* validate-all at OCF_CHECK_LEVEL >= 10: the password file, bgpd answering. */
+static enum vpnha_rc bgp_validate_host(struct vpnha_ctx *ctx)
+{
+	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	__attribute__((cleanup(secret_wipe))) struct secret pw = { 0 };
+	enum vpnha_rc rc;
+	struct peer p;
+	int r;
+
+	peer_from_params(ctx, &p);
+	rc = password_read(ctx, &pw);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	r = vty_open(ctx, &p, &v);
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	r = instance_query(v, &p);
+	if (r == -ENOENT)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd has no BGP instance%s%s", *p.vrf ? " for vrf " : "",
+				  p.vrf);
+	if (r < 0)
+		return transport_fail(ctx, &p, r);
+	return VPNHA_RC_OK;
+}
+
+static const struct vpnha_action actions[] = {
+	{ "start", bgp_start },
+	{ "stop", bgp_stop },
+	{ "monitor", bgp_monitor },
+	{ "reload-agent", bgp_reload },
+};
+
+const struct vpnha_agent vpnha_agent_def = {
+	.name = AGENT,
+	.metadata = vpnha_metadata_xml,
+	.params = params,
+	.n_params = VPNHA_ARRAY_SIZE(params),
+	.actions = actions,
+	.n_actions = VPNHA_ARRAY_SIZE(actions),
+	.validate_host = bgp_validate_host,
+	.validate_params = bgp_validate_params,
+};
