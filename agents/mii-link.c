@@ -120,11 +120,33 @@ static void apply_run_dir(struct vpnha_ctx *ctx)
 		setenv("VPNHA_RUN_DIR", VPNHA_STR(ctx, "run_dir"), 1);
 }
 
+/*
+ * Where mii-linkd is: VPNHA_MII_LINKD (tests), else the installed path, else
+ * next to this agent's own binary (a build tree linked as the OCF provider
+ * directory, as the lab does).
+ */
 static const char *daemon_path(void)
 {
+	static char buf[4096];
 	const char *p = getenv("VPNHA_MII_LINKD");
+	ssize_t n;
+	char *slash;
 
-	return p && *p ? p : MII_LINKD_PATH;
+	if (p && *p)
+		return p;
+	if (access(MII_LINKD_PATH, X_OK) == 0)
+		return MII_LINKD_PATH;
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		slash = strrchr(buf, '/');
+		if (slash && (size_t)(slash - buf) + sizeof("/" DAEMON_COMM) <= sizeof(buf)) {
+			memcpy(slash, "/" DAEMON_COMM, sizeof("/" DAEMON_COMM));
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return MII_LINKD_PATH;
 }
 
 /* ---- the daemon's files ---- */
@@ -339,6 +361,10 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, pid_t *out)
 	argv[a++] = daemon_path();
 	argv[a++] = "--instance";
 	argv[a++] = ctx->instance;
+	if ((s = getenv("OCF_RESKEY_CRM_meta_on_node")) && *s) {
+		argv[a++] = "--node"; /* this node's name, as Pacemaker knows it */
+		argv[a++] = s;
+	}
 	for (i = 0; i < v->n_items; i++) {
 		argv[a++] = "--interface";
 		argv[a++] = v->items[i].str;

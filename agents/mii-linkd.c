@@ -11,8 +11,9 @@
  *    (RTM_GETLINK), ethtool get-link and the MII status register where the
  *    driver has them, for drivers that send no events; the poll also
  *    rewrites the status file (the agent's monitor checks its freshness);
- *  - a check every REPUBLISH_MS that attrd still holds our values (after an
- *    attrd restart it does not): re-published when lost;
+ *  - a check every REPUBLISH_MS that attrd still holds our values for this
+ *    node (--node, else the uname; after an attrd restart it does not):
+ *    re-published when lost;
  *  - libquorum tracking: a node that loses quorum is logged and flagged.
  *
  * Files (lib/runstate.h, agent "mii-link", the instance): .pid, .status
@@ -34,6 +35,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <net/if.h>
@@ -84,6 +87,7 @@ struct probe_caps {
 struct mld {
 	qb_loop_t *loop;
 	const char *instance;
+	char node[256];            /* this node's name in the cluster */
 	struct vpnha_ls ls;
 	uint64_t attrd_dampen_ms, poll_ms;
 	struct attr attrs[VPNHA_LS_MAX_IFS + 1];
@@ -106,8 +110,19 @@ struct mld {
 	unsigned attrd_failures;
 	char error[400];
 	bool initial;
-	uint64_t events, publishes;
+	uint64_t events, publishes, overruns;
+	/* CLOCK_REALTIME us, for the benchmark: the last link event that changed
+	 * a value, and when attrd_updater then returned */
+	uint64_t change_rt_us, publish_rt_us;
 };
+
+static uint64_t rt_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 static struct mld *g;
 
@@ -130,6 +145,9 @@ static void status_write(struct mld *d)
 	PUT("quorum=%s\n", vpnha_quorum_str(d->quorum));
 	PUT("events=%" PRIu64 "\n", d->events);
 	PUT("publishes=%" PRIu64 "\n", d->publishes);
+	PUT("overruns=%" PRIu64 "\n", d->overruns);
+	PUT("change_rt_us=%" PRIu64 "\n", d->change_rt_us);
+	PUT("publish_rt_us=%" PRIu64 "\n", d->publish_rt_us);
 	if (d->error[0])
 		PUT("error=%s\n", d->error);
 	for (i = 0; i < d->n_attrs; i++)
@@ -169,6 +187,7 @@ static void publish(struct mld *d)
 				       detail, sizeof(detail));
 		d->publishes++;
 		if (r == VPNHA_ATTRD_OK) {
+			d->publish_rt_us = rt_us();
 			vpnha_log_notice("%s=%s", a->name, value);
 			snprintf(a->published, sizeof(a->published), "%s", value);
 			a->ok = true;
@@ -225,8 +244,10 @@ static void arm_deadline(struct mld *d)
 /* After the state machine moved: publish, record, re-arm. */
 static void settle(struct mld *d, bool changed)
 {
-	if (changed)
+	if (changed) {
+		d->change_rt_us = rt_us();
 		publish(d);
+	}
 	arm_deadline(d);
 	if (changed)
 		status_write(d);
@@ -273,6 +294,7 @@ static int32_t on_nl_readable(int32_t fd, int32_t revents, void *data)
 	r = nl_recvmsgs_default(d->ev);
 	if (r < 0 && r != -NLE_AGAIN) {
 		/* e.g. an overrun (ENOBUFS) during a storm: resynchronise */
+		d->overruns++;
 		vpnha_log_warn("link notifications: %s; re-reading link state", nl_geterror(r));
 		poll_links(d);
 	}
@@ -465,7 +487,7 @@ static void republish_check(struct mld *d)
 		if ((v = attr_value(d, a)) < 0)
 			continue;
 		snprintf(value, sizeof(value), "%" PRId64, v);
-		r = vpnha_attrd_query(a->name, NULL, current, sizeof(current), ATTRD_TIMEOUT_MS,
+		r = vpnha_attrd_query(a->name, d->node, current, sizeof(current), ATTRD_TIMEOUT_MS,
 				      detail, sizeof(detail));
 		if (r == VPNHA_ATTRD_OK && !strcmp(current, value))
 			continue;
@@ -514,8 +536,14 @@ static int nl_setup(struct mld *d)
 		return r;
 	if ((r = nl_socket_set_nonblocking(d->ev)) < 0)
 		return r;
-	/* room for a storm of notifications before an overrun */
-	nl_socket_set_buffer_size(d->ev, 1 << 20, 0);
+	/* room for a storm of notifications before an overrun (root may go
+	 * past net.core.rmem_max) */
+	{
+		int sz = 4 << 20;
+
+		if (setsockopt(nl_socket_get_fd(d->ev), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+			nl_socket_set_buffer_size(d->ev, sz, 0);
+	}
 	if ((r = nl_connect(d->sync, NETLINK_ROUTE)) < 0)
 		return r;
 	return 0;
@@ -540,7 +568,8 @@ static void fatal(struct mld *d, const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: mii-linkd --instance NAME --interface IFACE [--interface IFACE]... [--name ATTR]\n"
+		"usage: mii-linkd --instance NAME [--node NODE] --interface IFACE [--interface IFACE]...\n"
+		"       [--name ATTR]\n"
 		"       [--multiplier N] [--dampen-ms MS] [--attrd-dampen-ms MS] [--flap-threshold N]\n"
 		"       [--flap-window-ms MS] [--poll-interval-ms MS] [--require-all|--require-any]\n"
 		"       [--log-stderr]\n"
@@ -563,6 +592,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "instance", required_argument, NULL, 'i' },
+		{ "node", required_argument, NULL, 'N' },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "multiplier", required_argument, NULL, 'm' },
@@ -592,6 +622,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'i':
 			d.instance = optarg;
+			break;
+		case 'N':
+			snprintf(d.node, sizeof(d.node), "%s", optarg);
 			break;
 		case 'I':
 			if (n_if >= VPNHA_LS_MAX_IFS || vpnha_parse_ifname(optarg, why, sizeof(why)) < 0) {
@@ -650,6 +683,13 @@ int main(int argc, char **argv)
 	if (vpnha_ls_cfg_check(&cfg, why, sizeof(why)) < 0) {
 		fprintf(stderr, "mii-linkd: %s\n", why);
 		return 2;
+	}
+	if (!d.node[0]) {
+		struct utsname u;
+
+		/* Pacemaker's default node name */
+		if (uname(&u) == 0)
+			snprintf(d.node, sizeof(d.node), "%s", u.nodename);
 	}
 
 	vpnha_log_config_env(&logcfg);

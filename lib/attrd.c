@@ -163,7 +163,7 @@ enum vpnha_attrd_result vpnha_attrd_update(const char *name, const char *value, 
 	struct vpnha_proc_result res;
 	enum vpnha_attrd_result r;
 	char delay[32];
-	const char *argv[] = { vpnha_attrd_updater_path(), "-n", name, "-U", value, "-d", delay, NULL };
+	const char *argv[] = { vpnha_attrd_updater_path(), "-n", name, "-B", value, "-d", delay, NULL };
 
 	if (vpnha_attrd_name_check(name) < 0 || !value)
 		return VPNHA_ATTRD_INVALID;
@@ -191,7 +191,7 @@ enum vpnha_attrd_result vpnha_attrd_query(const char *name, const char *node, ch
 	}
 	r = run(argv, timeout_ms, &res, detail, detail_len);
 	if (r == VPNHA_ATTRD_OK) {
-		e = vpnha_attrd_parse_query(res.output, name, value, value_len);
+		e = vpnha_attrd_parse_query(res.output, name, node, value, value_len);
 		if (e == -ENOENT) {
 			r = VPNHA_ATTRD_NOT_FOUND;
 		} else if (e < 0) {
@@ -243,7 +243,8 @@ static int line_field(const char *line, const char *end, const char *key, const 
 	return -ENOENT;
 }
 
-int vpnha_attrd_parse_query(const char *output, const char *name, char *value, size_t value_len)
+int vpnha_attrd_parse_query(const char *output, const char *name, const char *host,
+			    char *value, size_t value_len)
 {
 	const char *line, *end, *v;
 	size_t vlen;
@@ -258,6 +259,13 @@ int vpnha_attrd_parse_query(const char *output, const char *name, char *value, s
 			return r;
 		if (r < 0 || vlen != strlen(name) || strncmp(v, name, vlen) != 0)
 			continue;
+		if (host) {
+			r = line_field(line, end, "host", &v, &vlen);
+			if (r == -EINVAL)
+				return r;
+			if (r < 0 || vlen != strlen(host) || strncmp(v, host, vlen) != 0)
+				continue;
+		}
 		r = line_field(line, end, "value", &v, &vlen);
 		if (r < 0)
 			return -EINVAL;

@@ -43,14 +43,17 @@ enum vpnha_attrd_result vpnha_attrd_map_exit(int exited, int status, int timed_o
 
 /*
  * Set NAME to VALUE on this node, with attrd's dampening (-d, ms; 0: write
- * at once). On failure, detail (if non-NULL) gets the tool's first output line.
+ * at once): attrd_updater -n NAME -B VALUE -d MSms (both value and delay, so
+ * a changed delay takes effect on an existing attribute). On failure, detail (if non-NULL)
+ * gets the tool's first output line.
  */
 enum vpnha_attrd_result vpnha_attrd_update(const char *name, const char *value, uint64_t dampen_ms,
 					   uint64_t timeout_ms, char *detail, size_t detail_len);
 
 /*
- * Query NAME on NODE (NULL: this node) into value (empty when the attribute
- * exists without a value).
+ * Query NAME on NODE into value (empty when the attribute exists without a
+ * value). Give NODE (this node's name for this node): without -N,
+ * attrd_updater 2.1 may answer with another node's value.
  */
 enum vpnha_attrd_result vpnha_attrd_query(const char *name, const char *node, char *value,
 					  size_t value_len, uint64_t timeout_ms,
@@ -62,9 +65,11 @@ enum vpnha_attrd_result vpnha_attrd_delete(const char *name, uint64_t timeout_ms
 
 /*
  * Parse attrd_updater -Q output (lines like: name="N" host="H" value="V")
- * for NAME: copies V into value. 0, -ENOENT (no line for NAME), -EINVAL
- * (malformed), -ENAMETOOLONG (value too long for value_len).
+ * for NAME, and HOST unless NULL (attrd_updater may print other nodes' lines
+ * too): copies V into value. 0, -ENOENT (no such line), -EINVAL (malformed),
+ * -ENAMETOOLONG (value too long for value_len).
  */
-int vpnha_attrd_parse_query(const char *output, const char *name, char *value, size_t value_len);
+int vpnha_attrd_parse_query(const char *output, const char *name, const char *host,
+			    char *value, size_t value_len);
 
 #endif

@@ -81,9 +81,9 @@ START_TEST(test_update_argv)
 	write_fake("exit 0");
 	ck_assert_int_eq(vpnha_attrd_update("vpnha-link-eth0", "100", 0, 5000, detail, sizeof(detail)),
 			 VPNHA_ATTRD_OK);
-	ck_assert_str_eq(slurp(argvlog), "-n\nvpnha-link-eth0\n-U\n100\n-d\n0ms\n");
+	ck_assert_str_eq(slurp(argvlog), "-n\nvpnha-link-eth0\n-B\n100\n-d\n0ms\n");
 	ck_assert_int_eq(vpnha_attrd_update("x", "0", 2500, 5000, NULL, 0), VPNHA_ATTRD_OK);
-	ck_assert_str_eq(slurp(argvlog), "-n\nx\n-U\n0\n-d\n2500ms\n");
+	ck_assert_str_eq(slurp(argvlog), "-n\nx\n-B\n0\n-d\n2500ms\n");
 	/* an explicit, minimal environment */
 	snprintf(envlog, sizeof(envlog), "%s.env", argvlog);
 	ck_assert_ptr_null(strstr(slurp(envlog), "SECRET_SHOULD_NOT_LEAK"));
@@ -95,12 +95,14 @@ START_TEST(test_query_delete_argv)
 {
 	char value[64];
 
-	write_fake("echo 'name=\"a.b\" host=\"node1\" value=\"42\"'");
+	write_fake("echo 'name=\"a.b\" host=\"node1\" value=\"42\"'; "
+		   "echo 'name=\"a.b\" host=\"node2\" value=\"43\"'");
 	ck_assert_int_eq(vpnha_attrd_query("a.b", NULL, value, sizeof(value), 5000, NULL, 0), VPNHA_ATTRD_OK);
 	ck_assert_str_eq(value, "42");
 	ck_assert_str_eq(slurp(argvlog), "-n\na.b\n-Q\n");
 	ck_assert_int_eq(vpnha_attrd_query("a.b", "node2", value, sizeof(value), 5000, NULL, 0),
 			 VPNHA_ATTRD_OK);
+	ck_assert_str_eq(value, "43"); /* node2's line, not the first one */
 	ck_assert_str_eq(slurp(argvlog), "-n\na.b\n-Q\n-N\nnode2\n");
 	ck_assert_int_eq(vpnha_attrd_delete("a.b", 5000, NULL, 0), VPNHA_ATTRD_OK);
 	ck_assert_str_eq(slurp(argvlog), "-n\na.b\n-D\n");
@@ -214,23 +216,29 @@ START_TEST(test_name_check)
 }
 END_TEST
 
-static const struct { const char *out; const char *name; int r; const char *v; } queries[] = {
-	{ "name=\"a\" host=\"n1\" value=\"1\"\n", "a", 0, "1" },
-	{ "name=\"a\" host=\"n1\" value=\"\"\n", "a", 0, "" },
-	{ "name=\"b\" host=\"n1\" value=\"1\"\nname=\"a\" host=\"n1\" value=\"7\"", "a", 0, "7" },
-	{ "name=\"ab\" host=\"n1\" value=\"1\"\n", "a", -ENOENT, NULL },
-	{ "", "a", -ENOENT, NULL },
-	{ "name=\"a\" host=\"n1\"\n", "a", -EINVAL, NULL },
-	{ "name=\"a", "a", -EINVAL, NULL },
-	{ "name=\"a\" host=\"n1\" value=\"0123456789abcdef\"", "a", -ENAMETOOLONG, NULL },
-	{ "xname=\"a\" value=\"1\"", "a", -ENOENT, NULL },
-	{ "host=\"name=\" name=\"a\" value=\"3\"", "a", 0, "3" },
+static const struct { const char *out; const char *name; const char *host; int r; const char *v; } queries[] = {
+	{ "name=\"a\" host=\"n1\" value=\"1\"\n", "a", NULL, 0, "1" },
+	{ "name=\"a\" host=\"n1\" value=\"\"\n", "a", NULL, 0, "" },
+	{ "name=\"b\" host=\"n1\" value=\"1\"\nname=\"a\" host=\"n1\" value=\"7\"", "a", NULL, 0, "7" },
+	{ "name=\"ab\" host=\"n1\" value=\"1\"\n", "a", NULL, -ENOENT, NULL },
+	{ "", "a", NULL, -ENOENT, NULL },
+	{ "name=\"a\" host=\"n1\"\n", "a", NULL, -EINVAL, NULL },
+	{ "name=\"a", "a", NULL, -EINVAL, NULL },
+	{ "name=\"a\" host=\"n1\" value=\"0123456789abcdef\"", "a", NULL, -ENAMETOOLONG, NULL },
+	{ "xname=\"a\" value=\"1\"", "a", NULL, -ENOENT, NULL },
+	{ "host=\"name=\" name=\"a\" value=\"3\"", "a", NULL, 0, "3" },
+	/* another node's line first (attrd_updater -Q without -N does this) */
+	{ "name=\"a\" host=\"gw1\" value=\"0\"\nname=\"a\" host=\"gw2\" value=\"1\"\n", "a", "gw2", 0, "1" },
+	{ "name=\"a\" host=\"gw1\" value=\"0\"\n", "a", "gw2", -ENOENT, NULL },
+	{ "name=\"a\" host=\"gw22\" value=\"0\"\n", "a", "gw2", -ENOENT, NULL },
+	{ "name=\"a\" value=\"0\"\n", "a", "gw2", -ENOENT, NULL },
+	{ "name=\"a\" host=\"gw2", "a", "gw2", -EINVAL, NULL },
 };
 
 START_TEST(test_parse_query)
 {
 	char v[16] = "unchanged";
-	int r = vpnha_attrd_parse_query(queries[_i].out, queries[_i].name, v, sizeof(v));
+	int r = vpnha_attrd_parse_query(queries[_i].out, queries[_i].name, queries[_i].host, v, sizeof(v));
 
 	ck_assert_msg(r == queries[_i].r, "case %d: %d want %d", _i, r, queries[_i].r);
 	if (queries[_i].v)

@@ -20,7 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	if (vpnha_attrd_parse_query(s, "vpnha-link-eth0", value, sizeof(value)) == 0 &&
+	if (vpnha_attrd_parse_query(s, "vpnha-link-eth0", NULL, value, sizeof(value)) == 0 &&
+	    strnlen(value, sizeof(value)) >= sizeof(value))
+		__builtin_trap();
+	if (vpnha_attrd_parse_query(s, "vpnha-link-eth0", "gw1", value, sizeof(value)) == 0 &&
 	    strnlen(value, sizeof(value)) >= sizeof(value))
 		__builtin_trap();
 	free(s);

@@ -1,0 +1,195 @@
+#!/bin/bash
+# ocf:vpnha:mii-link in the lab (issue 7): a 2-node cluster (gw1, gw2; corosync
+# on the "ring" segment), each node with an uplink up0 on the "wan" segment.
+# A clone of mii-link watches up0; a group g1 (Dummy) has the location rule
+#   score=-INFINITY vpnha-link-up0 ne 1
+#   MII_PHASES="bad conformance cut storm kill attrd" (default: all of these)
+# plus "bench" (MII_BENCH_CUTS, default 50; MII_BENCH_CUTS_DEFAULT for
+# ethmonitor at its defaults, default 10).
+set -u
+. "$LAB_DIR/lib.sh"
+B=${abs_top_builddir:-${top_builddir:?}}
+S=${abs_top_srcdir:-${top_srcdir:-$B/..}}
+PHASES=${MII_PHASES:-bad conformance cut storm kill attrd}
+A=/usr/lib/ocf/resource.d/vpnha/mii-link
+FAILS=0
+check() { # check DESC CMD...: run CMD, count a failure (keep going)
+	local d=$1; shift
+	if "$@"; then lab_log "ok - $d"; else lab_log "NOT OK - $d"; FAILS=$((FAILS + 1)); fi
+}
+has() { case " $PHASES " in *" $1 "*) return 0;; esac; return 1; }
+other() { [ "$1" = gw1 ] && echo gw2 || echo gw1; }
+
+# attr FROM NODE NAME: the value of attribute NAME for NODE as FROM's attrd sees it
+attr() {
+	lab_exec "$1" attrd_updater -Q -n "$3" -N "$2" 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p'
+}
+attr_is() { [ "$(attr "$1" "$2" "$3")" = "$4" ]; }
+# status NODE KEY: a field of the mii-link clone's daemon status file on NODE
+status_file() { ls /proc/"$(lab_pid "$1")"/root/run/vpnha/mii-link/link*.status 2>/dev/null | head -n1; }
+status() { sed -n "s/^$2=//p" "$(status_file "$1")" 2>/dev/null; }
+daemon_pid() { status "$1" pid; }  # pid inside the node's PID namespace
+
+# Lab hosts have a private tmpfs /tmp, so a build tree under /tmp is invisible
+# to them: install copies of the agent and its daemon (found next to the agent).
+AG=/usr/local/lib/vpnha-lab/mii-link
+mkdir -p "$AG" && cp "$B/agents/mii-link" "$B/agents/mii-linkd" "$AG/" || lab_fail "copy agents"
+lab_install_agents "$AG" || lab_fail "install agents"
+for h in gw1 gw2; do lab_host $h || lab_fail "host $h"; done
+lab_segment ring || lab_fail segment
+lab_segment wan || lab_fail segment
+lab_attach gw1 eth0 ring 10.0.0.1/24 || lab_fail attach
+lab_attach gw2 eth0 ring 10.0.0.2/24 || lab_fail attach
+for h in gw1 gw2; do
+	lab_attach $h up0 wan || lab_fail attach
+	lab_attach $h aux0 wan || lab_fail attach   # for the conformance harness
+	lab_attach $h bm0 wan || lab_fail attach    # for the benchmark
+done
+
+# ------------------------------------------------------------------ bad input (no cluster needed)
+if has bad; then
+	o=$(lab_ocf gw1 "$A" validate-all interfaces=up0 name="$(printf 'a%.0s' $(seq 200))" 2>&1); rc=$?
+	check "too-long name: rc 6 ($rc) with a reason" test $rc -eq 6 -a "$(grep -c 'ocf-exit-reason:.*name' <<<"$o")" -eq 1
+	for p in poll_interval=0 flap_window=0 poll_interval=-1s dampen=-5 multiplier=0 flap_threshold=-1; do
+		o=$(lab_ocf gw1 "$A" validate-all interfaces=up0 "$p" 2>&1); rc=$?
+		check "$p: rc 6 ($rc), reason names it" test $rc -eq 6 -a "$(grep -c "ocf-exit-reason:.*${p%%=*}" <<<"$o")" -eq 1
+	done
+	lab_ocf gw1 "$A" validate-all interfaces=nosuch0 >/dev/null 2>&1; rc=$?
+	check "unknown interface at level 0: rc 0 ($rc)" test $rc -eq 0
+	o=$(OCF_CHECK_LEVEL=10 lab_ocf gw1 "$A" validate-all interfaces=nosuch0 2>&1); rc=$?
+	check "unknown interface at level 10: rc 6 ($rc)" test $rc -eq 6
+	lab_ocf gw1 "$A" monitor interfaces=nosuch0 >/dev/null 2>&1; rc=$?
+	check "probe with an unknown interface: rc 7 ($rc)" test $rc -eq 7
+	# no cluster yet: start works and says so; stop works
+	o=$(LAB_OCF_INSTANCE=nocl lab_ocf gw1 "$A" start interfaces=aux0 2>&1); rc=$?
+	check "start without a cluster: rc 0 ($rc), says the attribute was not published" \
+		test $rc -eq 0 -a "$(grep -c 'could not be published' <<<"$o")" -ge 1
+	o=$(LAB_OCF_INSTANCE=nocl lab_ocf gw1 "$A" monitor interfaces=aux0 2>&1); rc=$?
+	check "monitor without a cluster: rc 0 ($rc)" test $rc -eq 0
+	o=$(LAB_OCF_INSTANCE=nocl lab_ocf gw1 "$A" stop interfaces=aux0 2>&1); rc=$?
+	check "stop without a cluster: rc 0 ($rc)" test $rc -eq 0
+fi
+
+# ------------------------------------------------------------------ the cluster
+lab_log "starting the cluster"
+lab_now; T0=$LAB_NOW
+lab_cluster c1 gw1=10.0.0.1 gw2=10.0.0.2 || lab_fail cluster
+lab_cluster_start c1 || lab_fail "cluster start"
+lab_cluster_wait_online c1 240 || lab_fail "cluster not online"
+lab_result mii_cluster_online_s "$(lab_since "$T0")"
+lab_exec gw1 crm_attribute -t rsc_defaults -n resource-stickiness -v 100 >/dev/null ||
+	lab_fail "stickiness"
+lab_exec gw1 pcs resource create link ocf:vpnha:mii-link interfaces=up0 dampen=0 \
+	flap_threshold=3 flap_window=4s poll_interval=1s \
+	op monitor interval=2s timeout=20s clone >/dev/null || lab_fail "pcs create link"
+lab_exec gw1 pcs resource create d1 ocf:pacemaker:Dummy op monitor interval=10s --group g1 \
+	>/dev/null || lab_fail "pcs create d1"
+lab_exec gw1 pcs constraint location g1 rule score=-INFINITY vpnha-link-up0 ne 1 >/dev/null ||
+	lab_fail "pcs constraint"
+for h in gw1 gw2; do
+	lab_wait 60 0.3 attr_is gw1 $h vpnha-link-up0 1 || lab_fail "attribute on $h not 1"
+done
+lab_log "attributes published: gw1=$(attr gw2 gw1 vpnha-link-up0) gw2=$(attr gw1 gw2 vpnha-link-up0)"
+lab_resource_wait gw1 d1 "" 60 || lab_fail "d1 not running"
+
+# ------------------------------------------------------------------ conformance, in the cluster
+if has conformance; then
+	o=$(lab_exec gw1 env VPNHA_RUN_DIR=/run/vpnha-conf OCF_RNG="${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}" \
+		"$S/tests/ocf-conformance" -i conf -o interfaces=aux0 -o name=conf-aux "$A" 2>&1); rc=$?
+	echo "$o" | sed 's/^/    /'
+	check "conformance harness in the cluster (rc $rc)" test $rc -eq 0
+	check "stop deleted the attribute" test -z "$(attr gw2 gw1 conf-aux)"
+	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" start interfaces=aux0 >/dev/null 2>&1
+	check "manual start publishes vpnha-link-aux0=1 (seen from gw2)" lab_wait 5 0.2 attr_is gw2 gw1 vpnha-link-aux0 1
+	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" stop interfaces=aux0 >/dev/null 2>&1
+	check "stop deletes it (seen from gw2)" lab_wait 5 0.2 attr_is gw2 gw1 vpnha-link-aux0 ""
+	# monitor cost: no fork, time per call
+	t0=$EPOCHREALTIME
+	for i in $(seq 50); do lab_exec gw1 env OCF_RESOURCE_INSTANCE=link OCF_RESKEY_interfaces=up0 \
+		OCF_RESKEY_CRM_meta_interval=2000 true; done
+	t1=$EPOCHREALTIME
+	for i in $(seq 50); do lab_exec gw1 env OCF_RESOURCE_INSTANCE=link OCF_RESKEY_interfaces=up0 \
+		OCF_RESKEY_CRM_meta_interval=2000 "$A" monitor >/dev/null 2>&1; done
+	t2=$EPOCHREALTIME
+	lab_result mii_monitor_cost_ms_uml "$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN{printf "%.1f", ((c-b)-(b-a))*1000/50}')"
+fi
+
+# ------------------------------------------------------------------ carrier loss -> the group moves
+if has cut; then
+	n=$(lab_resource_node gw1 d1) || lab_fail "where is d1"
+	o=$(other "$n")
+	lab_log "d1 runs on $n: cutting $n's up0"
+	lab_now; T0=$LAB_NOW
+	lab_cut "$n" up0
+	check "attribute of $n goes to 0 (seen from $o)" lab_wait 10 0.05 attr_is "$o" "$n" vpnha-link-up0 0
+	lab_result mii_cut_attr_visible_s "$(lab_since "$T0")"
+	check "g1 moves to $o" lab_resource_wait "$o" d1 "$o" 60
+	lab_result mii_cut_group_moved_s "$(lab_since "$T0")"
+	lab_uncut "$n" up0
+	check "carrier back: attribute of $n back to 1" lab_wait 10 0.05 attr_is "$o" "$n" vpnha-link-up0 1
+fi
+
+# ------------------------------------------------------------------ flap storm
+if has storm; then
+	n=$(lab_resource_node gw1 d1) || lab_fail "where is d1"
+	s=$(other "$n")   # storm on the node without the group
+	read -r pn pi <"$LAB_STATE/seg/peer.$s.up0"
+	before=$(status "$s" publishes)
+	# 20 toggles in 2 s: one `ip -batch` fed a line every 100 ms (read -t on a
+	# fifo nobody writes sleeps without forking; UML forks are slow)
+	mkfifo /run/mii-storm.fifo && exec 9<>/run/mii-storm.fifo
+	lab_now; T0=$LAB_NOW
+	for ((i = 0; i < 10; i++)); do
+		echo "link set $pi down"; read -r -t 0.1 -u 9
+		echo "link set $pi up"; read -r -t 0.1 -u 9
+	done | ip -n "$pn" -batch -
+	exec 9<&-; rm -f /run/mii-storm.fifo
+	lab_result mii_storm_20_toggles_s "$(lab_since "$T0")"
+	lab_log "storm done; link events seen: $(status "$s" events); waiting for the flap window"
+	check "after the storm the attribute settles at 1" lab_wait 15 0.3 attr_is "$n" "$s" vpnha-link-up0 1
+	sleep 2
+	after=$(status "$s" publishes)
+	lab_result mii_storm_attr_changes $((after - before))
+	check "storm: attribute changed $((after - before)) times (<= flap_threshold+1 = 4)" \
+		test $((after - before)) -le 4 -a $((after - before)) -ge 1
+	check "storm: g1 stayed on $n" test "$(lab_resource_node gw1 d1)" = "$n"
+fi
+
+# ------------------------------------------------------------------ daemon killed -> monitor fails -> restart
+if has kill; then
+	n=gw2
+	p=$(daemon_pid $n)
+	lab_log "killing mii-linkd (pid $p in $n)"
+	lab_exec $n kill -9 "$p"
+	lab_now; T0=$LAB_NOW
+	newpid() { q=$(daemon_pid $n); [ -n "$q" ] && [ "$q" != "$p" ] && lab_exec $n kill -0 "$q" 2>/dev/null; }
+	check "Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 newpid
+	lab_result mii_kill_restart_s "$(lab_since "$T0")"
+	fc=$(lab_exec gw1 crm_failcount -G -r link -N $n -q 2>/dev/null)
+	check "the monitor failure was recorded (fail-count $fc)" test "${fc:-0}" != 0 -a "${fc:-0}" != INFINITY
+	check "attribute still 1 after the restart" lab_wait 10 0.3 attr_is gw1 $n vpnha-link-up0 1
+	lab_exec gw1 crm_resource --cleanup -r link >/dev/null 2>&1
+fi
+
+# ------------------------------------------------------------------ attrd restarted -> re-published
+if has attrd; then
+	n=gw2
+	plog=$(lab_hostpath $n /var/log/pacemaker/pacemaker.log)
+	nl0=$(wc -l <"$plog")
+	ap=$(lab_exec $n pidof pacemaker-attrd)
+	lab_log "killing pacemaker-attrd (pid $ap in $n)"
+	lab_exec $n kill -9 $ap
+	lab_now; T0=$LAB_NOW
+	check "attribute of $n back at 1 after attrd restarted" lab_wait 40 0.3 attr_is $n $n vpnha-link-up0 1
+	lab_result mii_attrd_restart_republished_s "$(lab_since "$T0")"
+	check "mii-linkd re-published it" grep -q "attrd lost vpnha-link-up0.*re-publishing" \
+		<(tail -n +$((nl0 + 1)) "$plog")
+fi
+
+# ------------------------------------------------------------------ benchmark
+if has bench; then
+	. "$S/tests/mii-link/bench-mii.sh"
+fi
+
+lab_log "mii-link lab: $FAILS failure(s)"
+[ "$FAILS" -eq 0 ]
