@@ -429,6 +429,10 @@ static int ip6gretap_get(struct vpnha_nl *nl, int ifindex, struct vpnha_gre *g)
 	nl_cb_put(cb);
 	if (r < 0)
 		return nl_result(nl, r);
+	/* libnl asked for an ack (auto-ack): read it, or the next request sees it */
+	r = nl_wait_for_ack(nl->sk);
+	if (r < 0)
+		return nl_result(nl, r);
 	if (!c.found)
 		return fail_errno(nl, -ENODATA);
 	return 0;
