@@ -33,6 +33,7 @@
 #include <netlink/socket.h>
 
 #include "netlink.h"
+#include "netlink_internal.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -49,28 +50,55 @@ struct vpnha_nl {
 
 /* ---- socket, errors ---- */
 
+/* The TLVs after an nlmsgerr: NLMSGERR_ATTR_MSG into msg. */
+static void ext_ack_text(const struct nlmsghdr *h, const struct nlmsgerr *e, char *msg, size_t msglen)
+{
+	size_t total = h->nlmsg_len - NLMSG_HDRLEN, off = sizeof(*e);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	msg[0] = '\0';
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return;
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
+	off = NLMSG_ALIGN(off);
+	if (off >= total || total - off > INT32_MAX)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(void *)((char *)(void *)(uintptr_t)e + off),
+		      (int)(total - off), NULL) < 0 || !tb[NLMSGERR_ATTR_MSG])
+		return;
+	/* the text is NUL-terminated by the kernel; never trust that */
+	snprintf(msg, msglen, "%.*s", (int)strnlen(nla_data(tb[NLMSGERR_ATTR_MSG]),
+						  (size_t)nla_len(tb[NLMSGERR_ATTR_MSG])),
+		 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
+int vpnha_nl_parse_error(const void *buf, size_t len, int *error, char *msg, size_t msglen)
+{
+	const struct nlmsghdr *h = buf;
+	const struct nlmsgerr *e;
+
+	msg[0] = '\0';
+	if (len < NLMSG_HDRLEN + sizeof(*e) || h->nlmsg_len > len || h->nlmsg_len < NLMSG_HDRLEN + sizeof(*e) ||
+	    h->nlmsg_type != NLMSG_ERROR)
+		return -EINVAL;
+	e = (const struct nlmsgerr *)(const void *)((const char *)buf + NLMSG_HDRLEN);
+	*error = e->error;
+	ext_ack_text(h, e, msg, msglen);
+	return 0;
+}
+
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
 	struct vpnha_nl *nl = arg;
 	struct nlmsghdr *h = (struct nlmsghdr *)(void *)((char *)e - NLMSG_HDRLEN);
-	size_t off = sizeof(*e);
 
 	(void)who;
 	nl->err = e->error < 0 ? e->error : -e->error;
-	nl->msg[0] = '\0';
-	if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
-		struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-		size_t total = h->nlmsg_len - NLMSG_HDRLEN;
-
-		if (!(h->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-		off = NLMSG_ALIGN(off);
-		if (off < total &&
-		    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(void *)((char *)e + off),
-			      (int)(total - off), NULL) == 0 && tb[NLMSGERR_ATTR_MSG])
-			snprintf(nl->msg, sizeof(nl->msg), "%.*s", nla_len(tb[NLMSGERR_ATTR_MSG]),
-				 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	}
+	ext_ack_text(h, e, nl->msg, sizeof(nl->msg));
 	return NL_STOP;
 }
 
@@ -346,7 +374,7 @@ struct raw_link_ctx {
 	bool found;
 };
 
-static int parse_ip6gretap(struct nl_msg *m, void *arg)
+static int parse_gre_data(const struct nlmsghdr *h, struct vpnha_gre *g)
 {
 	static struct nla_policy gre_policy[IFLA_GRE_MAX + 1] = {
 		[IFLA_GRE_LINK] = { .type = NLA_U32 },
@@ -358,16 +386,13 @@ static int parse_ip6gretap(struct nl_msg *m, void *arg)
 		[IFLA_GRE_FLOWINFO] = { .type = NLA_U32 },
 		[IFLA_GRE_FLAGS] = { .type = NLA_U32 },
 	};
-	struct raw_link_ctx *c = arg;
 	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *gd[IFLA_GRE_MAX + 1];
-	struct vpnha_gre *g = c->g;
 	uint32_t flags = 0, flowinfo = 0;
 
-	if (nlmsg_parse(nlmsg_hdr(m), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
+	if (nlmsg_parse((struct nlmsghdr *)(uintptr_t)h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
 	    !tb[IFLA_LINKINFO] || nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
 	    !li[IFLA_INFO_DATA] || nla_parse_nested(gd, IFLA_GRE_MAX, li[IFLA_INFO_DATA], gre_policy) < 0)
-		return NL_SKIP;
-	c->found = true;
+		return -EINVAL;
 	if (gd[IFLA_GRE_LINK])
 		g->link = nla_get_u32(gd[IFLA_GRE_LINK]);
 	if (gd[IFLA_GRE_LOCAL] && nla_len(gd[IFLA_GRE_LOCAL]) == 16) {
@@ -398,6 +423,24 @@ static int parse_ip6gretap(struct nl_msg *m, void *arg)
 		flags = nla_get_u32(gd[IFLA_GRE_FLAGS]);
 	g->tos_inherit = (flags & VPNHA_IP6_TNL_F_USE_ORIG_TCLASS) != 0;
 	g->tos = (uint8_t)((ntohl(flowinfo) >> 20) & 0xff);
+	return 0;
+}
+
+int vpnha_nl_parse_gre_linkmsg(const void *msg, size_t len, struct vpnha_gre *g)
+{
+	const struct nlmsghdr *h = msg;
+
+	if (len < NLMSG_HDRLEN || h->nlmsg_len > len || h->nlmsg_len < NLMSG_HDRLEN)
+		return -EINVAL;
+	return parse_gre_data(h, g);
+}
+
+static int parse_ip6gretap(struct nl_msg *m, void *arg)
+{
+	struct raw_link_ctx *c = arg;
+
+	if (parse_gre_data(nlmsg_hdr(m), c->g) == 0)
+		c->found = true;
 	return NL_OK;
 }
 
