@@ -1,0 +1,72 @@
+#!/bin/sh
+# vpnha: configure one site's 2-node Pacemaker cluster with pcs, the way an
+# admin would.  Run on ONE gateway of the site, once the cluster is up:
+#
+#   examples/pcs/configure-site.sh examples/site1.env
+#
+# Every change is made offline on a copy of the CIB (pcs -f) and pushed in
+# one step at the end, so the cluster never sees a half-built group.
+# Environment: CIB_IN=FILE starts from FILE instead of the live CIB (e.g. a
+# node's pre-seeded cib.xml, before the cluster is up); NO_PUSH=1 leaves the
+# result in $WORK/vpnha-cib.xml; MON=SECONDS the monitor interval of the
+# vpnha agents (default 5); LAB=1 also disables fencing (a lab has no fence
+# device; NEVER do that in production, see corosync.conf.in).
+set -eu
+[ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
+# shellcheck disable=SC1090
+. "$1"
+: "${PCS:=pcs}" "${MON:=5}" "${WORK:=/var/lib/pacemaker}"
+cib=$WORK/vpnha-cib.xml
+if [ -n "${CIB_IN:-}" ]; then cp "$CIB_IN" "$cib"; else $PCS cluster cib "$cib"; fi
+p() { $PCS -f "$cib" "$@"; }
+
+# --- cluster-wide settings
+if [ "${LAB:-0}" = 1 ]; then
+	p property set stonith-enabled=false
+fi
+# a healthy group stays where it is (no fail-back when the other node returns)
+p resource defaults update resource-stickiness=100
+
+# --- link monitoring: a clone on both gateways, watching both interfaces;
+# publishes vpnha-link-$EXT_IF and vpnha-link-$INT_IF (1 up / 0 down)
+p resource create vpn-link ocf:vpnha:mii-link interfaces="$EXT_IF $INT_IF" dampen=0 \
+	op monitor interval=10s timeout=20s clone
+
+# --- the VPN group, started in this order on one gateway, stopped in reverse.
+# 1. the public address the other site talks to
+p resource create vpn-ext-vip ocf:heartbeat:IPaddr2 ip="$EXT_VIP" cidr_netmask="$EXT_PREFIX" \
+	nic="$EXT_IF" op monitor interval=10s timeout=20s --group vpn
+# 2. the LAN's default gateway
+p resource create vpn-int-vip ocf:heartbeat:IPaddr2 ip="$INT_VIP" cidr_netmask="$INT_PREFIX" \
+	nic="$INT_IF" op monitor interval=10s timeout=20s --group vpn
+# 3. IPsec between the two sites' public VIPs, protecting only GRE, transport mode;
+#    defined here (config=agent), the PSK from a root-only file
+p resource create vpn-ipsec ocf:vpnha:ipsec-conn conn="$SITE-vpn" child=gre config=agent \
+	local_addrs="$EXT_VIP" remote_addrs="$PEER_EXT_VIP" \
+	local_id="$IKE_LOCAL_ID" remote_id="$IKE_REMOTE_ID" auth=psk psk_file="$PSK_FILE" \
+	proposals=aes256gcm16-prfsha256-ecp256 esp_proposals=aes256gcm16 \
+	mode=transport local_ts='dynamic[gre]' remote_ts='dynamic[gre]' \
+	dpd_delay=1s start_wait=5s \
+	op monitor interval="${MON}s" timeout=20s --group vpn
+# 4. GRE between the VIPs (any traffic, multicast too, can be routed)
+p resource create vpn-gre ocf:vpnha:gre-tunnel ifname="$GRE_IF" \
+	local="$EXT_VIP" remote="$PEER_EXT_VIP" address="$GRE_ADDR" \
+	op monitor interval="${MON}s" timeout=20s --group vpn
+# 5. iBGP over GRE: the other site's LAN routes; next-hop-self; fast timers
+p resource create vpn-bgp ocf:vpnha:bgp-peer neighbor="$GRE_PEER" \
+	local_as="$BGP_AS" remote_as="$BGP_AS" manage=configure \
+	update_source="$GRE_LOCAL" next_hop_self=true \
+	keepalive=1 holdtime=3 connect_timer=1 \
+	op monitor interval="${MON}s" timeout=20s --group vpn
+
+# --- the group runs only where both links are up (and known)
+p constraint location vpn rule score=-INFINITY \
+	not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1
+p constraint location vpn rule score=-INFINITY \
+	not_defined "vpnha-link-$INT_IF" or "vpnha-link-$INT_IF" ne 1
+
+if [ "${NO_PUSH:-0}" = 1 ]; then
+	echo "$0: configuration left in $cib"
+else
+	$PCS cluster cib-push "$cib" --config
+fi
