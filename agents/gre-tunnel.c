@@ -433,16 +433,22 @@ static bool owner_owns(const struct owner *o, const struct vpnha_link *l)
 	return o->ifindex == l->ifindex || o->ifindex == 0;
 }
 
+/* same address, prefix length ignored */
+static bool host_eq(const struct vpnha_addr *a, const struct vpnha_addr *b)
+{
+	return a->family == b->family && !memcmp(a->u.raw, b->u.raw, a->family == AF_INET ? 4 : 16);
+}
+
 static bool route_eq(const struct vpnha_nl_route *a, const struct vpnha_nl_route *b)
 {
 	return vpnha_addr_equal(&a->dst, &b->dst) && a->metric == b->metric && a->has_gw == b->has_gw &&
-	       (!a->has_gw || !memcmp(a->gw.u.raw, b->gw.u.raw, 16));
+	       (!a->has_gw || host_eq(&a->gw, &b->gw));
 }
 
 static bool addr_eq(const struct vpnha_nl_addr *a, const struct vpnha_nl_addr *b)
 {
 	return vpnha_addr_equal(&a->local, &b->local) && a->has_peer == b->has_peer &&
-	       (!a->has_peer || !memcmp(a->peer.u.raw, b->peer.u.raw, 16));
+	       (!a->has_peer || host_eq(&a->peer, &b->peer));
 }
 
 static enum vpnha_rc nl_open_ctx(struct vpnha_ctx *ctx, struct vpnha_nl **nl)

@@ -205,19 +205,27 @@ expect "ip6gre monitor" 0 -- ocfi gw1 gre6 monitor "${S1[@]}"
 ip -n gw1 link set gre6 type ip6gre hoplimit 9
 expect "ip6gre hoplimit changed -> 7" 7 "ttl 9 \(want 255\)" -- ocfi gw1 gre6 monitor "${S1[@]}"
 expect "ip6gre start repairs" 0 -- ocf gw1 gre6 start "${S1[@]}"
-S1b=(ifname=gre6b local=2001:db8:100::1 remote=2001:db8:100::2 key=66 address=fd00:66::1/64)
+S1b=(ifname=gre6b local=2001:db8:100::1 remote=2001:db8:100::2 key=66 address=fd00:66::1/64 routes=fd00:99::/64@10)
 S2b=(ifname=gre6b local=2001:db8:100::2 remote=2001:db8:100::1 key=66 address=fd00:66::2/64)
 expect "gw1 ip6gre inner IPv6 start" 0 -- ocf gw1 gre6b start "${S1b[@]}"
 expect "gw2 ip6gre inner IPv6 start" 0 -- ocf gw2 gre6b start "${S2b[@]}"
 ping_ok "ping6 over ip6gre" gw1 fd00:66::2
+lab_ip gw2 addr add fd00:99::1/64 dev lan0 nodad
+ping_ok "routed IPv6 prefix (metric 10) over ip6gre" gw1 fd00:99::1
+expect "ip6gre inner IPv6 monitor" 0 -- ocfi gw1 gre6b monitor "${S1b[@]}"
 
 echo "# ---- gretap (IPv4) and ip6gretap"
-T1=(ifname=tap4 mode=gretap local=198.51.100.1 remote=198.51.100.2 key=7 address=172.16.7.1/24)
+T1=(ifname=tap4 mode=gretap local=198.51.100.1 remote=198.51.100.2 key=7 address=172.16.7.1/24 peer=172.16.7.2
+	routes=10.7.2.0/24)
 T2=(ifname=tap4 mode=gretap local=198.51.100.2 remote=198.51.100.1 key=7 address=172.16.7.2/24)
 expect "gw1 gretap start" 0 -- ocf gw1 tap4 start "${T1[@]}"
 expect "gw2 gretap start" 0 -- ocf gw2 tap4 start "${T2[@]}"
 ip -n gw1 -d link show tap4 | grep -q gretap && ok "tap4 is gretap" || notok "tap4 kind"
 ping_ok "ping over gretap" gw1 172.16.7.2
+ip -n gw1 route show 10.7.2.0/24 | grep -q "via 172.16.7.2 dev tap4" && ok "gretap route via the peer" ||
+	notok "gretap route: $(ip -n gw1 route show 10.7.2.0/24)"
+lab_addr gw2 lan0 10.7.2.1/24
+ping_ok "routed prefix over gretap (next hop = peer)" gw1 10.7.2.1
 expect "gretap monitor" 0 -- ocfi gw1 tap4 monitor "${T1[@]}"
 T61=(ifname=tap6 mode=gretap local=2001:db8:100::1 remote=2001:db8:100::2 key=8 address=172.16.8.1/24)
 T62=(ifname=tap6 mode=gretap local=2001:db8:100::2 remote=2001:db8:100::1 key=8 address=172.16.8.2/24)
