@@ -233,6 +233,17 @@ void vpnha_nl_close(struct vpnha_nl *nl)
 	free(nl);
 }
 
+/* A private copy of the socket's callbacks (keeps our error handler). */
+static struct nl_cb *cb_clone(struct vpnha_nl *nl)
+{
+	struct nl_cb *s = nl_socket_get_cb(nl->sk); /* takes a reference */
+	struct nl_cb *c = s ? nl_cb_clone(s) : NULL;
+
+	if (s)
+		nl_cb_put(s);
+	return c;
+}
+
 /* ---- kinds ---- */
 
 static const char *const kind_names[] = {
@@ -464,7 +475,7 @@ static int ip6gretap_get(struct vpnha_nl *nl, int ifindex, struct vpnha_gre *g)
 	nlmsg_free(m);
 	if (r < 0)
 		return nl_result(nl, r);
-	cb = nl_cb_clone(nl_socket_get_cb(nl->sk));
+	cb = cb_clone(nl);
 	if (!cb)
 		return fail_errno(nl, -ENOMEM);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_ip6gretap, &c);
@@ -840,6 +851,78 @@ int vpnha_gre_diff(const struct vpnha_gre *live, const struct vpnha_gre *want, c
 	return n;
 }
 
+/* ---- filtered dumps (addresses, routes) ---- */
+
+struct dump_ctx {
+	void (*collect)(struct nl_object *, void *);
+	void *arg;
+};
+
+static int dump_valid(struct nl_msg *m, void *arg)
+{
+	struct dump_ctx *d = arg;
+
+	/* libnl's own parser for the message type (rtnl_addr / rtnl_route objects) */
+	nl_msg_parse(m, d->collect, d->arg);
+	return NL_OK;
+}
+
+/*
+ * Dump TYPE (RTM_GETADDR, RTM_GETROUTE) with the request header hdr (and
+ * RTA_OIF when oif for routes). With NETLINK_GET_STRICT_CHK the kernel
+ * filters by link and table itself (a full BGP table is not copied to us);
+ * on a kernel without it the collector filters. Retried when the kernel
+ * reports the dump was interrupted by a concurrent change.
+ */
+static int dump_filtered(struct vpnha_nl *nl, int type, const void *hdr, size_t hdrlen, int oif,
+			 struct dump_ctx *d, void (*restart)(void *))
+{
+	int fd = nl_socket_get_fd(nl->sk), on = 1, off = 0, attempt, r = 0;
+	bool strict;
+
+	strict = setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof(on)) == 0;
+	for (attempt = 0; attempt < 3; attempt++) {
+		struct nl_msg *m = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP);
+		struct nl_cb *cb;
+
+		if (!m) {
+			r = fail_errno(nl, -ENOMEM);
+			break;
+		}
+		if (nlmsg_append(m, (void *)(uintptr_t)hdr, hdrlen, NLMSG_ALIGNTO) < 0 ||
+		    (type == RTM_GETROUTE && oif && strict && nla_put_u32(m, RTA_OIF, (uint32_t)oif) < 0)) {
+			nlmsg_free(m);
+			r = fail_errno(nl, -ENOMEM);
+			break;
+		}
+		restart(d->arg);
+		nl_reset(nl);
+		r = nl_send_auto(nl->sk, m);
+		nlmsg_free(m);
+		if (r < 0) {
+			r = nl_result(nl, r);
+			break;
+		}
+		cb = cb_clone(nl);
+		if (!cb) {
+			r = fail_errno(nl, -ENOMEM);
+			break;
+		}
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, dump_valid, d);
+		r = nl_recvmsgs(nl->sk, cb);
+		nl_cb_put(cb);
+		if (r != -NLE_DUMP_INTR) {
+			r = nl_result(nl, r);
+			break;
+		}
+	}
+	if (strict)
+		setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &off, sizeof(off));
+	if (r == -NLE_DUMP_INTR)
+		r = fail_errno(nl, -EAGAIN);
+	return r;
+}
+
 /* ---- addresses ---- */
 
 struct addr_walk {
@@ -874,19 +957,27 @@ static void addr_collect(struct nl_object *o, void *arg)
 	w->v[w->n++] = a;
 }
 
+static void addr_restart(void *arg)
+{
+	struct addr_walk *w = arg;
+
+	w->n = 0;
+	w->oom = false;
+}
+
 int vpnha_nl_addr_list(struct vpnha_nl *nl, int ifindex, struct vpnha_nl_addr **out)
 {
 	struct addr_walk w = { .ifindex = ifindex };
-	struct nl_cache *cache = NULL;
+	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC, .ifa_index = (uint32_t)(ifindex > 0 ? ifindex : 0) };
+	struct dump_ctx d = { addr_collect, &w };
 	int r;
 
 	*out = NULL;
-	nl_reset(nl);
-	r = rtnl_addr_alloc_cache(nl->sk, &cache);
-	if (r < 0)
-		return nl_result(nl, r);
-	nl_cache_foreach(cache, addr_collect, &w);
-	nl_cache_free(cache);
+	r = dump_filtered(nl, RTM_GETADDR, &ifa, sizeof(ifa), 0, &d, addr_restart);
+	if (r < 0) {
+		free(w.v);
+		return r;
+	}
 	if (w.oom) {
 		free(w.v);
 		return fail_errno(nl, -ENOMEM);
@@ -1040,19 +1131,27 @@ static void route_collect(struct nl_object *o, void *arg)
 	w->v[w->n++] = r;
 }
 
+static void route_restart(void *arg)
+{
+	struct route_walk *w = arg;
+
+	w->n = 0;
+	w->oom = false;
+}
+
 int vpnha_nl_route_list(struct vpnha_nl *nl, int ifindex, struct vpnha_nl_route **out)
 {
 	struct route_walk w = { .ifindex = ifindex };
-	struct nl_cache *cache = NULL;
+	struct rtmsg rtm = { .rtm_family = AF_UNSPEC, .rtm_table = RT_TABLE_MAIN };
+	struct dump_ctx d = { route_collect, &w };
 	int r;
 
 	*out = NULL;
-	nl_reset(nl);
-	r = rtnl_route_alloc_cache(nl->sk, AF_UNSPEC, 0, &cache);
-	if (r < 0)
-		return nl_result(nl, r);
-	nl_cache_foreach(cache, route_collect, &w);
-	nl_cache_free(cache);
+	r = dump_filtered(nl, RTM_GETROUTE, &rtm, sizeof(rtm), ifindex, &d, route_restart);
+	if (r < 0) {
+		free(w.v);
+		return r;
+	}
 	if (w.oom) {
 		free(w.v);
 		return fail_errno(nl, -ENOMEM);
