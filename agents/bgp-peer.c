@@ -35,7 +35,8 @@
 static const char *const manage_modes[] = { "configure", "shutdown", NULL };
 enum { MANAGE_CONFIGURE = 0, MANAGE_SHUTDOWN = 1 };
 
-static int validate_vrf(const struct vpnha_val *v, char *why, size_t whylen)
+/* VRF and BFD profile names: one word of [A-Za-z0-9_.-], at most 36 characters. */
+static int validate_name(const struct vpnha_val *v, char *why, size_t whylen)
 {
 	const char *s;
 
@@ -46,7 +47,7 @@ static int validate_vrf(const struct vpnha_val *v, char *why, size_t whylen)
 	for (s = v->str; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
 		      *s == '_' || *s == '-' || *s == '.')) {
-			snprintf(why, whylen, "'%.40s' is not a VRF name (letters, digits, '_', '-', '.')", v->str);
+			snprintf(why, whylen, "'%.40s' is not a name (letters, digits, '_', '-', '.')", v->str);
 			return -EINVAL;
 		}
 	return 0;
@@ -86,7 +87,7 @@ static const struct vpnha_param_def params[] = {
 	{ "local_as", VPNHA_PT_INT, NULL, VPNHA_PF_REQUIRED, 1, INT64_C(4294967295), NULL, NULL },
 	{ "remote_as", VPNHA_PT_INT, NULL, 0, 1, INT64_C(4294967295), NULL, NULL },
 	{ "manage", VPNHA_PT_SELECT, "configure", 0, 0, 0, manage_modes, NULL },
-	{ "vrf", VPNHA_PT_STRING, NULL, 0, 0, 0, NULL, validate_vrf },
+	{ "vrf", VPNHA_PT_STRING, NULL, 0, 0, 0, NULL, validate_name },
 	{ "update_source", VPNHA_PT_STRING, NULL, 0, 0, 64, NULL, validate_update_source },
 	{ "next_hop_self", VPNHA_PT_BOOL, "true", 0, 0, 0, NULL, NULL },
 	{ "address_families", VPNHA_PT_STRING, "ipv4-unicast", VPNHA_PF_LIST, 0, 64, NULL, validate_af },
@@ -94,6 +95,7 @@ static const struct vpnha_param_def params[] = {
 	{ "holdtime", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
 	{ "connect_timer", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 1, 65535, NULL, NULL },
 	{ "bfd", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	{ "bfd_profile", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE, 0, 0, NULL, validate_name },
 	{ "password_file", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
 	{ "min_prefixes", VPNHA_PT_INT, "0", VPNHA_PF_RELOADABLE, 0, INT64_C(4294967295), NULL, NULL },
 	{ "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
@@ -188,7 +190,7 @@ static int state_load(struct vpnha_ctx *ctx, struct peer *p)
 			char why[128];
 
 			vv.str = val;
-			if (validate_vrf(&vv, why, sizeof(why)) < 0)
+			if (validate_name(&vv, why, sizeof(why)) < 0)
 				return -EBADMSG;
 			snprintf(p->vrf, sizeof(p->vrf), "%s", val);
 		} else if (!strcmp(line, "local_as")) {
@@ -442,7 +444,14 @@ static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct frr_vty *v, co
 		rc = config_cmdf(ctx, v, "no neighbor %s timers connect", nbr);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	return config_cmdf(ctx, v, "%sneighbor %s bfd", VPNHA_BOOL(ctx, "bfd") ? "" : "no ", nbr);
+	if (!VPNHA_BOOL(ctx, "bfd"))
+		return config_cmdf(ctx, v, "no neighbor %s bfd", nbr);
+	rc = config_cmdf(ctx, v, "neighbor %s bfd", nbr);
+	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, "bfd_profile"))
+		rc = config_cmdf(ctx, v, "neighbor %s bfd profile %s", nbr, VPNHA_STR(ctx, "bfd_profile"));
+	else if (rc == VPNHA_RC_OK)
+		rc = config_cmdf(ctx, v, "no neighbor %s bfd profile", nbr);
+	return rc;
 }
 
 static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p,
@@ -782,9 +791,10 @@ static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 						  "parameter '%s' applies to manage=configure only (with manage=shutdown "
 						  "the neighbor's settings come from frr.conf)",
 						  configure_only[i]);
-		if (VPNHA_BOOL(ctx, "bfd"))
+		if (VPNHA_BOOL(ctx, "bfd") || VPNHA_GIVEN(ctx, "bfd_profile"))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
-					  "parameter 'bfd' applies to manage=configure only");
+					  "parameter '%s' applies to manage=configure only",
+					  VPNHA_BOOL(ctx, "bfd") ? "bfd" : "bfd_profile");
 	}
 	if (VPNHA_GIVEN(ctx, "keepalive") != VPNHA_GIVEN(ctx, "holdtime"))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameters 'keepalive' and 'holdtime' go together");

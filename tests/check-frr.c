@@ -245,7 +245,8 @@ END_TEST
  * NUL-terminated command (checked against want[i] when non-NULL), then send
  * the reply. Exits 0 when all matched.
  */
-static pid_t fake_server(const char *const *want, const char *const *replies, const size_t *lens, size_t n)
+static pid_t fake_server(struct frr_vty *client, const char *const *want, const char *const *replies,
+			 const size_t *lens, size_t n)
 {
 	pid_t pid = fork();
 	size_t i;
@@ -253,6 +254,7 @@ static pid_t fake_server(const char *const *want, const char *const *replies, co
 	ck_assert_int_ge(pid, 0);
 	if (pid)
 		return pid;
+	frr_vty_free(client); /* the parent's; not used here (and not leaked for valgrind) */
 	fcntl(srv, F_SETFL, 0);
 	for (i = 0; i < n; i++) {
 		char cmd[FRR_CMD_MAX];
@@ -285,7 +287,7 @@ START_TEST(test_client_config_enter)
 	static const char *const refused[] = { "\0\0\0\0", "% denied\n\0\0\0\x0d" };
 	static const size_t ok_len[] = { 4, 4 }, refused_len[] = { 4, 13 };
 	struct frr_vty *v = pair(2000);
-	pid_t pid = fake_server(want, ok, ok_len, 2);
+	pid_t pid = fake_server(v, want, ok, ok_len, 2);
 
 	ck_assert_int_eq(frr_vty_config_enter(v), 0);
 	fake_server_done(pid);
@@ -293,7 +295,7 @@ START_TEST(test_client_config_enter)
 	close(srv);
 
 	v = pair(2000);
-	pid = fake_server(want, refused, refused_len, 2);
+	pid = fake_server(v, want, refused, refused_len, 2);
 	ck_assert_int_eq(frr_vty_config_enter(v), -EACCES);
 	fake_server_done(pid);
 	frr_vty_free(v);
@@ -328,6 +330,7 @@ START_TEST(test_client_large_reply)
 		char *b = malloc(big + 4), cmd[64];
 		size_t off = 0;
 
+		frr_vty_free(v);
 		fcntl(srv, F_SETFL, 0);
 		if (!b || read(srv, cmd, sizeof(cmd)) <= 0)
 			_exit(1);
@@ -341,6 +344,7 @@ START_TEST(test_client_large_reply)
 				_exit(2);
 			off += (size_t)n;
 		}
+		free(b);
 		_exit(0);
 	}
 	ck_assert_int_eq(frr_vty_cmd(v, "show bgp vrf all summary json", &st, &out, &len), 0);
