@@ -1,0 +1,694 @@
+# vpnha lab topology library.  Source it from a lab script run by `tests/lab/lab run`:
+#
+#   . "$LAB_DIR/lib.sh"
+#
+# Everything here runs inside the UML guest (root = tmpfs overlay over the host
+# filesystem).  See tests/lab/README.md for the API; each function also has a
+# comment below.  Conventions: functions return non-zero on failure and print a
+# message to stderr; lab_fail exits the script.  Names of hosts/segments: [a-z0-9-],
+# at most 12 characters.
+# shellcheck shell=bash
+
+if [ -z "${LAB_OUT:-}" ] || [ ! -d /run/modroot ]; then
+	echo "lib.sh: not inside the lab; run this script with tests/lab/lab run SCRIPT" >&2
+	exit 99
+fi
+: "${LAB_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)}"
+LAB_STATE=/lab                  # shared state, same path inside every host
+LAB_HOSTS=$LAB_STATE/hosts      # per-host persistent dirs
+LAB_TOKEN=${LAB_TOKEN:-1000}    # default corosync token (ms)
+export LAB_DIR LAB_STATE LAB_OUT
+mkdir -p "$LAB_HOSTS" "$LAB_STATE/seg" "$LAB_STATE/clusters" "$LAB_STATE/pids" \
+	"$LAB_OUT/captures" "$LAB_OUT/probes"
+
+# Directories every host gets privately (bind mounts of /lab/hosts/NAME/<dir>).
+LAB_PRIVATE_DIRS="etc/corosync var/lib/corosync var/log/corosync var/lib/pacemaker var/log/pacemaker
+var/log/cluster etc/frr var/lib/frr var/log/frr etc/swanctl etc/vpnha var/lib/vpnha var/log/lab
+var/log/strongswan var/lib/pcsd"
+
+# ---------------------------------------------------------------- basics
+
+# lab_now: seconds since guest boot, float, without forking (into $LAB_NOW, and printed with -p).
+lab_now() {
+	local up _
+	read -r up _ </proc/uptime
+	LAB_NOW=$up
+	[ "${1:-}" = -p ] && echo "$up"
+	return 0
+}
+# lab_since T0: seconds (2 decimals) elapsed since T0 (a lab_now value), printed.
+lab_since() { lab_now; awk -v a="$1" -v b="$LAB_NOW" 'BEGIN{printf "%.2f\n", b-a}'; }
+
+# lab_log MSG...: timestamped message on the console (stdout).
+lab_log() { lab_now; printf '[%8.2f] %s\n' "$LAB_NOW" "$*"; }
+
+# lab_fail MSG...: print, and exit the script with status 1 (test failure).
+lab_fail() { lab_log "FAIL: $*" >&2; exit 1; }
+
+# lab_result KEY VALUE: record a measured number: printed as "RESULT KEY=VALUE" and
+# appended to $LAB_OUT/results.env.
+lab_result() {
+	printf 'RESULT %s=%s\n' "$1" "$2"
+	printf '%s=%q\n' "$1" "$2" >>"$LAB_OUT/results.env"
+}
+
+# lab_wait TIMEOUT INTERVAL CMD...: run CMD until it succeeds; 1 on timeout.
+lab_wait() {
+	local tmo=$1 iv=$2 t0; shift 2
+	lab_now; t0=$LAB_NOW
+	while :; do
+		"$@" && return 0
+		lab_now
+		awk -v a="$t0" -v b="$LAB_NOW" -v t="$tmo" 'BEGIN{exit !(b-a>=t)}' && return 1
+		sleep "$iv"
+	done
+}
+
+# lab_on_exit CMD: run CMD (a string, eval'ed) when the script exits, before the lab
+# collects logs.  (lib.sh owns the EXIT trap; do not replace it.)
+LAB__EXIT_HOOKS=()
+lab_on_exit() { LAB__EXIT_HOOKS+=("$1"); }
+
+# ---------------------------------------------------------------- hosts
+
+# lab_host NAME: create a host: netns NAME (/run/netns/NAME) + its own mount, UTS and
+# PID namespaces held by a small init (tests/lab/host-init).  Private persistent dirs
+# live at /lab/hosts/NAME/<path> (see lab_hostpath); /run, /tmp, /dev/shm are tmpfs.
+lab_host() {
+	local n=$1 H=$LAB_HOSTS/$1 d
+	[[ $n =~ ^[a-z0-9][a-z0-9-]{0,14}$ ]] || { echo "lab_host: bad name '$n'" >&2; return 1; }
+	if [ ! -e "/run/netns/$n" ]; then
+		ip netns add "$n" || return 1
+		ip -n "$n" link set lo up
+		local dirs=() pm=$H/var/lib/pacemaker
+		for d in $LAB_PRIVATE_DIRS; do dirs+=("$H/$d" "/$d"); done
+		mkdir -p "${dirs[@]}" "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores" \
+			"$H/etc/swanctl/"{conf.d,x509,x509ca,private,rsa,ecdsa,pkcs8,pubkey} || return 1
+		{
+			for d in $LAB_PRIVATE_DIRS; do printf '%s /%s none bind 0 0\n' "$H/$d" "$d"; done
+			printf 'lab-run /run tmpfs mode=755 0 0\nlab-tmp /tmp tmpfs mode=1777 0 0\nlab-shm /dev/shm tmpfs mode=1777 0 0\n'
+		} >"$H/fstab"
+		chown hacluster:haclient "$pm" "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores" "$H/var/log/pacemaker"
+		chmod 750 "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores"
+		chmod 770 "$H/var/log/pacemaker"
+		chown frr:frr "$H/etc/frr" "$H/var/log/frr" "$H/var/lib/frr"
+		printf 'service integrated-vtysh-config\n' >"$H/etc/frr/vtysh.conf"
+		: >"$H/boot"     # daemons to restart on lab_restore (lines of %q-quoted words)
+		: >"$H/net"      # network config to replay on lab_restore
+	fi
+	lab__host_start "$n"
+}
+
+# lab_hosts NAME...: create several hosts in parallel (faster: each takes ~1-3 s in UML).
+lab_hosts() {
+	local n pids=() p rc=0
+	for n in "$@"; do lab_host "$n" & pids+=($!); done
+	for p in "${pids[@]}"; do wait "$p" || rc=1; done
+	return $rc
+}
+
+lab__host_start() {
+	local n=$1 H=$LAB_HOSTS/$1 p c i
+	rm -f "$H/ready" "$H/pid"
+	nsenter --net="/run/netns/$n" -- unshare --mount --uts --pid --fork --propagation private \
+		--mount-proc -- "$LAB_DIR/host-init" "$n" "$H" </dev/null >>"$LAB_OUT/host-$n.log" 2>&1 &
+	p=$!
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$H/ready" ] && break
+		sleep 0.05
+	done
+	[ "$(cat "$H/ready" 2>/dev/null)" = ok ] || { echo "lab_host $n: init failed: $(cat "$H/ready" 2>/dev/null)" >&2; return 1; }
+	# the namespace's init is the unshare process's only child
+	c=
+	for ((i = 0; i < 100; i++)); do
+		# (this file has no trailing newline: read returns 1 but sets c)
+		read -r c _ <"/proc/$p/task/$p/children" 2>/dev/null || :
+		[ -n "$c" ] && break
+		sleep 0.05
+	done
+	[ -n "$c" ] || { echo "lab_host $n: no init pid" >&2; return 1; }
+	echo "$c" >"$H/pid"
+	echo "$p" >"$H/unshare-pid"
+}
+
+# lab_pid NAME: outer PID of the host's init (for nsenter -t, /proc/PID/root, ...).
+lab_pid() {
+	local p
+	p=$(cat "$LAB_HOSTS/$1/pid" 2>/dev/null) || { echo "lab_pid: no host $1" >&2; return 1; }
+	echo "$p"
+}
+
+# lab_alive NAME: true when the host is running (not crashed).
+lab_alive() {
+	local p
+	p=$(cat "$LAB_HOSTS/$1/pid" 2>/dev/null) && [ -n "$p" ] && [ -d "/proc/$p" ]
+}
+
+# lab_hostpath NAME PATH: where the host's private PATH (under one of its private
+# dirs, e.g. /etc/corosync/corosync.conf) is visible from outside the host.
+# For /run, /tmp, /dev/shm of a live host, use /proc/$(lab_pid NAME)/root/PATH.
+lab_hostpath() { echo "$LAB_HOSTS/$1/${2#/}"; }
+
+# lab_exec NAME CMD [ARGS...]: run CMD inside the host (all its namespaces), in the
+# foreground, with the caller's environment.
+lab_exec() {
+	local n=$1 p; shift
+	p=$(cat "$LAB_HOSTS/$n/pid" 2>/dev/null) || { echo "lab_exec: no host $n" >&2; return 1; }
+	nsenter -t "$p" -n -m -u -p -r -w -- "$@"
+}
+
+# lab_sh NAME 'SHELL CODE': run a bash snippet inside the host.
+lab_sh() { local n=$1; shift; lab_exec "$n" bash -c "$1"; }
+
+# lab_daemon NAME LOGFILE CMD [ARGS...]: start CMD detached inside the host (adopted
+# by the host's init, so it dies when the host crashes); stdout/stderr appended to
+# LOGFILE (a path inside the host, e.g. /var/log/lab/foo.log).
+lab_daemon() {
+	local n=$1 log=$2; shift 2
+	lab_exec "$n" setsid -f bash -c 'log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1' lab-daemon "$log" "$@"
+}
+
+# lab_boot_add NAME CMD [ARGS...]: remember a lab function call to replay when the
+# host is restored after a crash (the lab_*_start functions do this themselves).
+lab_boot_add() {
+	local n=$1 line; shift
+	line=$(printf '%q ' "$@")
+	grep -qxF -- "$line" "$LAB_HOSTS/$n/boot" 2>/dev/null || printf '%s\n' "$line" >>"$LAB_HOSTS/$n/boot"
+}
+
+# lab_ip NAME ARGS...: `ip ARGS` in the host's netns (fast: no nsenter), recorded so
+# that lab_restore replays it after a crash.
+lab_ip() {
+	local n=$1; shift
+	ip -n "$n" "$@" || return 1
+	printf 'ip -n %q ' "$n" >>"$LAB_HOSTS/$n/net"; printf '%q ' "$@" >>"$LAB_HOSTS/$n/net"; echo >>"$LAB_HOSTS/$n/net"
+}
+
+# lab_sysctl NAME KEY=VALUE...: sysctl in the host's netns (recorded for lab_restore).
+lab_sysctl() {
+	local n=$1 kv; shift
+	for kv in "$@"; do
+		ip netns exec "$n" sysctl -q -w "$kv" >/dev/null || return 1
+		printf 'ip netns exec %q sysctl -q -w %q >/dev/null\n' "$n" "$kv" >>"$LAB_HOSTS/$n/net"
+	done
+}
+
+# lab_addr NAME IFACE ADDR/PREFIX: add an address (recorded).
+lab_addr() { lab_ip "$1" addr add "$3" dev "$2"; }
+
+# lab_route NAME DEST VIA|dev:IFACE [more ip-route words]: add a route (recorded).
+#   lab_route gw1 default 198.51.100.1;  lab_route gw1 10.2.0.0/16 dev:gre1
+lab_route() {
+	local n=$1 dst=$2 via=$3; shift 3
+	case $via in
+	dev:*) lab_ip "$n" route add "$dst" dev "${via#dev:}" "$@";;
+	*) lab_ip "$n" route add "$dst" via "$via" "$@";;
+	esac
+}
+
+# lab_forwarding NAME [0|1]: IPv4 (and IPv6) forwarding on the host (router).
+lab_forwarding() { lab_sysctl "$1" net.ipv4.ip_forward="${2:-1}" net.ipv6.conf.all.forwarding="${2:-1}"; }
+
+# ---------------------------------------------------------------- links
+
+LAB__PORTS=0
+# lab_link A IFA B IFB [ADDR_A ADDR_B]: a veth cable between hosts A and B (either can
+# be a segment name's switch, but use lab_attach for segments).  Optional addresses.
+lab_link() {
+	local a=$1 ia=$2 b=$3 ib=$4
+	ip link add "$ia" netns "$a" type veth peer name "$ib" netns "$b" || return 1
+	printf '%s %s\n' "$b" "$ib" >"$LAB_STATE/seg/peer.$a.$ia"
+	printf '%s %s\n' "$a" "$ia" >"$LAB_STATE/seg/peer.$b.$ib"
+	echo "$ia" >>"$LAB_HOSTS/$a/ifaces" 2>/dev/null || :
+	echo "$ib" >>"$LAB_HOSTS/$b/ifaces" 2>/dev/null || :
+	ip -n "$a" link set "$ia" up && ip -n "$b" link set "$ib" up || return 1
+	[ -n "${5:-}" ] && { lab_addr "$a" "$ia" "$5" || return 1; }
+	[ -n "${6:-}" ] && { lab_addr "$b" "$ib" "$6" || return 1; }
+	return 0
+}
+
+# lab_segment NAME: a shared L2 segment (a bridge "br0" in its own switch netns, named
+# NAME too, e.g. "internet").  Hosts join with lab_attach.
+lab_segment() {
+	local s=$1
+	[ -e "/run/netns/$s" ] && return 0
+	ip netns add "$s" || return 1
+	ip -n "$s" link set lo up
+	ip -n "$s" link add br0 type bridge forward_delay 0 stp_state 0 || return 1
+	ip -n "$s" link set br0 type bridge mcast_snooping 0 2>/dev/null || :
+	ip -n "$s" link set br0 up
+	echo "$s" >"$LAB_STATE/seg/$s.segment"
+}
+
+# lab_attach HOST IFACE SEGMENT [ADDR/PREFIX]: plug HOST's IFACE into SEGMENT.
+lab_attach() {
+	local h=$1 i=$2 s=$3 a=${4:-} port
+	[ -e "$LAB_STATE/seg/$s.segment" ] || { echo "lab_attach: no segment $s" >&2; return 1; }
+	LAB__PORTS=$(($(cat "$LAB_STATE/seg/ports" 2>/dev/null || echo 0) + 1))
+	echo "$LAB__PORTS" >"$LAB_STATE/seg/ports"
+	port=p$LAB__PORTS
+	ip link add "$i" netns "$h" type veth peer name "$port" netns "$s" || return 1
+	ip -n "$s" link set "$port" master br0 || return 1
+	ip -n "$s" link set "$port" up
+	ip -n "$h" link set "$i" up
+	printf '%s %s\n' "$s" "$port" >"$LAB_STATE/seg/peer.$h.$i"
+	echo "$i" >>"$LAB_HOSTS/$h/ifaces"
+	[ -z "$a" ] || lab_addr "$h" "$i" "$a"
+}
+
+# lab_peer HOST IFACE: prints "PEERNS PEERIFACE" of the cable plugged into HOST:IFACE.
+lab_peer() { cat "$LAB_STATE/seg/peer.$1.$2"; }
+
+# lab_cut HOST IFACE [--silent]: cut the cable at HOST:IFACE.  Default: the far end
+# goes down, so HOST sees NO-CARRIER (like an unplugged cable or dead switch port).
+# --silent: carrier stays up, all packets both ways are dropped (netem loss 100%),
+# like a failure further away in the network.
+lab_cut() {
+	local h=$1 i=$2 pn pi
+	read -r pn pi <"$LAB_STATE/seg/peer.$h.$i" || return 1
+	if [ "${3:-}" = --silent ]; then
+		ip netns exec "$h" tc qdisc replace dev "$i" root netem loss 100% &&
+			ip netns exec "$pn" tc qdisc replace dev "$pi" root netem loss 100%
+	else
+		ip -n "$pn" link set "$pi" down
+	fi
+}
+
+# lab_uncut HOST IFACE: repair the cable cut by lab_cut.
+lab_uncut() {
+	local h=$1 i=$2 pn pi
+	read -r pn pi <"$LAB_STATE/seg/peer.$h.$i" || return 1
+	ip netns exec "$h" tc qdisc del dev "$i" root 2>/dev/null || :
+	ip netns exec "$pn" tc qdisc del dev "$pi" root 2>/dev/null || :
+	ip -n "$pn" link set "$pi" up
+	ip -n "$h" link set "$i" up
+}
+
+# lab_gre HOST IFACE LOCAL REMOTE [ADDR/PREFIX] [ip-link words...]: a GRE tunnel (recorded).
+lab_gre() {
+	local h=$1 i=$2 l=$3 r=$4 a=${5:-}; shift 4; [ $# -gt 0 ] && shift
+	lab_ip "$h" link add "$i" type gre local "$l" remote "$r" ttl 64 "$@" || return 1
+	lab_ip "$h" link set "$i" up || return 1
+	[ -z "$a" ] || lab_addr "$h" "$i" "$a"
+}
+
+# ---------------------------------------------------------------- crash / restore
+
+# lab_crash HOST: power failure: SIGKILL the host's init (the kernel kills every
+# process of the host), then all its cables go down.  Kernel network state in the
+# netns (addresses, tunnels, SAs) stays until lab_restore, but nothing answers.
+lab_crash() {
+	local h=$1 p i
+	p=$(lab_pid "$h") || return 1
+	kill -KILL "$p" 2>/dev/null || :
+	while read -r i; do
+		[ -n "$i" ] && ip -n "$h" link set "$i" down 2>/dev/null || :
+	done <"$LAB_HOSTS/$h/ifaces"
+	for i in {1..100}; do [ -d "/proc/$p" ] || break; sleep 0.05; done
+	[ ! -d "/proc/$p" ]
+}
+
+# lab_restore HOST [--no-boot]: "reboot" a crashed (or running) host: wipes its
+# network state (links it created itself, addresses, routes, XFRM), brings its cables
+# up, replays the lab_ip/lab_addr/lab_route/lab_gre config, starts a fresh init (empty
+# /run, /tmp, /dev/shm; /etc and /var/lib persist), then replays the daemons started
+# with lab_*_start (unless --no-boot).
+lab_restore() {
+	local h=$1 H=$LAB_HOSTS/$1 p i l line
+	p=$(cat "$H/pid" 2>/dev/null)
+	[ -n "$p" ] && [ -d "/proc/$p" ] && { kill -KILL "$p"; for i in {1..100}; do [ -d "/proc/$p" ] || break; sleep 0.05; done; }
+	# delete links not made by the lab cabling
+	for l in $(ip -n "$h" -o link show | awk -F': ' '{print $2}' | sed 's/@.*//'); do
+		[ "$l" = lo ] && continue
+		grep -qxF "$l" "$H/ifaces" 2>/dev/null || ip -n "$h" link del "$l" 2>/dev/null || :
+	done
+	ip -n "$h" xfrm state flush; ip -n "$h" xfrm policy flush
+	while read -r i; do
+		[ -n "$i" ] || continue
+		ip -n "$h" addr flush dev "$i"
+		ip -n "$h" link set "$i" up
+		read -r pn pi <"$LAB_STATE/seg/peer.$h.$i" && ip -n "$pn" link set "$pi" up
+	done <"$H/ifaces"
+	ip -n "$h" route flush table main 2>/dev/null || :
+	ip -n "$h" -6 route flush table main 2>/dev/null || :
+	while IFS= read -r line; do
+		[ -n "$line" ] && eval "$line"
+	done <"$H/net"
+	lab__host_start "$h" || return 1
+	if [ "${2:-}" != --no-boot ]; then
+		while IFS= read -r line; do
+			[ -n "$line" ] && { eval "LAB__NOBOOTREC=1 $line" || echo "lab_restore $h: '$line' failed" >&2; }
+		done <"$H/boot"
+	fi
+	return 0
+}
+
+# ---------------------------------------------------------------- capture & probes
+
+# lab_capture_start NAME NETNS [IFACE [FILTER...]]: tcpdump into $LAB_OUT/captures/NAME.pcap.
+# NETNS is a host or a segment (IFACE defaults to br0 = everything crossing the segment).
+lab_capture_start() {
+	local c=$1 ns=$2 i=${3:-br0} f=$LAB_OUT/captures/$1.pcap; shift 2; [ $# -gt 0 ] && shift
+	nsenter --net="/run/netns/$ns" -- tcpdump -Z root -U -n -s 256 -i "$i" -w "$f" "$@" \
+		</dev/null >"$LAB_OUT/captures/$c.log" 2>&1 &
+	echo $! >"$LAB_STATE/pids/capture.$c"
+	lab_wait 10 0.1 grep -q 'listening on' "$LAB_OUT/captures/$c.log" ||
+		{ echo "lab_capture_start $c: tcpdump did not start: $(cat "$LAB_OUT/captures/$c.log")" >&2; return 1; }
+}
+
+# lab_capture_stop NAME: stop the capture (flushes the file).
+lab_capture_stop() {
+	local p
+	p=$(cat "$LAB_STATE/pids/capture.$1" 2>/dev/null) || return 0
+	kill -INT "$p" 2>/dev/null || :
+	for _ in {1..50}; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$LAB_STATE/pids/capture.$1"
+}
+
+# lab_capture_count NAME [FILTER...]: number of captured packets matching the pcap FILTER.
+lab_capture_count() {
+	local c=$1; shift
+	tcpdump -n -r "$LAB_OUT/captures/$c.pcap" "$@" 2>/dev/null | wc -l
+}
+
+# lab_probe_start NAME HOST DEST [INTERVAL]: continuous ping from HOST to DEST every
+# INTERVAL s (default 0.05 = 20/s), timestamped, into $LAB_OUT/probes/NAME.txt.
+lab_probe_start() {
+	local pr=$1 h=$2 d=$3 iv=${4:-0.05}
+	nsenter --net="/run/netns/$h" -- ping -D -n -O -i "$iv" -W 1 "$d" \
+		</dev/null >"$LAB_OUT/probes/$pr.txt" 2>&1 &
+	echo $! >"$LAB_STATE/pids/probe.$pr"
+	lab_now; echo "$LAB_NOW $iv" >"$LAB_STATE/pids/probe.$pr.start"
+}
+
+# lab_probe_stop NAME: stop the probe.
+lab_probe_stop() {
+	local p
+	p=$(cat "$LAB_STATE/pids/probe.$1" 2>/dev/null) || return 0
+	kill -INT "$p" 2>/dev/null || :
+	for _ in {1..50}; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$LAB_STATE/pids/probe.$1"
+}
+
+# lab_probe_report NAME: prints "sent=N received=N lost=N max_gap_ms=N outage_ms=N"
+# for the probe's file: max_gap = longest time between two consecutive replies;
+# outage_ms = max_gap minus one interval (0 when nothing was lost).
+lab_probe_report() {
+	local iv
+	read -r _ iv <"$LAB_STATE/pids/probe.$1.start" 2>/dev/null || iv=0.05
+	awk -v iv="$iv" '
+	/bytes from/ {
+		ts = substr($1, 2, length($1) - 2) + 0
+		for (i = 1; i <= NF; i++) if ($i ~ /^icmp_seq=/) { s = substr($i, 10) + 0 }
+		if (n > 0 && ts - last > gap) gap = ts - last
+		last = ts; n++; if (s > maxseq) maxseq = s
+	}
+	/no answer yet/ { for (i = 1; i <= NF; i++) if ($i ~ /^icmp_seq=/) { s = substr($i, 10) + 0; if (s > maxseq) maxseq = s } }
+	/packets transmitted/ { sent = $1 }
+	END {
+		if (sent == "") sent = maxseq
+		out = gap - iv; if (out < 0 || sent - n <= 0) out = 0
+		printf "sent=%d received=%d lost=%d max_gap_ms=%d outage_ms=%d\n", sent, n, sent - n, gap * 1000, out * 1000
+	}' "$LAB_OUT/probes/$1.txt"
+}
+
+# ---------------------------------------------------------------- corosync + pacemaker
+
+# lab_cluster NAME [--token MS] HOST=ADDR...: define a cluster (2 or 3 nodes): writes
+# corosync.conf (knet, aes256/sha256, shared authkey, two_node for 2 nodes) and a
+# pre-seeded CIB (dc-deadtime=2s, stonith-enabled=false) into each host.  Hosts must
+# exist and reach each other at ADDR.  Node names = host names.
+lab_cluster() {
+	local c=$1 token=$LAB_TOKEN; shift
+	if [ "${1:-}" = --token ]; then token=$2; shift 2; fi
+	local nodes=("$@") n h a i=0 key=$LAB_STATE/clusters/$c.authkey conf cib
+	[ ${#nodes[@]} -ge 2 ] || { echo "lab_cluster: need at least 2 nodes" >&2; return 1; }
+	head -c 256 /dev/urandom >"$key"
+	conf=$LAB_STATE/clusters/$c.conf
+	{
+		printf 'totem {\n\tversion: 2\n\tcluster_name: %s\n\ttransport: knet\n' "$c"
+		printf '\tcrypto_cipher: aes256\n\tcrypto_hash: sha256\n\ttoken: %s\n' "$token"
+		printf '\tjoin: 50\n\tconsensus: %s\n}\n' "$((token * 12 / 10 > 1200 ? token * 12 / 10 : 1200))"
+		printf 'logging {\n\tto_logfile: yes\n\tlogfile: /var/log/corosync/corosync.log\n'
+		printf '\tto_stderr: no\n\tto_syslog: no\n\ttimestamp: hires\n}\n'
+		printf 'quorum {\n\tprovider: corosync_votequorum\n'
+		[ ${#nodes[@]} -eq 2 ] && printf '\ttwo_node: 1\n'
+		printf '}\nnodelist {\n'
+		for n in "${nodes[@]}"; do
+			i=$((i + 1)); h=${n%%=*}; a=${n#*=}
+			printf '\tnode {\n\t\tname: %s\n\t\tnodeid: %d\n\t\tring0_addr: %s\n\t}\n' "$h" "$i" "$a"
+		done
+		printf '}\n'
+	} >"$conf"
+	cib=$LAB_STATE/clusters/$c.cib.xml
+	cibadmin --empty >"$cib" || return 1
+	CIB_file=$cib crm_attribute -t crm_config -n dc-deadtime -v 2s >/dev/null || return 1
+	CIB_file=$cib crm_attribute -t crm_config -n stonith-enabled -v false >/dev/null || return 1
+	CIB_file=$cib crm_attribute -t crm_config -n cluster-recheck-interval -v 1min >/dev/null
+	CIB_file=$cib crm_attribute -t crm_config -n cluster-name -v "$c" >/dev/null
+	: >"$LAB_STATE/clusters/$c.nodes"
+	for n in "${nodes[@]}"; do
+		h=${n%%=*}; a=${n#*=}
+		echo "$h" >>"$LAB_STATE/clusters/$c.nodes"
+		echo "$c" >"$LAB_HOSTS/$h/cluster"
+		install -m 644 "$conf" "$LAB_HOSTS/$h/etc/corosync/corosync.conf"
+		install -m 400 "$key" "$LAB_HOSTS/$h/etc/corosync/authkey"
+		install -m 600 -o hacluster -g haclient "$cib" "$LAB_HOSTS/$h/var/lib/pacemaker/cib/cib.xml"
+		grep -q "^$a[[:space:]]" /etc/hosts || printf '%s\t%s\n' "$a" "$h" >>/etc/hosts
+	done
+}
+
+# lab_cluster_nodes CLUSTER: prints the cluster's node (host) names.
+lab_cluster_nodes() { cat "$LAB_STATE/clusters/$1.nodes"; }
+
+# lab_cluster_node_start HOST: start corosync, wait for it, start pacemakerd.
+lab_cluster_node_start() {
+	local h=$1 p
+	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" lab_cluster_node_start "$h"
+	p=$(lab_pid "$h") || return 1
+	# no CAP_IPC_LOCK: corosync's mlockall() becomes a warning (saves ~50 MB per node)
+	lab_daemon "$h" /var/log/lab/corosync.out setpriv --bounding-set -ipc_lock corosync -f || return 1
+	lab_wait 30 0.2 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
+		{ echo "lab_cluster_node_start $h: corosync did not come up" >&2; return 1; }
+	lab_daemon "$h" /var/log/lab/pacemakerd.out env PCMK_logfile=/var/log/pacemaker/pacemaker.log \
+		PCMK_logpriority=crit PCMK_debug=no pacemakerd
+}
+
+# lab_cluster_start CLUSTER: start all nodes (in parallel).
+lab_cluster_start() {
+	local h pids=() rc=0 p
+	for h in $(lab_cluster_nodes "$1"); do
+		lab_cluster_node_start "$h" & pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || rc=1; done
+	return $rc
+}
+
+# lab_crm_mon HOST: crm_mon -1 as XML, from HOST.
+lab_crm_mon() { lab_exec "$1" crm_mon -1 --output-as=xml 2>/dev/null; }
+
+# lab_cluster_online CLUSTER [HOST]: true when, seen from HOST (default: first live
+# node), all live nodes of the cluster are online and a DC is elected.
+lab_cluster_online() {
+	local c=$1 from=${2:-} h want=0 x on
+	for h in $(lab_cluster_nodes "$c"); do
+		lab_alive "$h" || continue
+		want=$((want + 1)); [ -n "$from" ] || from=$h
+	done
+	[ -n "$from" ] || return 1
+	x=$(lab_crm_mon "$from") || return 1
+	grep -q '<current_dc present="true"' <<<"$x" || return 1
+	on=$(grep -c '<node name=.* online="true"' <<<"$x")
+	[ "$on" -ge "$want" ]
+}
+
+# lab_cluster_wait_online CLUSTER [TIMEOUT]: wait (default 120 s) until lab_cluster_online.
+lab_cluster_wait_online() { lab_wait "${2:-120}" 0.3 lab_cluster_online "$1"; }
+
+# lab_resource_node HOST RSC: prints the node where RSC runs (seen from HOST); 1 if stopped.
+lab_resource_node() {
+	local o
+	o=$(lab_exec "$1" crm_resource --locate -r "$2" 2>/dev/null) || return 1
+	o=$(sed -n 's/.*is running on: \([^ ]*\).*/\1/p' <<<"$o" | head -n1)
+	[ -n "$o" ] && echo "$o"
+}
+
+# lab_resource_wait HOST RSC [NODE] [TIMEOUT]: wait until RSC runs (on NODE if given).
+lab_resource_wait() {
+	local h=$1 r=$2 node=${3:-} tmo=${4:-60}
+	# shellcheck disable=SC2016
+	lab_wait "$tmo" 0.2 bash -c '
+		o=$(nsenter -t "$1" -n -m -u -p -r -w -- crm_resource --locate -r "$2" 2>/dev/null) || exit 1
+		o=$(sed -n "s/.*is running on: \([^ ]*\).*/\1/p" <<<"$o" | head -n1)
+		[ -n "$o" ] && { [ -z "$3" ] || [ "$o" = "$3" ]; }' _ "$(lab_pid "$h")" "$r" "$node"
+}
+
+# lab_install_agents DIR: make /usr/lib/ocf/resource.d/vpnha point at DIR (agent
+# binaries/scripts, e.g. the build tree's agents/) -- visible on every lab host,
+# so `pcs resource create X ocf:vpnha:NAME` works.  Also sets OCF_ROOT.
+lab_install_agents() {
+	local d
+	d=$(cd "$1" && pwd -P) || return 1
+	rm -rf /usr/lib/ocf/resource.d/vpnha
+	ln -s "$d" /usr/lib/ocf/resource.d/vpnha
+	export OCF_ROOT=/usr/lib/ocf
+}
+
+# lab_ocf HOST AGENT ACTION [KEY=VALUE...]: run an OCF agent action inside HOST like
+# the cluster would: OCF_ROOT, OCF_RESOURCE_INSTANCE=lab-AGENT, OCF_RESKEY_KEY=VALUE.
+# AGENT is a path, or PROVIDER:TYPE (e.g. vpnha:gre-tunnel). Prints its output; returns its rc.
+lab_ocf() {
+	local h=$1 a=$2 act=$3 kv envs=(); shift 3
+	case $a in */*) ;; *:*) a=/usr/lib/ocf/resource.d/${a%%:*}/${a#*:};; esac
+	for kv in "$@"; do envs+=("OCF_RESKEY_${kv%%=*}=${kv#*=}"); done
+	lab_exec "$h" env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="${LAB_OCF_INSTANCE:-lab-${a##*/}}" \
+		OCF_RESOURCE_TYPE="${a##*/}" OCF_RESOURCE_PROVIDER=vpnha OCF_RA_VERSION_MAJOR=1 \
+		OCF_RA_VERSION_MINOR=1 "${envs[@]}" "$a" "$act"
+}
+
+# ---------------------------------------------------------------- strongSwan
+
+# lab_charon_start HOST [SWANCTL_CONF_FILE]: start charon in HOST with a private
+# config (/etc/swanctl/strongswan.conf, STRONGSWAN_CONF), VICI socket at the default
+# /run/charon.vici (private /run, so `lab_exec HOST swanctl ...` just works), log in
+# /var/log/strongswan/charon.log.  If given, SWANCTL_CONF_FILE is installed as
+# /etc/swanctl/swanctl.conf; then `swanctl --load-all` runs once charon answers.
+lab_charon_start() {
+	local h=$1 f=${2:-} H=$LAB_HOSTS/$1 p
+	[ -z "$f" ] || install -m 600 "$f" "$H/etc/swanctl/swanctl.conf"
+	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" lab_charon_start "$h"
+	[ -s "$H/etc/swanctl/strongswan.conf" ] || cat >"$H/etc/swanctl/strongswan.conf" <<-'EOF'
+	# vpnha lab: per-host charon configuration
+	charon {
+		load_modular = yes
+		install_routes = no
+		retransmit_tries = 3
+		retransmit_timeout = 1.0
+		retransmit_base = 1.4
+		plugins {
+			include /etc/strongswan.d/charon/*.conf
+			vici { socket = unix:///run/charon.vici }
+		}
+		filelog {
+			lab {
+				path = /var/log/strongswan/charon.log
+				time_format = %H:%M:%S
+				time_add_ms = yes
+				ike_name = yes
+				append = yes
+				default = 1
+				flush_line = yes
+			}
+		}
+		syslog { daemon { default = -1 } auth { default = -1 } }
+	}
+	swanctl { socket = unix:///run/charon.vici }
+	EOF
+	p=$(lab_pid "$h") || return 1
+	STRONGSWAN_CONF=/etc/swanctl/strongswan.conf lab_daemon "$h" /var/log/lab/charon.out /usr/lib/ipsec/charon || return 1
+	lab_wait 30 0.1 test -S "/proc/$p/root/run/charon.vici" ||
+		{ echo "lab_charon_start $h: no VICI socket" >&2; return 1; }
+	lab_wait 10 0.2 lab_exec "$h" swanctl --stats >/dev/null 2>&1 ||
+		{ echo "lab_charon_start $h: VICI does not answer" >&2; return 1; }
+	if [ -s "$H/etc/swanctl/swanctl.conf" ]; then
+		lab_exec "$h" swanctl --load-all >>"$H/var/log/lab/swanctl.out" 2>&1 ||
+			{ echo "lab_charon_start $h: swanctl --load-all failed:" >&2; tail -n 5 "$H/var/log/lab/swanctl.out" >&2; return 1; }
+	fi
+}
+
+# lab_swanctl HOST ARGS...: swanctl inside HOST (talks to HOST's charon).
+lab_swanctl() { local h=$1; shift; lab_exec "$h" swanctl "$@"; }
+
+# lab_charon_wait_child HOST CHILD [TIMEOUT]: wait until CHILD_SA CHILD is INSTALLED on HOST.
+lab_charon_wait_child() {
+	# shellcheck disable=SC2016
+	lab_wait "${3:-30}" 0.2 bash -c 'nsenter -t "$1" -n -m -u -p -r -w -- swanctl --list-sas --raw 2>/dev/null |
+		grep -q "child-sas {$2[-0-9]* {[^}]*state=INSTALLED"' _ "$(lab_pid "$1")" "$2"
+}
+
+# ---------------------------------------------------------------- FRR
+
+# lab_frr_start HOST [FRR_CONF_FILE] [DAEMON...]: start FRR daemons (default: zebra
+# bgpd) in HOST with private /etc/frr, /run/frr, /var/log/frr; TCP vty off.  If given,
+# FRR_CONF_FILE becomes /etc/frr/frr.conf and is applied with `vtysh -b`.  `lab_vtysh
+# HOST ...` (plain vtysh inside the host) then works.  Add bfdd for BFD.
+lab_frr_start() {
+	local h=$1 f=${2:-} H=$LAB_HOSTS/$1 d p; shift; [ $# -gt 0 ] && shift
+	local daemons=("$@")
+	[ $# -gt 0 ] || daemons=(zebra bgpd)
+	[ -z "$f" ] || install -m 640 -o frr -g frr "$f" "$H/etc/frr/frr.conf"
+	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" lab_frr_start "$h" "" "${daemons[@]}"
+	p=$(lab_pid "$h") || return 1
+	for d in "${daemons[@]}"; do
+		lab_exec "$h" "/usr/lib/frr/$d" -d -F traditional -P 0 -u frr -g frr \
+			-i "/run/frr/$d.pid" -f /dev/null --log "file:/var/log/frr/$d.log" \
+			>>"$H/var/log/lab/frr.out" 2>&1 ||
+			{ echo "lab_frr_start $h: $d failed to start:" >&2; tail -n 5 "$H/var/log/lab/frr.out" >&2; return 1; }
+	done
+	for d in "${daemons[@]}"; do
+		lab_wait 20 0.1 test -S "/proc/$p/root/run/frr/$d.vty" ||
+			{ echo "lab_frr_start $h: no $d vty socket" >&2; return 1; }
+	done
+	if [ -s "$H/etc/frr/frr.conf" ]; then
+		lab_exec "$h" vtysh -b >>"$H/var/log/lab/frr.out" 2>&1 ||
+			{ echo "lab_frr_start $h: vtysh -b failed:" >&2; tail -n 5 "$H/var/log/lab/frr.out" >&2; return 1; }
+	fi
+}
+
+# lab_vtysh HOST ARGS...: vtysh inside HOST (e.g. lab_vtysh gw1 -c 'show bgp summary').
+lab_vtysh() { local h=$1; shift; lab_exec "$h" vtysh "$@"; }
+
+# lab_bgp_state HOST NEIGHBOR: prints the BGP state of NEIGHBOR seen by HOST.
+lab_bgp_state() {
+	lab_vtysh "$1" -c "show bgp neighbors $2 json" 2>/dev/null | jq -r --arg n "$2" '.[$n].bgpState // "none"'
+}
+
+# lab_bgp_wait_established HOST NEIGHBOR [TIMEOUT]
+lab_bgp_wait_established() {
+	# shellcheck disable=SC2016
+	lab_wait "${3:-60}" 0.3 bash -c '[ "$(nsenter -t "$1" -n -m -u -p -r -w -- vtysh -c "show bgp neighbors $2 json" 2>/dev/null |
+		jq -r --arg n "$2" ".[\$n].bgpState // \"none\"")" = Established ]' _ "$(lab_pid "$1")" "$2"
+}
+
+# lab_route_wait HOST PREFIX [TIMEOUT]: wait until HOST's kernel has a route for PREFIX.
+lab_route_wait() {
+	# shellcheck disable=SC2016
+	lab_wait "${3:-30}" 0.2 bash -c '[ -n "$(ip -n "$1" route show "$2" 2>/dev/null)" ]' _ "$1" "$2"
+}
+
+# ---------------------------------------------------------------- exit
+
+# lab_collect: copy every host's logs and configs to $LAB_OUT/hosts/NAME (done at exit).
+lab_collect() {
+	local H n
+	for H in "$LAB_HOSTS"/*/; do
+		[ -d "$H" ] || continue
+		n=$(basename "$H")
+		mkdir -p "$LAB_OUT/hosts/$n"
+		cp -r --no-preserve=mode,ownership "$H/var/log" "$H/etc" "$LAB_OUT/hosts/$n/" 2>/dev/null || :
+		cp --no-preserve=mode,ownership "$H/net" "$H/boot" "$LAB_OUT/hosts/$n/" 2>/dev/null || :
+		if lab_alive "$n"; then
+			ip -n "$n" -d addr >"$LAB_OUT/hosts/$n/ip-addr.txt" 2>&1
+			ip -n "$n" route show table all >"$LAB_OUT/hosts/$n/ip-route.txt" 2>&1
+			ip -n "$n" xfrm state >"$LAB_OUT/hosts/$n/xfrm-state.txt" 2>&1
+			ip -n "$n" xfrm policy >"$LAB_OUT/hosts/$n/xfrm-policy.txt" 2>&1
+		fi
+	done
+	cp /etc/hosts "$LAB_OUT/etc-hosts.txt" 2>/dev/null || :
+}
+
+lab__exit() {
+	local rc=$? h f
+	trap - EXIT
+	for h in "${LAB__EXIT_HOOKS[@]}"; do eval "$h"; done
+	for f in "$LAB_STATE"/pids/capture.*; do [ -e "$f" ] && lab_capture_stop "${f##*/capture.}"; done
+	for f in "$LAB_STATE"/pids/probe.*; do
+		case $f in *.start) continue;; esac
+		[ -e "$f" ] && lab_probe_stop "${f##*/probe.}"
+	done
+	# stop daemons gently where it matters for logs, then kill the hosts
+	for h in "$LAB_HOSTS"/*/pid; do [ -e "$h" ] && { kill -KILL "$(cat "$h")" 2>/dev/null || :; }; done
+	lab_collect
+	exit "$rc"
+}
+trap lab__exit EXIT
