@@ -81,5 +81,17 @@ stats "/bin/true (exec floor)" "$LAB_OUT/true.ms"
 forks "gre-tunnel monitor" "$AG" "${common[@]}" "${gre_env[@]}"
 forks "IPaddr2 monitor" "$IP2" "${common[@]}" "${ip2_env[@]}"
 
+# a big routing table on another link (as with a full BGP feed): the monitor's
+# route dump is filtered by the kernel (link + table), so its cost should not grow
+nroutes=${BENCH_ROUTES:-20000}
+for ((i = 0; i < nroutes; i++)); do
+	echo "route add 10.$((100 + i / 250)).$((i % 250)).0/24 dev lan0"
+done >"$LAB_STATE/routes.batch"
+ip -n gw1 -batch "$LAB_STATE/routes.batch" || lab_fail "adding $nroutes routes"
+echo "# with $(ip -n gw1 route show | wc -l) routes in the main table"
+lab_exec gw1 env "${common[@]}" "${gre_env[@]}" "$LAB_STATE/bin/bench-loop" "$runs" "$AG" monitor >"$LAB_OUT/gre-routes.ms" ||
+	lab_fail "gre-tunnel monitor loop (big table) failed"
+stats "gre-tunnel monitor ${nroutes}rt" "$LAB_OUT/gre-routes.ms"
+
 LAB_OCF_INSTANCE=bench lab_ocf gw1 "$AG" stop "${G[@]}" >/dev/null 2>&1
 exit 0
