@@ -14,9 +14,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "netlink.h"
@@ -526,6 +531,107 @@ static enum vpnha_rc check_live(struct vpnha_ctx *ctx, struct vpnha_nl *nl, cons
 	return VPNHA_RC_OK;
 }
 
+/* ---- monitor depth 10: the inner peer answers (ICMP echo, raw socket, no fork) ---- */
+
+static uint16_t inet_csum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Is this datagram an echo reply from peer with our id? */
+static bool is_our_reply(const uint8_t *buf, size_t n, const struct sockaddr_storage *from,
+			 const struct vpnha_addr *peer, uint16_t id)
+{
+	if (peer->family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)from;
+		size_t ihl;
+
+		if (n < 20 || from->ss_family != AF_INET || memcmp(&sin->sin_addr, peer->u.raw, 4))
+			return false;
+		ihl = (size_t)(buf[0] & 0x0f) * 4;
+		return n >= ihl + 8 && buf[ihl] == ICMP_ECHOREPLY && !memcmp(buf + ihl + 4, &id, 2);
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)from;
+
+		return n >= 8 && from->ss_family == AF_INET6 && !memcmp(&sin6->sin6_addr, peer->u.raw, 16) &&
+		       buf[0] == ICMP6_ECHO_REPLY && !memcmp(buf + 4, &id, 2);
+	}
+}
+
+/*
+ * Send echo requests to peer through ifname (every 300 ms) until one is
+ * answered or budget_ms passes. 1: answered, 0: no answer, or -errno.
+ */
+static int peer_answers(const char *ifname, const struct vpnha_addr *peer, uint64_t budget_ms)
+{
+	bool v6 = peer->family == AF_INET6;
+	_vpnha_auto_close int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC,
+					  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	uint64_t end = vpnha_now_ms() + budget_ms, next = 0, now;
+	uint16_t id = htons((uint16_t)getpid()), seq = 0;
+	struct sockaddr_storage dst = { 0 };
+	socklen_t dlen;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0)
+		return -errno;
+	if (v6) {
+		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)(void *)&dst;
+
+		d6->sin6_family = AF_INET6;
+		memcpy(&d6->sin6_addr, peer->u.raw, 16);
+		dlen = sizeof(*d6);
+	} else {
+		struct sockaddr_in *d4 = (struct sockaddr_in *)(void *)&dst;
+
+		d4->sin_family = AF_INET;
+		memcpy(&d4->sin_addr, peer->u.raw, 4);
+		dlen = sizeof(*d4);
+	}
+	while ((now = vpnha_now_ms()) < end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t wait;
+
+		if (now >= next) {
+			uint8_t pkt[16] = { v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO, 0 };
+			uint16_t s = htons(++seq), c;
+
+			memcpy(pkt + 4, &id, 2);
+			memcpy(pkt + 6, &s, 2);
+			memcpy(pkt + 8, "vpnha-gr", 8);
+			if (!v6) {
+				c = inet_csum(pkt, sizeof(pkt));
+				memcpy(pkt + 2, &c, 2);
+			}
+			if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, dlen) < 0)
+				vpnha_log_debug("echo to the peer: %s", strerror(errno));
+			next = now + 300;
+		}
+		wait = (next < end ? next : end) - now;
+		if (poll(&pfd, 1, (int)wait) > 0) {
+			uint8_t buf[256];
+			struct sockaddr_storage from;
+			socklen_t flen = sizeof(from);
+			ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+
+			if (n > 0 && is_our_reply(buf, (size_t)n, &from, peer, id))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static enum vpnha_rc gt_monitor(struct vpnha_ctx *ctx)
 {
 	struct vpnha_nl *nl = NULL;
@@ -555,6 +661,18 @@ static enum vpnha_rc gt_monitor(struct vpnha_ctx *ctx)
 	if (rc == VPNHA_RC_OK)
 		rc = check_live(ctx, nl, &d, &o, &exists);
 	vpnha_nl_close(nl);
+	if (rc == VPNHA_RC_OK && ctx->check_level >= 10 && !ctx->probe && d.addr.has_peer) {
+		uint64_t left = vpnha_time_left_ms(ctx), budget = left > 4000 ? 2000 : left / 2;
+		char s[INET6_ADDRSTRLEN];
+
+		r = peer_answers(d.ifname, &d.addr.peer, budget);
+		vpnha_addr_str(&d.addr.peer, s, sizeof(s));
+		if (r == 0)
+			rc = vpnha_fail(ctx, VPNHA_RC_DEGRADED, "interface %s is up but the peer %s does not answer "
+					"(%llu ms)", d.ifname, s, (unsigned long long)budget);
+		else if (r < 0)
+			vpnha_log_warn("cannot check that the peer %s answers: %s", s, strerror(-r));
+	}
 	return rc;
 }
 

@@ -40,6 +40,8 @@ ocfi() {
 	rc=$?
 	return $rc
 }
+# ocfi10: a recurring monitor at depth 10 (OCF_CHECK_LEVEL=10)
+ocfi10() { OCF_CHECK_LEVEL=10 ocfi "$@"; }
 # expect DESC WANT_RC [REASON_REGEX] -- CMD...: check rc (and the exit reason)
 expect() {
 	local desc=$1 want=$2 re= rc
@@ -109,6 +111,11 @@ ping_ok "ping routed prefix 10.2.0.1 from 10.1.0.1 over gre" gw1 -I 10.1.0.1 10.
 ip -n gw1 -d link show gre1 | grep -q "ttl 255" && ok "gw1 gre1 ttl 255" || notok "gw1 gre1 ttl: $(ip -n gw1 -d link show gre1)"
 ip -n gw1 -d link show gre1 | grep -q "key 0.0.0.42" && ok "gw1 gre1 key 42" || notok "gw1 gre1 key: $(ip -n gw1 -d link show gre1 | tail -n1)"
 expect "gw1 start again (idempotent)" 0 -- ocf gw1 gre start "${G1[@]}"
+expect "depth-10 monitor: the inner peer answers" 0 -- ocfi10 gw1 gre monitor "${G1[@]}"
+ip netns exec gw2 sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+expect "depth-10 monitor: peer silent -> degraded (190)" 190 "peer 172.16.0.2 does not answer" -- ocfi10 gw1 gre monitor "${G1[@]}"
+expect "depth-0 monitor still 0 with a silent peer" 0 -- ocfi gw1 gre monitor "${G1[@]}"
+ip netns exec gw2 sysctl -qw net.ipv4.icmp_echo_ignore_all=0
 ix1=$(ip -n gw1 -o link show gre1 | cut -d: -f1)
 
 echo "# ---- faults behind the agent's back"
