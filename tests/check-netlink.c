@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <net/if.h> /* before the linux/ headers */
@@ -26,6 +27,8 @@
 #include "netlink.h"
 #include "netlink_internal.h"
 #include "params.h"
+
+#define VPNHA_N(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct vpnha_nl *nl;
 
@@ -301,6 +304,74 @@ START_TEST(test_diff)
 }
 END_TEST
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* median of 101 runs of what the agent's monitor asks the kernel (link, address, routes) */
+static uint64_t monitor_calls_us(int ix, const struct vpnha_nl_addr *a, const struct vpnha_nl_route *r)
+{
+	uint64_t t[101];
+	struct vpnha_link l;
+	size_t i;
+
+	for (i = 0; i < VPNHA_N(t); i++) {
+		uint64_t s = now_us();
+
+		ck_assert_int_eq(vpnha_nl_link_get(nl, "vm0", 0, &l), 0);
+		ck_assert_int_eq(vpnha_nl_addr_present(nl, ix, a), 1);
+		ck_assert_int_eq(vpnha_nl_route_present(nl, ix, r), 1);
+		t[i] = now_us() - s;
+	}
+	qsort(t, VPNHA_N(t), sizeof(t[0]), cmp_u64);
+	return t[VPNHA_N(t) / 2];
+}
+
+/*
+ * The netlink work of one monitor, and the same with 20000 routes on another
+ * link (a BGP table): the dumps are filtered by the kernel, so it must not grow
+ * with the table. Prints the numbers.
+ */
+START_TEST(test_monitor_cost)
+{
+	struct vpnha_nl_addr a = { .local = A("10.97.0.1/24") };
+	struct vpnha_nl_route r = { .dst = A("10.96.0.0/16") };
+	int ix = veth_make("vm0", "vm1"), other = vpnha_nl_ifindex(nl, "vm1"), i;
+	uint64_t small, big;
+
+	ck_assert_int_eq(vpnha_nl_link_set_up(nl, ix, true), 0);
+	ck_assert_int_eq(vpnha_nl_link_set_up(nl, other, true), 0);
+	ck_assert_int_eq(vpnha_nl_addr_add(nl, ix, &a), 0);
+	ck_assert_int_eq(vpnha_nl_route_add(nl, ix, &r), 0);
+	small = monitor_calls_us(ix, &a, &r);
+	for (i = 0; i < 20000; i++) {
+		struct vpnha_nl_route x = { .dst = A("10.0.0.0/24") };
+
+		x.dst.u.raw[1] = (uint8_t)(100 + i / 250);
+		x.dst.u.raw[2] = (uint8_t)(i % 250);
+		ck_assert_int_eq(vpnha_nl_route_add(nl, other, &x), 0);
+	}
+	big = monitor_calls_us(ix, &a, &r);
+	printf("monitor netlink calls: median %llu us; with 20000 routes on another link: %llu us\n",
+	       (unsigned long long)small, (unsigned long long)big);
+	/* an unfiltered dump of 20000 routes costs tens of ms; filtered stays near the small case */
+	ck_assert_msg(big < 10 * small + 2000, "route dump grows with the table: %llu us vs %llu us",
+		      (unsigned long long)big, (unsigned long long)small);
+	ck_assert_int_eq(vpnha_nl_link_delete(nl, ix), 0);
+}
+END_TEST
+
 /* the fuzz seeds are real messages: they parse to the values they encode */
 static size_t seed(const char *name, unsigned char *buf, size_t len)
 {
@@ -362,6 +433,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_gre_create_or_ext_ack, 0, 4);
 	tcase_add_test(tc, test_addr_add_list_del);
 	tcase_add_test(tc, test_route_add_list_del);
+	tcase_add_test(tc, test_monitor_cost);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pure");
 	tcase_add_test(tc, test_kinds);
