@@ -365,8 +365,8 @@ START_TEST(test_monitor_cost)
 	big = monitor_calls_us(ix, &a, &r);
 	printf("monitor netlink calls: median %llu us; with 20000 routes on another link: %llu us\n",
 	       (unsigned long long)small, (unsigned long long)big);
-	/* an unfiltered dump of 20000 routes costs tens of ms; filtered stays near the small case */
-	ck_assert_msg(big < 10 * small + 2000, "route dump grows with the table: %llu us vs %llu us",
+	/* unfiltered, 20000 routes cost ~23 ms here; filtered ~0.6 ms (the kernel still walks them) */
+	ck_assert_msg(big < 10 * small + 8000, "route dump grows with the table: %llu us vs %llu us",
 		      (unsigned long long)big, (unsigned long long)small);
 	ck_assert_int_eq(vpnha_nl_link_delete(nl, ix), 0);
 }
