@@ -349,7 +349,7 @@ lab_restore() {
 # NETNS is a host or a segment (IFACE defaults to br0 = everything crossing the segment).
 lab_capture_start() {
 	local c=$1 ns=$2 i=${3:-br0} f=$LAB_OUT/captures/$1.pcap; shift 2; [ $# -gt 0 ] && shift
-	nsenter --net="/run/netns/$ns" -- tcpdump -Z root -U -n -s 256 -i "$i" -w "$f" "$@" \
+	nsenter --net="/run/netns/$ns" -- tcpdump -Z root -U --immediate-mode -n -s 256 -i "$i" -w "$f" "$@" \
 		</dev/null >"$LAB_OUT/captures/$c.log" 2>&1 &
 	echo $! >"$LAB_STATE/pids/capture.$c"
 	lab_wait 10 0.1 grep -q 'listening on' "$LAB_OUT/captures/$c.log" ||
@@ -360,6 +360,7 @@ lab_capture_start() {
 lab_capture_stop() {
 	local p
 	p=$(cat "$LAB_STATE/pids/capture.$1" 2>/dev/null) || return 0
+	sleep 0.3   # let tcpdump drain what the kernel already queued
 	kill -INT "$p" 2>/dev/null || :
 	for _ in {1..50}; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 	rm -f "$LAB_STATE/pids/capture.$1"
