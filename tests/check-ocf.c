@@ -241,7 +241,9 @@ START_TEST(test_dispatch_deadline)
 
 	mkrundir();
 	ck_assert_int_eq(run("start", env, &out), OCF_ERR_GENERIC);
-	ck_assert_uint_lt(vpnha_now_ms() - t0, 1000);
+	/* The agent gives up at its soft deadline (900 ms), far before its 8 s
+	 * sleep; the slack covers process start-up under sanitizers and load. */
+	ck_assert_uint_lt(vpnha_now_ms() - t0, 2500);
 	ck_assert_ptr_nonnull(strstr(out, "timed out"));
 	ck_assert_int_eq(count_reasons(out, "ocf-exit-reason:"), 1);
 }
