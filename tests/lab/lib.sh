@@ -95,6 +95,7 @@ lab_host() {
 		printf 'service integrated-vtysh-config\n' >"$H/etc/frr/vtysh.conf"
 		: >"$H/boot"     # daemons to restart on lab_restore (lines of %q-quoted words)
 		: >"$H/net"      # network config to replay on lab_restore
+		: >"$H/ifaces"   # cables plugged into this host (lab_link/lab_attach)
 	fi
 	lab__host_start "$n"
 }
