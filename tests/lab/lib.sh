@@ -666,8 +666,9 @@ lab_collect() {
 	for H in "$LAB_HOSTS"/*/; do
 		[ -d "$H" ] || continue
 		n=$(basename "$H")
-		mkdir -p "$LAB_OUT/hosts/$n"
-		cp -r --no-preserve=mode,ownership "$H/var/log" "$H/etc" "$LAB_OUT/hosts/$n/" 2>/dev/null || :
+		mkdir -p "$LAB_OUT/hosts/$n/var"
+		cp -r --no-preserve=mode,ownership "$H/var/log" "$H/var/lib" "$LAB_OUT/hosts/$n/var/" 2>/dev/null || :
+		cp -r --no-preserve=mode,ownership "$H/etc" "$LAB_OUT/hosts/$n/" 2>/dev/null || :
 		cp --no-preserve=mode,ownership "$H/net" "$H/boot" "$LAB_OUT/hosts/$n/" 2>/dev/null || :
 		if lab_alive "$n"; then
 			ip -n "$n" -d addr >"$LAB_OUT/hosts/$n/ip-addr.txt" 2>&1
