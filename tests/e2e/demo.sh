@@ -1,0 +1,252 @@
+#!/bin/bash
+# vpnha end-to-end demo, benchmark and integration test (issue 8), run inside the lab:
+#
+#   tests/lab/lab run tests/e2e/demo.sh [--bench [N]] [--kinds "KIND..."]
+#   (make demo; make demo-bench = --bench, N = E2E_BENCH_N, default 5)
+#
+# Two sites, two 2-node Pacemaker clusters, four gateways (tests/e2e/topology.sh),
+# configured from examples/ (the pcs script, charon/FRR/corosync configs).  Shows
+# lan1 -> lan2 traffic through the VPN, then fails over and measures each outage
+# with a continuous probe (20 packets/s) and a timeline built from the daemons'
+# logs.  Every step is asserted: the script exits 1 on the first broken promise
+# (traffic not back, state left behind on the gateway that gave up the group).
+#
+# KIND: s1-extcut s1-standby s1-crash s2-extcut (the default, in this order),
+# also s2-standby s2-crash; --bench repeats the list N times (default 5).
+# The probe: lan1 -> lan2 every LAB_E2E_PROBE_IV s (default 0.05 = 20/s).
+set -u
+. "$LAB_DIR/lib.sh"
+E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+SRC=${abs_top_srcdir:-$(cd "$E2E/../.." && pwd -P)}
+B=${abs_top_builddir:-${top_builddir:-$SRC}}
+EX=$SRC/examples
+# shellcheck source=tests/e2e/topology.sh
+. "$E2E/topology.sh"
+MODE=demo BENCH_N=5 IV=${LAB_E2E_PROBE_IV:-0.05}
+KINDS="s1-extcut s1-standby s1-crash s2-extcut"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--bench) MODE=bench; if [[ ${2:-} =~ ^[0-9]+$ ]]; then BENCH_N=$2; shift; fi ;;
+	--kinds) KINDS=$2; shift ;;
+	*) echo "usage: demo.sh [--bench [N]] [--kinds \"KIND...\"]" >&2; exit 2 ;;
+	esac
+	shift
+done
+PY=$E2E/timeline.py
+RES=$LAB_OUT/e2e; mkdir -p "$RES"
+T_START=$EPOCHREALTIME
+if [ -n "${LAB_E2E_TRACE:-}" ]; then   # debugging: bash trace (no forks) on the host side
+	exec 9>>"$RES/trace.log"; BASH_XTRACEFD=9; PS4='+ $EPOCHREALTIME ${FUNCNAME[0]:-main}: '; set -x
+fi
+
+step() { lab_log "== $*"; }
+elapsed() { awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}'; }
+# gw_of_site SITE: a live node of SITE (to run cluster tools from)
+live_node() { local h; for h in $(e2e_nodes "$1"); do lab_alive "$h" && { echo "$h"; return 0; }; done; return 1; }
+active_of() { local n; n=$(live_node "$1") || return 1; lab_resource_node "$n" vpn-bgp; }
+
+# ---------------------------------------------------------------- agents
+step "installing the agents from $B"
+AG=/usr/local/lib/vpnha-lab/agents
+mkdir -p "$AG"
+for a in gre-tunnel ipsec-conn bgp-peer mii-link mii-linkd; do
+	[ -x "$B/agents/$a" ] || lab_fail "agent $B/agents/$a not built (run make first)"
+	cp "$B/agents/$a" "$AG/" || lab_fail "copy $a"
+done
+lab_install_agents "$AG" || lab_fail "install agents"
+
+# ---------------------------------------------------------------- topology
+step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"
+e2e_topology || lab_fail "topology"
+e2e_configs "$EX" || lab_fail "configs"
+for s in $E2E_SITES; do e2e_cluster_define "$s" "$EX" || lab_fail "cluster $s"; done
+lab_result e2e_topology_s "$(elapsed)"
+
+step "starting charon + FRR on the gateways, corosync + pacemaker on both sites"
+# Each site's configuration comes from examples/pcs/configure-site.sh (pcs -f).
+# Fast path (make demo, the test): tests/e2e/pcs-offline ran it outside the lab
+# (LAB_E2E_CIB_DIR); it is merged into the live CIB in one cibadmin --replace.
+# Slow path (LAB_E2E_CIB_DIR unset): pcs runs here, ~7 s per call inside UML.
+CIB_DIR=${LAB_E2E_CIB_DIR:-}
+[ -z "$CIB_DIR" ] || [ -s "$CIB_DIR/cib-site1.xml" ] || lab_fail "no $CIB_DIR/cib-site1.xml (run tests/e2e/pcs-offline)"
+pids=()
+for h in $E2E_GWS; do e2e_daemons "$h" >"$RES/daemons-$h.log" 2>&1 & pids+=($!); done
+for s in $E2E_SITES; do lab_cluster_start "$s" & pids+=($!); done
+if [ -z "$CIB_DIR" ]; then
+	for s in $E2E_SITES; do
+		n=$(live_node "$s")
+		lab_exec "$n" env CIB_IN="$LAB_STATE/clusters/$s.cib.xml" NO_PUSH=1 LAB=1 \
+			"$EX/pcs/configure-site.sh" "$EX/$s.env" >"$RES/pcs-$s.log" 2>&1 & pids+=($!)
+	done
+fi
+rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
+[ $rc = 0 ] || { tail -n 20 "$RES"/daemons-*.log "$RES"/pcs-*.log 2>/dev/null; lab_fail "daemons, cluster start or pcs failed"; }
+lab_result e2e_daemons_s "$(elapsed)"
+for s in $E2E_SITES; do lab_cluster_wait_online "$s" 120 || lab_fail "cluster $s not online"; done
+lab_result e2e_clusters_online_s "$(elapsed)"
+
+for s in $E2E_SITES; do
+	n=$(live_node "$s")
+	if [ -n "$CIB_DIR" ]; then
+		step "$s: merging the pcs-made configuration ($CIB_DIR/cib-$s.xml) into the live CIB"
+		lab_exec "$n" cibadmin -Q >"$RES/live-$s.xml" || lab_fail "$s: cibadmin -Q"
+		python3 "$E2E/cib-merge.py" "$RES/live-$s.xml" "$CIB_DIR/cib-$s.xml" \
+			>"$(lab_hostpath "$n" /var/lib/pacemaker/vpnha-config.xml)" || lab_fail "$s: cib-merge"
+		lab_exec "$n" cibadmin --replace --scope configuration \
+			--xml-file /var/lib/pacemaker/vpnha-config.xml || lab_fail "$s: cibadmin --replace"
+	else
+		step "$s: pcs cluster cib-push --config"
+		lab_exec "$n" pcs cluster cib-push /var/lib/pacemaker/vpnha-cib.xml --config >>"$RES/pcs-$s.log" 2>&1 ||
+			{ cat "$RES/pcs-$s.log"; lab_fail "$s: cib-push failed"; }
+	fi
+done
+lab_result e2e_configured_s "$(elapsed)"
+
+# ---------------------------------------------------------------- converged?
+step "waiting for both groups, the SAs, BGP and lan1 -> lan2 traffic"
+for s in $E2E_SITES; do
+	lab_resource_wait "$(live_node "$s")" vpn-bgp "" "${LAB_E2E_WAIT:-600}" || { lab_exec "$(live_node "$s")" crm_mon -1 -r; lab_fail "group vpn not running on $s"; }
+done
+lab_wait 120 0.5 lab_exec lan1 ping -c1 -W1 -q 10.2.0.100 >/dev/null 2>&1 ||
+	{ for s in $E2E_SITES; do lab_exec "$(live_node "$s")" crm_mon -1 -r; done; lab_fail "no lan1 -> lan2 traffic"; }
+lab_result e2e_traffic_s "$(elapsed)"
+
+# show_vpn: what an admin would look at on both active gateways
+show_vpn() {
+	local s a
+	for s in $E2E_SITES; do
+		a=$(active_of "$s") || { lab_log "$s: group not running"; continue; }
+		lab_log "$s: group vpn on $a"
+		lab_exec "$a" crm_mon -1 -r 2>/dev/null | sed -n '/Full List of Resources/,$p' | sed 's/^/    /'
+		echo "    routes learned by BGP on $a:"; ip -n "$a" route show proto bgp | sed 's/^/      /'
+		echo "    ESP SAs on $a:"; ip -n "$a" xfrm state | grep -E '^src|proto esp' | paste - - | sed 's/^/      /'
+		echo "    BGP on $a:"; lab_vtysh "$a" -c 'show bgp summary' 2>/dev/null | grep -E '^Neighbor|^172\.' | sed 's/^/      /'
+	done
+}
+show_vpn
+for s in $E2E_SITES; do
+	a=$(active_of "$s"); n=$(e2e_n "$a"); o=$((3 - n))
+	[ -n "$(ip -n "$a" route show "10.$o.0.0/24" proto bgp)" ] || lab_fail "$a: 10.$o.0.0/24 not learned by BGP"
+done
+step "ESP on the wire: capturing the internet segment for 2 s"
+lab_capture_start wire internet br0 || lab_fail capture
+lab_exec lan1 ping -c 20 -i 0.05 -q 10.2.0.100 >/dev/null 2>&1
+lab_capture_stop wire
+esp=$(lab_capture_count wire esp); gre=$(lab_capture_count wire 'ip proto 47')
+lab_log "internet segment: $esp ESP packets, $gre cleartext GRE packets"
+lab_result e2e_wire_esp "$esp"; lab_result e2e_wire_cleartext_gre "$gre"
+[ "$esp" -ge 40 ] || lab_fail "expected >= 40 ESP packets on the internet segment, saw $esp"
+[ "$gre" = 0 ] || lab_fail "cleartext GRE on the internet segment: $gre packets"
+
+# ---------------------------------------------------------------- failovers
+# probe_steady TAG SINCE: the probe answered after SINCE and for the last 2 s without a loss
+probe_steady() {
+	awk -v since="$2" -v now="$EPOCHREALTIME" -v iv="$IV" '
+	/bytes from/ { t = substr($1, 2, length($1) - 2) + 0; if (t > since) { n++; if (t > now - 2) recent++ } }
+	/no answer yet/ { t = substr($1, 2, length($1) - 2) + 0; if (t > now - 2) lost++ }
+	END { exit !(n > 0 && lost == 0 && recent >= 0.7 * 2 / iv) }' "$LAB_OUT/probes/$1.txt"
+}
+
+# gave_up_clean OLD SITE: nothing of the group is left on the gateway that gave it up:
+# no VIP, no ESP SA, no IPsec policy other than ipsec-conn's fail-closed block
+# policy (kept by design) and charon's socket bypass policies, no gre1, no route to
+# the other LAN, no BGP neighbor.
+gave_up_clean() {
+	local h=$1 n o bad=0 x
+	n=$(e2e_n "$h"); o=$((3 - n))
+	x=$(ip -n "$h" -4 addr show | grep -E "inet (203\.0\.113\.${n}0|10\.$n\.0\.1)/") &&
+		{ lab_log "$h still has a VIP: $x"; bad=1; }
+	x=$(ip -n "$h" xfrm state | grep -c '^src')
+	[ "$x" = 0 ] || { lab_log "$h still has $x ESP SAs:"; ip -n "$h" xfrm state; bad=1; }
+	x=$(ip -n "$h" xfrm policy | awk '/^src/ { if (p != "" && p !~ /action block/ && p !~ /socket/) c++; p = $0; next }
+		{ p = p " " $0 } END { if (p != "" && p !~ /action block/ && p !~ /socket/) c++; print c + 0 }')
+	[ "$x" = 0 ] || { lab_log "$h still has $x IPsec policies:"; ip -n "$h" xfrm policy; bad=1; }
+	ip -n "$h" link show gre1 >/dev/null 2>&1 && { lab_log "$h still has gre1"; bad=1; }
+	x=$(ip -n "$h" route show "10.$o.0.0/24")
+	[ -z "$x" ] || { lab_log "$h still has a route to 10.$o.0.0/24: $x"; bad=1; }
+	x=$(lab_vtysh "$h" -c 'show running-config' 2>/dev/null | grep -c "neighbor 172\.16\.0\.")
+	[ "$x" = 0 ] || { lab_log "$h still has a BGP neighbor"; lab_vtysh "$h" -c 'show bgp summary'; bad=1; }
+	return $bad
+}
+
+# link_ok NODE: NODE's mii-link attributes are 1 (it may host the group again)
+link_ok() {
+	local v i
+	for i in ext0 int0; do
+		v=$(lab_exec "$1" attrd_updater -Q -n "vpnha-link-$i" -N "$1" 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p')
+		[ "$v" = 1 ] || return 1
+	done
+}
+
+N_FO=0
+# failover KIND ROUND: KIND = s1-extcut | s1-crash | s1-standby | s2-extcut | s2-crash | s2-standby
+failover() {
+	local kind=$1 round=$2 site k old new peer tag t0 tp
+	site=site${kind:1:1}; k=${kind#*-}
+	N_FO=$((N_FO + 1)); tag=$(printf '%02d-%s' "$N_FO" "$kind")
+	old=$(active_of "$site") || lab_fail "$tag: group not running on $site"
+	new=$(e2e_other "$old")
+	peer=$(active_of "$([ "$site" = site1 ] && echo site2 || echo site1)") || lab_fail "$tag: other site down"
+	lab_alive "$new" || lab_fail "$tag: $new is down"
+	link_ok "$new" || lab_fail "$tag: $new's links are not reported up"
+	step "failover $tag (round $round): $k on $old ($site active), $new should take over"
+	lab_probe_start "$tag" lan1 10.2.0.100 "$IV"
+	sleep 1.5
+	probe_steady "$tag" 0 || lab_fail "$tag: no steady traffic before the failure"
+	case $k in
+	extcut) t0=$EPOCHREALTIME; lab_cut "$old" ext0 ;;
+	crash) t0=$EPOCHREALTIME; lab_crash "$old" ;;
+	standby)
+		t0=$EPOCHREALTIME
+		lab_exec "$new" pcs node standby "$old" >/dev/null || lab_fail "$tag: pcs node standby"
+		lab_log "pcs node standby $old returned after $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s"
+		;;
+	*) lab_fail "unknown failover kind $kind" ;;
+	esac
+	lab_resource_wait "$new" vpn-bgp "$new" "${LAB_E2E_WAIT:-600}" || { lab_exec "$new" crm_mon -1 -r; lab_fail "$tag: group did not move to $new"; }
+	lab_wait "${LAB_E2E_WAIT:-600}" 0.5 probe_steady "$tag" "$t0" || { show_vpn; lab_fail "$tag: lan1 -> lan2 traffic not back"; }
+	sleep 0.5
+	lab_probe_stop "$tag"
+	python3 "$PY" --t0 "$t0" --kind "$k" --old "$old" --new "$new" --peer "$peer" --hosts "$LAB_HOSTS" \
+		--probe "$LAB_OUT/probes/$tag.txt" --iv "$IV" --tag "$tag" --neighbor "172.16.0.$((3 - $(e2e_n "$new")))" \
+		--json "$RES/$tag.json" || lab_fail "$tag: timeline"
+	# the gateway that gave up the group keeps nothing of it
+	if [ "$k" != crash ]; then
+		gave_up_clean "$old" || lab_fail "$tag: state left on $old"
+		lab_log "ok: nothing of the group left on $old"
+	fi
+	# repair, so that OLD can take the group again
+	case $k in
+	extcut) lab_uncut "$old" ext0 ;;
+	standby) lab_exec "$new" crm_attribute -N "$old" -n standby -v off >/dev/null ;;
+	crash)
+		[ "${3:-}" = last ] && return 0
+		lab_restore "$old" >"$RES/restore-$tag.log" 2>&1 || lab_fail "$tag: restore $old"
+		lab_cluster_wait_online "$site" 120 || lab_fail "$tag: $old did not rejoin"
+		;;
+	esac
+	lab_wait 60 0.5 link_ok "$old" || lab_fail "$tag: $old's links not reported up again"
+}
+
+kinds=()
+if [ "$MODE" = bench ]; then
+	for ((r = 1; r <= BENCH_N; r++)); do for k in $KINDS; do kinds+=("$k:$r"); done; done
+else
+	for k in $KINDS; do kinds+=("$k:1"); done
+fi
+for ((i = 0; i < ${#kinds[@]}; i++)); do
+	k=${kinds[$i]}; last=
+	# the last crash of a site needs no restore (nothing comes after it there)
+	if [[ $k == *crash* ]]; then
+		last=last
+		for ((j = i + 1; j < ${#kinds[@]}; j++)); do [[ ${kinds[$j]} == ${k:0:2}-* ]] && last=; done
+	fi
+	failover "${k%%:*}" "${k##*:}" $last
+done
+
+# ---------------------------------------------------------------- summary
+step "summary"
+python3 "$E2E/summary.py" "$RES"/[0-9]*.json | tee "$RES/summary.txt"
+lab_result e2e_total_s "$(elapsed)"
+show_vpn
+step "done in $(elapsed) s (mode $MODE)"
