@@ -470,7 +470,7 @@ lab_cluster_node_start() {
 	p=$(lab_pid "$h") || return 1
 	# no CAP_IPC_LOCK: corosync's mlockall() becomes a warning (saves ~50 MB per node)
 	lab_daemon "$h" /var/log/lab/corosync.out setpriv --bounding-set -ipc_lock corosync -f || return 1
-	lab_wait 30 0.2 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
+	lab_wait 30 0.4 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
 		{ echo "lab_cluster_node_start $h: corosync did not come up" >&2; return 1; }
 	lab_daemon "$h" /var/log/lab/pacemakerd.out env PCMK_logfile=/var/log/pacemaker/pacemaker.log \
 		PCMK_logpriority=crit PCMK_debug=no pacemakerd
@@ -505,7 +505,16 @@ lab_cluster_online() {
 }
 
 # lab_cluster_wait_online CLUSTER [TIMEOUT]: wait (default 120 s) until lab_cluster_online.
-lab_cluster_wait_online() { lab_wait "${2:-120}" 0.3 lab_cluster_online "$1"; }
+# Cheap pre-check (no fork) first: some node's controller reached S_IDLE.
+lab_cluster_wait_online() { lab_wait "${2:-120}" 0.5 lab__cluster_idle_online "$1"; }
+lab__cluster_idle_online() {
+	local h f idle=
+	for h in $(<"$LAB_STATE/clusters/$1.nodes"); do
+		f=$LAB_HOSTS/$h/var/log/pacemaker/pacemaker.log
+		[ -r "$f" ] && [[ $(<"$f") == *"-> S_IDLE"* ]] && { idle=1; break; }
+	done
+	[ -n "$idle" ] && lab_cluster_online "$1"
+}
 
 # lab_resource_node HOST RSC: prints the node where RSC runs (seen from HOST); 1 if stopped.
 lab_resource_node() {
