@@ -86,7 +86,18 @@ lab_host() {
 			"$H/etc/swanctl/"{conf.d,x509,x509ca,private,rsa,ecdsa,pkcs8,pubkey} || return 1
 		{
 			for d in $LAB_PRIVATE_DIRS; do printf '%s /%s none bind 0 0\n' "$H/$d" "$d"; done
+			# The project's source/build/output trees must stay visible inside every
+			# host even when they live under /tmp or /run (CI may clone anywhere):
+			# stash a bind of each before the private tmpfs covers it, bind it back after.
+			local v i=0 keep=()
+			for v in $(lab__visible_dirs); do
+				mkdir -p "$H/keep/$i"
+				printf '%s %s none bind 0 0\n' "$v" "$H/keep/$i"
+				keep+=("$H/keep/$i $v none bind,X-mount.mkdir 0 0")
+				i=$((i + 1))
+			done
 			printf 'lab-run /run tmpfs mode=755 0 0\nlab-tmp /tmp tmpfs mode=1777 0 0\nlab-shm /dev/shm tmpfs mode=1777 0 0\n'
+			[ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"
 		} >"$H/fstab"
 		chown hacluster:haclient "$pm" "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores" "$H/var/log/pacemaker"
 		chmod 750 "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores"
@@ -106,6 +117,21 @@ lab_hosts() {
 	for n in "$@"; do lab_host "$n" & pids+=($!); done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	return $rc
+}
+
+# lab__visible_dirs: project directories under a host's private tmpfs mounts
+# (/tmp, /run, /dev/shm) that hosts must still see: the source tree, the build
+# tree and the output directory. Printed one per line, without duplicates.
+lab__visible_dirs() {
+	local d seen=" "
+	for d in "$(cd "$LAB_DIR/../.." && pwd -P)" "${abs_top_srcdir:-}" "${abs_top_builddir:-}" "$LAB_OUT"; do
+		[ -n "$d" ] && [ -d "$d" ] || continue
+		d=$(cd "$d" && pwd -P)
+		case $d in /tmp/* | /run/* | /dev/shm/*) ;; *) continue ;; esac
+		case $seen in *" $d "*) continue ;; esac
+		seen="$seen$d "
+		echo "$d"
+	done
 }
 
 lab__host_start() {
