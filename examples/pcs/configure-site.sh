@@ -9,16 +9,22 @@
 # Environment: CIB_IN=FILE starts from FILE instead of the live CIB (e.g. a
 # node's pre-seeded cib.xml, before the cluster is up); NO_PUSH=1 leaves the
 # result in $WORK/vpnha-cib.xml; MON=SECONDS the monitor interval of the
-# vpnha agents (default 5); LAB=1 also disables fencing (a lab has no fence
-# device; NEVER do that in production, see corosync.conf.in).
+# vpnha agents (default 5), VIP_MON of the IPaddr2 VIPs (default 10);
+# OP_TIMEOUT start/stop/monitor timeout (default 30s: a stop that times out
+# gets the node fenced, or blocks the group without fencing); MII_POLL the
+# mii-link slow-poll interval (default 2s); LAB=1 also disables fencing (a lab
+# has no fence device; NEVER do that in production, see corosync.conf.in).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
 # shellcheck disable=SC1090
 . "$1"
-: "${PCS:=pcs}" "${MON:=5}" "${WORK:=/var/lib/pacemaker}"
+: "${PCS:=pcs}" "${MON:=5}" "${VIP_MON:=10}" "${OP_TIMEOUT:=30s}" "${MII_POLL:=2s}"
+: "${WORK:=/var/lib/pacemaker}"
 cib=$WORK/vpnha-cib.xml
 if [ -n "${CIB_IN:-}" ]; then cp "$CIB_IN" "$cib"; else $PCS cluster cib "$cib"; fi
 p() { $PCS -f "$cib" "$@"; }
+# the operations of a resource: monitor every $1 seconds, all with OP_TIMEOUT
+ops() { echo op monitor interval="$1s" timeout="$OP_TIMEOUT" start timeout="$OP_TIMEOUT" stop timeout="$OP_TIMEOUT"; }
 
 # --- cluster-wide settings
 if [ "${LAB:-0}" = 1 ]; then
@@ -30,15 +36,15 @@ p resource defaults update resource-stickiness=100
 # --- link monitoring: a clone on both gateways, watching both interfaces;
 # publishes vpnha-link-$EXT_IF and vpnha-link-$INT_IF (1 up / 0 down)
 p resource create vpn-link ocf:vpnha:mii-link interfaces="$EXT_IF $INT_IF" dampen=0 \
-	op monitor interval=10s timeout=20s clone
+	poll_interval="$MII_POLL" $(ops 10) clone
 
 # --- the VPN group, started in this order on one gateway, stopped in reverse.
 # 1. the public address the other site talks to
 p resource create vpn-ext-vip ocf:heartbeat:IPaddr2 ip="$EXT_VIP" cidr_netmask="$EXT_PREFIX" \
-	nic="$EXT_IF" op monitor interval=10s timeout=20s --group vpn
+	nic="$EXT_IF" $(ops "$VIP_MON") --group vpn
 # 2. the LAN's default gateway
 p resource create vpn-int-vip ocf:heartbeat:IPaddr2 ip="$INT_VIP" cidr_netmask="$INT_PREFIX" \
-	nic="$INT_IF" op monitor interval=10s timeout=20s --group vpn
+	nic="$INT_IF" $(ops "$VIP_MON") --group vpn
 # 3. IPsec between the two sites' public VIPs, protecting only GRE, transport mode;
 #    defined here (config=agent), the PSK from a root-only file
 p resource create vpn-ipsec ocf:vpnha:ipsec-conn conn="$SITE-vpn" child=gre config=agent \
@@ -47,17 +53,17 @@ p resource create vpn-ipsec ocf:vpnha:ipsec-conn conn="$SITE-vpn" child=gre conf
 	proposals=aes256gcm16-prfsha256-ecp256 esp_proposals=aes256gcm16 \
 	mode=transport local_ts='dynamic[gre]' remote_ts='dynamic[gre]' \
 	dpd_delay=1s start_wait=5s \
-	op monitor interval="${MON}s" timeout=20s --group vpn
+	$(ops "$MON") --group vpn
 # 4. GRE between the VIPs (any traffic, multicast too, can be routed)
 p resource create vpn-gre ocf:vpnha:gre-tunnel ifname="$GRE_IF" \
 	local="$EXT_VIP" remote="$PEER_EXT_VIP" address="$GRE_ADDR" \
-	op monitor interval="${MON}s" timeout=20s --group vpn
+	$(ops "$MON") --group vpn
 # 5. iBGP over GRE: the other site's LAN routes; next-hop-self; fast timers
 p resource create vpn-bgp ocf:vpnha:bgp-peer neighbor="$GRE_PEER" \
 	local_as="$BGP_AS" remote_as="$BGP_AS" manage=configure \
 	update_source="$GRE_LOCAL" next_hop_self=true \
 	keepalive=1 holdtime=3 connect_timer=1 \
-	op monitor interval="${MON}s" timeout=20s --group vpn
+	$(ops "$MON") --group vpn
 
 # --- the group runs only where both links are up (and known)
 p constraint location vpn rule score=-INFINITY \
