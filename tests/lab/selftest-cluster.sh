@@ -3,6 +3,7 @@
 #   (2) a 2-node Corosync 3 (knet) + Pacemaker cluster forms; a resource created with
 #       `pcs resource create ... ocf:pacemaker:Dummy` runs; the node running it is
 #       crashed; the resource moves; the crashed node is restored and rejoins.
+#       Also: lab_install_agents + `pcs resource create ... ocf:vpnha:NAME`, lab_ocf.
 # Prints RESULT lines with the measured numbers.
 . "$LAB_DIR/lib.sh"
 
@@ -28,6 +29,15 @@ lab_exec n1 pcs resource create d1 ocf:pacemaker:Dummy op monitor interval=5s >/
 lab_result pcs_create_s "$(lab_since "$tp")"
 lab_resource_wait n1 d1 "" 60 || { lab_exec n1 crm_mon -1; lab_fail "d1 did not start"; }
 lab_result create_to_started_s "$(lab_since "$tp")"
+# agents from a directory (as the agents' lab tests do with the build tree)
+mkdir -p /lab/agents && ln -sf /usr/lib/ocf/resource.d/pacemaker/Dummy /lab/agents/labdummy
+lab_install_agents /lab/agents || lab_fail "lab_install_agents"
+LAB_OCF_INSTANCE=probe lab_ocf n2 vpnha:labdummy monitor >/dev/null; rc=$?
+[ $rc = 7 ] || lab_fail "lab_ocf monitor of a stopped resource: rc $rc, expected 7"
+lab_now; tp=$LAB_NOW
+lab_exec n1 pcs resource create d2 ocf:vpnha:labdummy >/dev/null || lab_fail "pcs resource create ocf:vpnha:labdummy failed"
+lab_resource_wait n1 d2 "" 60 || { lab_exec n1 crm_mon -1; lab_fail "d2 (ocf:vpnha:labdummy) did not start"; }
+lab_result vpnha_agent_create_to_started_s "$(lab_since "$tp")"
 victim=$(lab_resource_node n1 d1)
 survivor=n1; [ "$victim" = n1 ] && survivor=n2
 lab_log "d1 runs on $victim: crashing it"
