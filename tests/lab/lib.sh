@@ -191,8 +191,14 @@ lab_sh() { local n=$1; shift; lab_exec "$n" bash -c "$1"; }
 # by the host's init, so it dies when the host crashes); stdout/stderr appended to
 # LOGFILE (a path inside the host, e.g. /var/log/lab/foo.log).
 lab_daemon() {
-	local n=$1 log=$2; shift 2
-	lab_exec "$n" setsid -f bash -c 'log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1' lab-daemon "$log" "$@"
+	local n=$1 log=$2 outer; shift 2
+	outer=$LAB_HOSTS/$n/${log#/}
+	if [ -d "${outer%/*}" ]; then
+		# LOG is in a persistent private dir: open it from here (one exec less)
+		lab_exec "$n" setsid -f "$@" </dev/null >>"$outer" 2>&1
+	else
+		lab_exec "$n" setsid -f bash -c 'log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1' lab-daemon "$log" "$@"
+	fi
 }
 
 # lab_boot_add NAME CMD [ARGS...]: remember a lab function call to replay when the
@@ -491,15 +497,27 @@ lab_cluster_nodes() { cat "$LAB_STATE/clusters/$1.nodes"; }
 
 # lab_cluster_node_start HOST: start corosync, wait for it, start pacemakerd.
 lab_cluster_node_start() {
-	local h=$1 p
+	local h=$1 p log old=0 c
 	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" lab_cluster_node_start "$h"
 	p=$(lab_pid "$h") || return 1
+	log=$LAB_HOSTS/$h/var/log/corosync/corosync.log
+	[ -r "$log" ] && { c=$(<"$log"); old=${#c}; }
 	# no CAP_IPC_LOCK: corosync's mlockall() becomes a warning (saves ~50 MB per node)
 	lab_daemon "$h" /var/log/lab/corosync.out setpriv --bounding-set -ipc_lock corosync -f || return 1
-	lab_wait 30 0.4 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
+	# ready = corosync logged it (read without forking: exec is slow in UML)
+	lab_wait 30 0.1 lab__log_since "$log" "$old" "ready to provide service" ||
+		lab_wait 5 0.5 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
 		{ echo "lab_cluster_node_start $h: corosync did not come up" >&2; return 1; }
-	lab_daemon "$h" /var/log/lab/pacemakerd.out env PCMK_logfile=/var/log/pacemaker/pacemaker.log \
-		PCMK_logpriority=crit PCMK_debug=no pacemakerd
+	PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logpriority=crit PCMK_debug=no \
+		lab_daemon "$h" /var/log/lab/pacemakerd.out pacemakerd
+}
+
+# lab__log_since FILE OFFSET TEXT: FILE contains TEXT after its first OFFSET characters.
+lab__log_since() {
+	local c
+	[ -r "$1" ] || return 1
+	c=$(<"$1")
+	[[ ${c:$2} == *"$3"* ]]
 }
 
 # lab_cluster_start CLUSTER: start all nodes (in parallel).
