@@ -86,19 +86,19 @@ lab_host() {
 			"$H/etc/swanctl/"{conf.d,x509,x509ca,private,rsa,ecdsa,pkcs8,pubkey} || return 1
 		{
 			for d in $LAB_PRIVATE_DIRS; do printf '%s /%s none bind 0 0\n' "$H/$d" "$d"; done
-			# The project's source/build/output trees must stay visible inside every
-			# host even when they live under /tmp or /run (CI may clone anywhere):
-			# stash a bind of each before the private tmpfs covers it, bind it back after.
-			local v i=0 keep=()
-			for v in $(lab__visible_dirs); do
-				mkdir -p "$H/keep/$i"
-				printf '%s %s none bind 0 0\n' "$v" "$H/keep/$i"
-				keep+=("$H/keep/$i $v none bind,X-mount.mkdir 0 0")
-				i=$((i + 1))
-			done
 			printf 'lab-run /run tmpfs mode=755 0 0\nlab-tmp /tmp tmpfs mode=1777 0 0\nlab-shm /dev/shm tmpfs mode=1777 0 0\n'
-			[ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"
 		} >"$H/fstab"
+		# The project's source/build/output trees must stay visible inside every
+		# host even when they live under /tmp or /run (CI may clone anywhere):
+		# host-init stashes a bind of each before the private tmpfs covers it and
+		# moves it back after (HOSTDIR/visible: one path per line; keep/N stashes).
+		local v i=0
+		: >"$H/visible"
+		while IFS= read -r v; do
+			[ -n "$v" ] || continue
+			mkdir -p "$H/keep/$i" && printf '%s\n' "$v" >>"$H/visible"
+			i=$((i + 1))
+		done < <(lab__visible_dirs)
 		chown hacluster:haclient "$pm" "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores" "$H/var/log/pacemaker"
 		chmod 750 "$pm/cib" "$pm/pengine" "$pm/blackbox" "$pm/cores"
 		chmod 770 "$H/var/log/pacemaker"
