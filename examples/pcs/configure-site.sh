@@ -12,7 +12,10 @@
 # vpnha agents (default 5), VIP_MON of the IPaddr2 VIPs (default 10);
 # OP_TIMEOUT start/stop/monitor timeout (default 30s: a stop that times out
 # gets the node fenced, or blocks the group without fencing); MII_POLL the
-# mii-link slow-poll interval (default 2s); LAB=1 also disables fencing (a lab
+# mii-link slow-poll interval (default 2s); LOAD_THRESHOLD sets Pacemaker's
+# load-threshold (unset: its default 80%; a loaded node then runs one action
+# at a time, so a VIP's first monitor delays the next start of the group);
+# LAB=1 also disables fencing (a lab
 # has no fence device; NEVER do that in production, see corosync.conf.in).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
@@ -29,6 +32,9 @@ ops() { echo op monitor interval="$1s" timeout="$OP_TIMEOUT" start timeout="$OP_
 # --- cluster-wide settings
 if [ "${LAB:-0}" = 1 ]; then
 	p property set stonith-enabled=false
+fi
+if [ -n "${LOAD_THRESHOLD:-}" ]; then
+	p property set load-threshold="$LOAD_THRESHOLD"
 fi
 # a healthy group stays where it is (no fail-back when the other node returns)
 p resource defaults update resource-stickiness=100

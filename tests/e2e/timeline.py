@@ -134,7 +134,7 @@ def main():
         ev.append(('token lost', r and r[0], 'corosync on ' + a.new))
         r = first(log(a.new, 'corosync/corosync.log'), r'A new membership .* was formed', t0, ts_syslog)
         ev.append(('detected: new membership', r and r[0], 'corosync on ' + a.new))
-    r = pcmk_first(r'State transition S_IDLE -> S_POLICY_ENGINE', t0)
+    r = pcmk_first(r'State transition \S+ -> S_POLICY_ENGINE', t0)
     ev.append(('transition computed', r and r[0], 'DC'))
 
     if a.kind != 'crash':
