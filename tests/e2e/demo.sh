@@ -228,6 +228,8 @@ failover() {
 	lab_wait 180 0.5 link_ok "$old" || lab_fail "$tag: $old's links not reported up again"
 }
 
+# fail-closed across every failover: no GRE may cross the internet in clear
+lab_capture_start cleartext internet br0 'ip proto 47' || lab_fail "capture"
 kinds=()
 if [ "$MODE" = bench ]; then
 	for ((r = 1; r <= BENCH_N; r++)); do for k in $KINDS; do kinds+=("$k:$r"); done; done
@@ -243,6 +245,12 @@ for ((i = 0; i < ${#kinds[@]}; i++)); do
 	fi
 	failover "${k%%:*}" "${k##*:}" $last
 done
+
+lab_capture_stop cleartext
+gre=$(lab_capture_count cleartext)
+lab_log "cleartext GRE packets on the internet segment during all failovers: $gre"
+lab_result e2e_failover_cleartext_gre "$gre"
+[ "$gre" = 0 ] || lab_fail "GRE crossed the internet in clear during a failover ($gre packets)"
 
 # ---------------------------------------------------------------- summary
 step "summary"
