@@ -9,18 +9,22 @@
 # Environment: CIB_IN=FILE starts from FILE instead of the live CIB (e.g. a
 # node's pre-seeded cib.xml, before the cluster is up); NO_PUSH=1 leaves the
 # result in $WORK/vpnha-cib.xml; MON=SECONDS the monitor interval of the
-# vpnha agents (default 5), VIP_MON of the IPaddr2 VIPs (default 10);
+# vpnha agents (default 5), VIP_MON of the VIPs (default 10);
 # OP_TIMEOUT start/stop/monitor timeout (default 30s: a stop that times out
 # gets the node fenced, or blocks the group without fencing); MII_POLL the
 # mii-link slow-poll interval (default 2s); LOAD_THRESHOLD sets Pacemaker's
 # load-threshold (unset: its default 80%; a loaded node then runs one action
 # at a time, so a VIP's first monitor delays the next start of the group);
 # LAB=1 also disables fencing (a lab
-# has no fence device; NEVER do that in production, see corosync.conf.in).
+# has no fence device; NEVER do that in production, see corosync.conf.in);
+# VIP_AGENT overrides SITE.env's agent for the two VIPs.
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
+vip_agent_override=${VIP_AGENT:-}
 # shellcheck disable=SC1090
 . "$1"
+[ -z "$vip_agent_override" ] || VIP_AGENT=$vip_agent_override
+: "${VIP_AGENT:=ocf:heartbeat:IPaddr2}"
 : "${PCS:=pcs}" "${MON:=5}" "${VIP_MON:=10}" "${OP_TIMEOUT:=30s}" "${MII_POLL:=2s}"
 : "${WORK:=/var/lib/pacemaker}"
 cib=$WORK/vpnha-cib.xml
@@ -46,10 +50,10 @@ p resource create vpn-link ocf:vpnha:mii-link interfaces="$EXT_IF $INT_IF" dampe
 
 # --- the VPN group, started in this order on one gateway, stopped in reverse.
 # 1. the public address the other site talks to
-p resource create vpn-ext-vip ocf:heartbeat:IPaddr2 ip="$EXT_VIP" cidr_netmask="$EXT_PREFIX" \
+p resource create vpn-ext-vip "$VIP_AGENT" ip="$EXT_VIP" cidr_netmask="$EXT_PREFIX" \
 	nic="$EXT_IF" $(ops "$VIP_MON") --group vpn
 # 2. the LAN's default gateway
-p resource create vpn-int-vip ocf:heartbeat:IPaddr2 ip="$INT_VIP" cidr_netmask="$INT_PREFIX" \
+p resource create vpn-int-vip "$VIP_AGENT" ip="$INT_VIP" cidr_netmask="$INT_PREFIX" \
 	nic="$INT_IF" $(ops "$VIP_MON") --group vpn
 # 3. IPsec between the two sites' public VIPs, protecting only GRE, transport mode;
 #    defined here (config=agent), the PSK from a root-only file

@@ -53,6 +53,7 @@ for a in gre-tunnel ipsec-conn bgp-peer mii-link mii-linkd; do
 	[ -x "$B/agents/$a" ] || lab_fail "agent $B/agents/$a not built (run make first)"
 	cp "$B/agents/$a" "$AG/" || lab_fail "copy $a"
 done
+[ ! -x "$B/agents/vip" ] || cp "$B/agents/vip" "$AG/" || lab_fail "copy vip"
 lab_install_agents "$AG" || lab_fail "install agents"
 
 # ---------------------------------------------------------------- topology
@@ -178,12 +179,25 @@ link_ok() {
 	done
 }
 
+# both_running: each site's group runs (somewhere)
+both_running() { local s; for s in $E2E_SITES; do active_of "$s" >/dev/null || return 1; done; }
+# settle SITE TIMEOUT: the site's cluster has no transition in progress
+settle() {
+	local n; n=$(live_node "$1") || return 1
+	lab_exec "$n" crm_resource --wait --timeout="${2}s" >/dev/null 2>&1
+}
+
 N_FO=0
 # failover KIND ROUND: KIND = s1-extcut | s1-crash | s1-standby | s2-extcut | s2-crash | s2-standby
 failover() {
 	local kind=$1 round=$2 site k old new peer tag t0 tp
 	site=site${kind:1:1}; k=${kind#*-}
 	N_FO=$((N_FO + 1)); tag=$(printf '%02d-%s' "$N_FO" "$kind")
+	# Both groups running and the clusters idle before the next failure: after a
+	# repair (link back, unstandby, rejoin) Pacemaker may still be re-probing or
+	# recovering; under a slow UML that can take tens of seconds.
+	lab_wait 300 1 both_running || { show_vpn; lab_fail "$tag: group not running on both sites"; }
+	for s in $E2E_SITES; do settle "$s" 300 || lab_log "warning: $s did not settle within 300 s"; done
 	old=$(active_of "$site") || lab_fail "$tag: group not running on $site"
 	new=$(e2e_other "$old")
 	peer=$(active_of "$([ "$site" = site1 ] && echo site2 || echo site1)") || lab_fail "$tag: other site down"
