@@ -12,18 +12,17 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "frr.h"
 #include "log.h"
 #include "runstate.h"
+#include "secret.h"
 #include "util.h"
 #include "vpnha.h"
 
@@ -213,70 +212,17 @@ static int state_load(struct vpnha_ctx *ctx, struct peer *p)
 
 /* ---- the password: a root-only file, never in argv, env or a log ---- */
 
-struct secret {
-	char s[PASSWORD_MAX + 1];
-	bool set;
-};
-
-static void secret_wipe(struct secret *s)
-{
-	explicit_bzero(s, sizeof(*s));
-}
-
-static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct secret *out)
+/* Read password_file (if given) into *out; fails with one exit-reason line. */
+static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct vpnha_secret *out)
 {
 	const char *path = VPNHA_STR(ctx, "password_file");
-	_vpnha_auto_close int fd = -1;
-	char buf[PASSWORD_MAX + 4];
-	struct stat st;
-	ssize_t n;
-	size_t len, i;
+	char why[384];
 
-	memset(out, 0, sizeof(*out));
+	vpnha_secret_free(out);
 	if (!path)
 		return VPNHA_RC_OK;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': cannot open %s: %s", path,
-				  strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s is not a regular file",
-				  path);
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s is not owned by root",
-				  path);
-	if (st.st_mode & 077)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
-				  "parameter 'password_file': %s is accessible by group/others (mode %04o); "
-				  "it must be mode 0600 or 0400",
-				  path, (unsigned)(st.st_mode & 07777));
-	n = read(fd, buf, sizeof(buf));
-	if (n < 0)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': cannot read %s: %s", path,
-				  strerror(errno));
-	len = (size_t)n;
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (len && buf[len - 1] == '\r')
-		len--;
-	if (len == 0 || len > PASSWORD_MAX) {
-		explicit_bzero(buf, sizeof(buf));
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
-				  "parameter 'password_file': %s must hold one password of 1 to %d characters",
-				  path, PASSWORD_MAX);
-	}
-	for (i = 0; i < len; i++)
-		if ((unsigned char)buf[i] <= 0x20 || (unsigned char)buf[i] >= 0x7f) {
-			explicit_bzero(buf, sizeof(buf));
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
-					  "parameter 'password_file': the password in %s may only contain "
-					  "printable characters without spaces",
-					  path);
-		}
-	memcpy(out->s, buf, len);
-	out->s[len] = '\0';
-	out->set = true;
-	explicit_bzero(buf, sizeof(buf));
+	if (vpnha_secret_read(path, PASSWORD_MAX, VPNHA_SECRET_WORD, out, why, sizeof(why)) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s", why);
 	return VPNHA_RC_OK;
 }
 
@@ -455,7 +401,7 @@ static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct frr_vty *v, co
 }
 
 static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p,
-					struct secret *pw)
+					const struct vpnha_secret *pw)
 {
 	const struct vpnha_value *afs = vpnha_param(ctx->params, "address_families");
 	const char *nbr = p->neighbor;
@@ -472,10 +418,10 @@ static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v
 		rc = config_cmdf(ctx, v, "neighbor %s update-source %s", nbr, VPNHA_STR(ctx, "update_source"));
 	if (rc == VPNHA_RC_OK)
 		rc = apply_tunables(ctx, v, nbr);
-	if (rc == VPNHA_RC_OK && pw->set) {
+	if (rc == VPNHA_RC_OK && pw->data) {
 		char cmd[FRR_CMD_MAX];
 
-		snprintf(cmd, sizeof(cmd), "neighbor %s password %s", nbr, pw->s);
+		snprintf(cmd, sizeof(cmd), "neighbor %s password %s", nbr, pw->data);
 		vpnha_log_debug("bgpd: neighbor %s password (not shown)", nbr);
 		rc = config_cmd(ctx, v, true, cmd);
 		explicit_bzero(cmd, sizeof(cmd));
@@ -520,7 +466,7 @@ static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct frr_vty *v, 
 static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 {
 	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
-	__attribute__((cleanup(secret_wipe))) struct secret pw = { 0 };
+	_vpnha_auto_secret struct vpnha_secret pw = VPNHA_SECRET_INIT;
 	struct frr_neighbor nb;
 	struct peer p, old;
 	enum vpnha_rc rc;
@@ -821,7 +767,7 @@ static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 static enum vpnha_rc bgp_validate_host(struct vpnha_ctx *ctx)
 {
 	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
-	__attribute__((cleanup(secret_wipe))) struct secret pw = { 0 };
+	_vpnha_auto_secret struct vpnha_secret pw = VPNHA_SECRET_INIT;
 	enum vpnha_rc rc;
 	struct peer p;
 	int r;

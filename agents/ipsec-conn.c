@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "runstate.h"
+#include "secret.h"
 #include "util.h"
 #include "vici.h"
 #include "vpnha.h"
@@ -29,7 +30,8 @@
 /* Numerically above every priority charon 5.9 computes (IPsec ~1.6M,
  * fallback ~2.4M): the block policy only acts when no charon policy matches. */
 #define BLOCK_PRIO 3000000u
-#define MAX_SECRET 4096
+/* a PSK or a private key file: at most 4095 bytes with its line end */
+#define MAX_SECRET 4093
 #define MAX_BLOCKS 16
 
 static const char *const auths[] = { "psk", "pubkey", NULL };
@@ -134,64 +136,6 @@ static char *addr_s(const struct vpnha_addr *a, char *buf, size_t len)
 {
 	vpnha_addr_str(a, buf, len);
 	return buf;
-}
-
-/*
- * Read a secret from a root-only file: regular, not a symlink, one link,
- * owned by root (or us), no group/other permission bits. Trailing newlines
- * are stripped. The caller wipes *buf.
- */
-static int secret_read(const char *path, char *buf, size_t cap, size_t *len, char *why, size_t whylen)
-{
-	_vpnha_auto_close int fd = -1;
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(why, whylen, "%s: %s", path, errno == ELOOP ? "is a symbolic link" : strerror(errno));
-		return -errno;
-	}
-	if (fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
-		snprintf(why, whylen, "%s: not a regular file with a single link", path);
-		return -EINVAL;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		snprintf(why, whylen, "%s: not owned by root", path);
-		return -EPERM;
-	}
-	if (st.st_mode & 077) {
-		snprintf(why, whylen, "%s: readable or writable by group/others (mode %04o); chmod 600 it",
-			 path, (unsigned)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	if (st.st_size <= 0 || (size_t)st.st_size >= cap) {
-		snprintf(why, whylen, "%s: empty or larger than %zu bytes", path, cap - 1);
-		return -EINVAL;
-	}
-	while (got < cap - 1 && (n = read(fd, buf + got, cap - 1 - got)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(why, whylen, "%s: %s", path, strerror(errno));
-			return -errno;
-		}
-		got += (size_t)n;
-	}
-	while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
-		got--;
-	buf[got] = '\0';
-	if (!got) {
-		snprintf(why, whylen, "%s: empty secret", path);
-		return -EINVAL;
-	}
-	*len = got;
-	return 0;
 }
 
 /* Read a (public) file whole; for certificates. */
@@ -783,13 +727,13 @@ out:
 
 static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 {
-	char secret[MAX_SECRET], why[384] = "", sid[96], l[INET6_ADDRSTRLEN] = "", r[INET6_ADDRSTRLEN] = "";
+	_vpnha_auto_secret struct vpnha_secret secret = VPNHA_SECRET_INIT;
+	char why[384] = "", sid[96], l[INET6_ADDRSTRLEN] = "", r[INET6_ADDRSTRLEN] = "";
 	const char *lid = NULL, *rid = NULL;
 	struct vici_conn *c = NULL;
 	struct vici_writer w;
 	struct sa_view v;
 	struct owned o;
-	size_t slen = 0;
 	bool psk = agent_defined(ctx) && vpnha_param(ctx->params, "auth")->v.i == 0, loaded = false;
 	bool pubkey = agent_defined(ctx) && !psk;
 	_vpnha_auto_free char *cert = NULL;
@@ -800,7 +744,8 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 
 	memset(&o, 0, sizeof(o));
 	/* everything that can be checked is checked before touching anything */
-	if (psk && secret_read(VPNHA_STR(ctx, "psk_file"), secret, sizeof(secret), &slen, why, sizeof(why)) < 0)
+	if (psk && vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
+				     why, sizeof(why)) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file': %s", why);
 	if (pubkey) {
 		size_t n;
@@ -809,7 +754,8 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'cert': %s: %s", VPNHA_STR(ctx, "cert"), strerror(-err));
 		if ((err = file_read(VPNHA_STR(ctx, "cacert"), &ca, &n)) < 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, "cacert"), strerror(-err));
-		if (secret_read(VPNHA_STR(ctx, "key_file"), secret, sizeof(secret), &slen, why, sizeof(why)) < 0)
+		if (vpnha_secret_read(VPNHA_STR(ctx, "key_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
+				      why, sizeof(why)) < 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'key_file': %s", why);
 	}
 	if (agent_defined(ctx)) {
@@ -858,7 +804,7 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 			vici_writer_init(&w);
 			vici_kv(&w, "id", sid);
 			vici_kv(&w, "type", "IKE");
-			vici_kv_bin(&w, "data", secret, slen);
+			vici_kv_bin(&w, "data", secret.data, secret.len);
 			vici_list_start(&w, "owners");
 			vici_list_item(&w, lid);
 			vici_list_item(&w, rid);
@@ -880,7 +826,7 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 			}
 			vici_writer_init(&w);
 			vici_kv(&w, "type", "any");
-			vici_kv_bin(&w, "data", secret, slen);
+			vici_kv_bin(&w, "data", secret.data, secret.len);
 			err = vici_request(c, "load-key", &w, NULL, NULL, NULL, ctx->deadline, &resp);
 			vici_writer_free(&w);
 			if (err == 0 && (err = vici_check_success(resp, &msg)) < 0)
@@ -950,7 +896,6 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 		vpnha_sleep_ms(ctx, 50);
 	}
 out:
-	explicit_bzero(secret, sizeof(secret));
 	vici_close(c);
 	return rc;
 }
@@ -1064,13 +1009,14 @@ static enum vpnha_rc ic_reload(struct vpnha_ctx *ctx)
 static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 {
 	struct vici_conn *c = NULL;
-	char why[256], secret[MAX_SECRET];
-	size_t n;
+	char why[256];
 	int err;
 
 	if (agent_defined(ctx) && vpnha_param(ctx->params, "auth")->v.i == 0) {
-		err = secret_read(VPNHA_STR(ctx, "psk_file"), secret, sizeof(secret), &n, why, sizeof(why));
-		explicit_bzero(secret, sizeof(secret));
+		_vpnha_auto_secret struct vpnha_secret secret = VPNHA_SECRET_INIT;
+
+		err = vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
+					why, sizeof(why));
 		if (err < 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file': %s", why);
 	}
