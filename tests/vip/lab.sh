@@ -1,0 +1,258 @@
+#!/bin/bash
+# ocf:vpnha:vip in the lab (UML): run by tests/vip/lab.test through
+#   tests/lab/lab run tests/vip/lab.sh
+# Hosts va and vb (the two "cluster nodes") and a client vc on one segment.
+# Cases: the conformance harness; start on va -> vc reaches the VIP through va's
+# MAC; stop on va, start on vb -> vc's neighbor entry moves to vb's MAC from the
+# gratuitous ARP at once (control: arp_count=0 leaves the old MAC) and traffic
+# resumes (timed); the same for IPv6 (unsolicited NA); a foreign address is
+# refused and left alone; an owned address removed behind the agent is a monitor
+# failure (1, not 7); bad input; nic down; stop leaves nothing.
+# Prints "ok"/"not ok" per check, measured numbers as RESULT lines; exit 1 on any failure.
+set -u
+. "$LAB_DIR/lib.sh"
+
+: "${top_srcdir:?}" "${top_builddir:?}"
+SRC_AG=${VIP_AGENT:-$top_builddir/agents/vip}
+[ -x "$SRC_AG" ] || lab_fail "agent $SRC_AG not built"
+# Lab hosts have a private /tmp (build trees often live there): run a copy from /lab.
+mkdir -p "$LAB_STATE/bin"
+install -m 755 "$SRC_AG" "$LAB_STATE/bin/vip" || lab_fail "copy agent"
+install -m 755 "$top_srcdir/tests/ocf-conformance" "$LAB_STATE/bin/ocf-conformance" || lab_fail "copy harness"
+AG=$LAB_STATE/bin/vip
+CONF=$LAB_STATE/bin/ocf-conformance
+
+pass=0
+failed=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+notok() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+# ocf HOST INSTANCE ACTION KEY=VALUE...: run the agent (a probe for monitor); output in $OUT
+OUT=
+ocf() {
+	local h=$1 i=$2 a=$3 rc; shift 3
+	OUT=$(LAB_OCF_INSTANCE=$i lab_ocf "$h" "$AG" "$a" "$@" 2>&1)
+	rc=$?
+	return $rc
+}
+# ocfi: a recurring monitor (interval set)
+ocfi() { OCF_RESKEY_CRM_meta_interval=10000 ocf "$@"; }
+# expect DESC WANT_RC [REASON_REGEX] -- CMD...: check rc, the one exit-reason line (and its text)
+expect() {
+	local desc=$1 want=$2 re= rc n
+	shift 2
+	if [ "$1" != -- ]; then re=$1; shift; fi
+	shift
+	"$@"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		notok "$desc: rc $rc, want $want: $(tail -n 3 <<<"$OUT" | tr '\n' ' ')"
+		return 1
+	fi
+	n=$(grep -c '^ocf-exit-reason:' <<<"$OUT")
+	if { [ "$rc" -ne 0 ] && [ "$n" -ne 1 ]; } || { [ "$rc" -eq 0 ] && [ "$n" -ne 0 ]; }; then
+		notok "$desc: rc $rc with $n exit-reason lines: $(tr '\n' ' ' <<<"$OUT")"
+		return 1
+	fi
+	if [ -n "$re" ] && ! grep -Eq -- "$re" <<<"$OUT"; then
+		notok "$desc: rc $rc but reason does not match /$re/: $(tr '\n' ' ' <<<"$OUT")"
+		return 1
+	fi
+	ok "$desc (rc $rc)${re:+ [$(grep -m1 'ocf-exit-reason' <<<"$OUT" | cut -c17-)]}"
+}
+mac_of() { ip -n "$1" -o link show "$2" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2; }
+# neigh_mac HOST ADDR: the lladdr of HOST's neighbor entry for ADDR on eth0 ("" if none)
+neigh_mac() { ip -n "$1" neigh show "$2" dev eth0 | grep -o 'lladdr [0-9a-f:]*' | cut -d' ' -f2; }
+neigh_line() { ip -n "$1" neigh show "$2" dev eth0; }
+has_addr() { ip -n "$1" -o addr show dev eth0 | grep -q " $2/"; }
+owner_file() { echo "/proc/$(lab_pid "$1")/root/run/vpnha/vip/$2.owner"; }
+ping1() { ip netns exec vc ping -n -q -c 1 -W 1 "$@" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- topology
+lab_segment vseg || lab_fail "segment"
+lab_hosts va vb vc || lab_fail "hosts"
+n=0
+for h in va vb vc; do
+	n=$((n + 1))
+	lab_attach "$h" eth0 vseg "10.20.0.$n/24" || lab_fail "attach $h"
+	lab_ip "$h" addr add "fd00:20::$n/64" dev eth0 nodad || lab_fail "v6 on $h"
+done
+MAC_A=$(mac_of va eth0)
+MAC_B=$(mac_of vb eth0)
+[ -n "$MAC_A" ] && [ -n "$MAC_B" ] && [ "$MAC_A" != "$MAC_B" ] || lab_fail "MACs: '$MAC_A' '$MAC_B'"
+echo "# va eth0 $MAC_A, vb eth0 $MAC_B"
+ping1 10.20.0.1 && ping1 10.20.0.2 || lab_fail "segment: vc cannot ping va/vb"
+
+VIP=10.20.0.100
+V=(ip=$VIP cidr_netmask=24 nic=eth0)
+VIP6=fd00:20::100
+V6=(ip=$VIP6 cidr_netmask=64 nic=eth0)
+
+echo "# ---- conformance harness (va)"
+if lab_exec va env OCF_RNG=/usr/share/pcs/data/ocf-1.1.rng "$CONF" -i conf -o ip=10.20.0.200 -o cidr_netmask=24 \
+	-o nic=eth0 "$AG" >"$LAB_OUT/conformance.txt" 2>&1; then
+	ok "conformance harness: $(tail -n1 "$LAB_OUT/conformance.txt")"
+else
+	notok "conformance harness: $(grep -c '^not ok' "$LAB_OUT/conformance.txt") failures"
+	sed 's/^/#   /' "$LAB_OUT/conformance.txt"
+fi
+has_addr va 10.20.0.200 && notok "conformance left 10.20.0.200 on va" || ok "conformance removed 10.20.0.200"
+
+echo "# ---- IPv4: start on va, the client reaches it through va"
+expect "va probe before start" 7 "not started" -- ocf va vip monitor "${V[@]}"
+OUT=$(OCF_CHECK_LEVEL=10 LAB_OCF_INSTANCE=vip lab_ocf va "$AG" validate-all "${V[@]}" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "va validate-all at level 10 (rc 0)" || notok "va validate-all level 10: rc $rc: $OUT"
+lab_now; t0=$LAB_NOW
+expect "va start" 0 -- ocf va vip start "${V[@]}"
+lab_result vip_start_s "$(lab_since "$t0")"
+has_addr va $VIP && ok "$VIP/24 on va eth0" || notok "$VIP not on va: $(ip -n va -o addr show dev eth0)"
+[ -s "$(owner_file va vip)" ] && ok "ownership record on va: $(tr '\n' ' ' <"$(owner_file va vip)")" || notok "no ownership record on va"
+expect "va start again (idempotent)" 0 -- ocf va vip start "${V[@]}"
+expect "va monitor" 0 -- ocfi va vip monitor "${V[@]}"
+expect "va probe" 0 -- ocf va vip monitor "${V[@]}"
+OUT=$(OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=10000 LAB_OCF_INSTANCE=vip lab_ocf va "$AG" monitor "${V[@]}" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "va monitor at depth 10 (rc 0)" || notok "va monitor depth 10: rc $rc: $OUT"
+expect "vb probe: not running there" 7 -- ocf vb vip monitor "${V[@]}"
+ping1 $VIP && ok "vc pings $VIP" || notok "vc cannot ping $VIP"
+[ "$(neigh_mac vc $VIP)" = "$MAC_A" ] && ok "vc's neighbor entry for $VIP is va's MAC" || notok "vc neigh: $(neigh_line vc $VIP) (va $MAC_A)"
+
+echo "# ---- failover va -> vb: gratuitous ARP moves the client at once"
+ping1 $VIP || :
+lab_probe_start vip4 vc $VIP
+lab_wait 5 0.1 ping1 $VIP || :
+lab_now; t0=$LAB_NOW
+expect "va stop" 0 -- ocf va vip stop "${V[@]}"
+lab_now; t1=$LAB_NOW
+expect "vb start" 0 -- ocf vb vip start "${V[@]}"
+lab_now; t2=$LAB_NOW
+nm=$(neigh_mac vc $VIP)
+[ "$nm" = "$MAC_B" ] && ok "right after vb's start, vc's entry is vb's MAC: $(neigh_line vc $VIP)" ||
+	notok "after vb's start vc's entry is not vb's MAC: $(neigh_line vc $VIP) (vb $MAC_B)"
+if lab_wait 20 0 ping1 $VIP; then
+	lab_now; t3=$LAB_NOW
+	ok "traffic to $VIP resumes through vb"
+	lab_result vip_stop_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+	lab_result vip_start_b_s "$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }')"
+	lab_result vip_stop_start_first_reply_s "$(awk -v a="$t0" -v b="$t3" 'BEGIN { printf "%.2f", b - a }')"
+else
+	notok "no reply from $VIP after the failover (20 s)"
+fi
+sleep 0.5
+lab_probe_stop vip4
+rep=$(lab_probe_report vip4)
+echo "# probe vc -> $VIP across the failover (20/s): $rep"
+lab_result vip_failover_probe "\"$rep\""
+[ "$(neigh_mac vc $VIP)" = "$MAC_B" ] && ok "vc's entry stays vb's MAC" || notok "vc neigh now: $(neigh_line vc $VIP)"
+has_addr va $VIP && notok "$VIP still on va after stop" || ok "$VIP gone from va"
+[ -e "$(owner_file va vip)" ] && notok "ownership record left on va" || ok "no ownership record on va"
+expect "va probe after stop" 7 -- ocf va vip monitor "${V[@]}"
+
+echo "# ---- control: failover back with arp_count=0 (no announcement) leaves the stale MAC"
+ping1 $VIP || :
+expect "vb stop" 0 -- ocf vb vip stop "${V[@]}"
+expect "va start with arp_count=0" 0 -- ocf va vip start "${V[@]}" arp_count=0
+nm=$(neigh_mac vc $VIP)
+[ "$nm" = "$MAC_B" ] && ok "without announcements vc still has vb's (stale) MAC: $(neigh_line vc $VIP)" ||
+	notok "control: vc's entry changed without an announcement: $(neigh_line vc $VIP)"
+expect "va stop" 0 -- ocf va vip stop "${V[@]}"
+expect "vb start (announces)" 0 -- ocf vb vip start "${V[@]}"
+[ "$(neigh_mac vc $VIP)" = "$MAC_B" ] && ok "vc on vb's MAC again" || notok "vc neigh: $(neigh_line vc $VIP)"
+expect "vb stop" 0 -- ocf vb vip stop "${V[@]}"
+expect "va start (announces)" 0 -- ocf va vip start "${V[@]}" arp_count=2 arp_interval=50
+[ "$(neigh_mac vc $VIP)" = "$MAC_A" ] && ok "vc back on va's MAC after va's announcement" || notok "vc neigh: $(neigh_line vc $VIP) (va $MAC_A)"
+ping1 $VIP && ok "vc pings $VIP on va" || notok "vc cannot ping $VIP on va"
+expect "va stop" 0 -- ocf va vip stop "${V[@]}"
+
+echo "# ---- IPv6: unsolicited NA moves the client"
+expect "va start v6" 0 -- ocf va vip6 start "${V6[@]}"
+ip -n va -o addr show dev eth0 | grep -q "$VIP6/64.*nodad" && ok "$VIP6/64 on va (nodad)" || notok "v6 on va: $(ip -n va -o addr show dev eth0)"
+expect "va monitor v6" 0 -- ocfi va vip6 monitor "${V6[@]}"
+ping1 -6 $VIP6 && ok "vc pings $VIP6" || notok "vc cannot ping $VIP6"
+[ "$(neigh_mac vc $VIP6)" = "$MAC_A" ] && ok "vc's v6 neighbor entry is va's MAC" || notok "vc neigh6: $(neigh_line vc $VIP6)"
+lab_now; t0=$LAB_NOW
+expect "va stop v6" 0 -- ocf va vip6 stop "${V6[@]}"
+expect "vb start v6" 0 -- ocf vb vip6 start "${V6[@]}"
+[ "$(neigh_mac vc $VIP6)" = "$MAC_B" ] && ok "right after vb's start, vc's v6 entry is vb's MAC: $(neigh_line vc $VIP6)" ||
+	notok "after vb's start vc's v6 entry is not vb's MAC: $(neigh_line vc $VIP6) (vb $MAC_B)"
+if lab_wait 20 0 ping1 -6 $VIP6; then
+	ok "v6 traffic resumes through vb"
+	lab_result vip6_stop_start_first_reply_s "$(lab_since "$t0")"
+else
+	notok "no v6 reply after the failover"
+fi
+expect "vb stop v6" 0 -- ocf vb vip6 stop "${V6[@]}"
+ip -n vb -o addr show dev eth0 | grep -q "$VIP6" && notok "$VIP6 left on vb" || ok "$VIP6 gone from vb"
+
+echo "# ---- an address configured by someone else"
+F=(ip=10.20.0.150 cidr_netmask=24 nic=eth0)
+ip -n va addr add 10.20.0.150/24 dev eth0
+expect "probe with a foreign address -> 7" 7 "not added by this resource" -- ocf va foreign monitor "${F[@]}"
+expect "start refuses a foreign address" 1 "already on eth0 and was not added by this resource" -- ocf va foreign start "${F[@]}"
+[ -e "$(owner_file va foreign)" ] && notok "refused start wrote an ownership record" || ok "no ownership record after the refusal"
+expect "stop leaves it alone" 0 -- ocf va foreign stop "${F[@]}"
+has_addr va 10.20.0.150 && ok "foreign 10.20.0.150 untouched" || notok "foreign 10.20.0.150 was removed"
+F2=(ip=10.20.0.150 cidr_netmask=32 nic=eth0)
+expect "start refuses it with another prefix length too" 1 "not added by this resource" -- ocf va foreign start "${F2[@]}"
+ip -n va addr del 10.20.0.150/24 dev eth0
+ip -n vb link add dum0 type dummy && ip -n vb link set dum0 up && ip -n vb addr add 10.20.0.151/32 dev dum0
+expect "start refuses an address on another interface" 1 "another interface" -- ocf vb other start ip=10.20.0.151 nic=eth0
+ip -n vb -o addr show dev eth0 | grep -q 10.20.0.151 && notok "10.20.0.151 added anyway" || ok "nothing added to eth0"
+ip -n vb link del dum0
+
+echo "# ---- owned address removed behind the agent"
+D=(ip=10.20.0.160 cidr_netmask=24 nic=eth0)
+expect "start" 0 -- ocf va drift start "${D[@]}"
+ip -n va addr del 10.20.0.160/24 dev eth0
+expect "monitor: owned but gone -> failure (1, not 7)" 1 "removed from eth0 behind the agent" -- ocfi va drift monitor "${D[@]}"
+expect "probe: owned but gone -> failure (1)" 1 "behind the agent" -- ocf va drift monitor "${D[@]}"
+expect "stop after drift" 0 -- ocf va drift stop "${D[@]}"
+[ -e "$(owner_file va drift)" ] && notok "record left after stop" || ok "record removed by stop"
+expect "probe after stop -> 7" 7 -- ocf va drift monitor "${D[@]}"
+expect "start again" 0 -- ocf va drift start "${D[@]}"
+ip -n va addr del 10.20.0.160/24 dev eth0
+ip -n va addr add 10.20.0.160/28 dev eth0
+expect "prefix changed behind the agent -> 1" 1 "prefix /28" -- ocfi va drift monitor "${D[@]}"
+ip -n va addr del 10.20.0.160/28 dev eth0
+ip -n va addr add 10.20.0.160/24 dev eth0
+ip -n va link set eth0 down
+expect "nic set down -> monitor 1" 1 "administratively down" -- ocfi va drift monitor "${D[@]}"
+ip -n va link set eth0 up
+expect "monitor after nic up" 0 -- ocfi va drift monitor "${D[@]}"
+lab_cut va eth0
+lab_wait 5 0.2 sh -c "! ip -n va link show eth0 | grep -q LOWER_UP" || :
+expect "depth-0 monitor ignores carrier" 0 -- ocfi va drift monitor "${D[@]}"
+OUT=$(OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=10000 LAB_OCF_INSTANCE=drift lab_ocf va "$AG" monitor "${D[@]}" 2>&1); rc=$?
+[ $rc -eq 1 ] && grep -q "no carrier" <<<"$OUT" && ok "depth-10 monitor: no carrier -> 1" || notok "depth-10 no carrier: rc $rc: $OUT"
+lab_uncut va eth0
+expect "stop" 0 -- ocf va drift stop "${D[@]}"
+has_addr va 10.20.0.160 && notok "10.20.0.160 left" || ok "10.20.0.160 removed"
+
+echo "# ---- bad input"
+expect "bad ip -> 6" 6 "parameter 'ip'" -- ocf va bad start ip=10.20.0.300 nic=eth0
+expect "netmask 33 -> 6" 6 "cidr_netmask.*33" -- ocf va bad start ip=10.20.0.170 cidr_netmask=33 nic=eth0
+expect "netmask 129 (v6) -> 6" 6 "cidr_netmask" -- ocf va bad start ip=fd00:20::170 cidr_netmask=129 nic=eth0
+expect "multicast ip -> 6" 6 "not a unicast address" -- ocf va bad start ip=224.0.0.5 nic=eth0
+expect "missing ip -> 6" 6 "parameter 'ip'" -- ocf va bad start nic=eth0
+expect "arp_count 101 -> 6" 6 "arp_count" -- ocf va bad start ip=10.20.0.170 nic=eth0 arp_count=101
+expect "missing nic at start -> 1" 1 "interface nope0 \(parameter 'nic'\) does not exist" -- ocf va bad start ip=10.20.0.170 nic=nope0
+expect "missing nic at probe -> 7" 7 "does not exist" -- ocf va bad monitor ip=10.20.0.170 nic=nope0
+OUT=$(OCF_CHECK_LEVEL=10 LAB_OCF_INSTANCE=bad lab_ocf va "$AG" validate-all ip=10.20.0.170 nic=nope0 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$(grep -c '^ocf-exit-reason:.*nope0' <<<"$OUT")" = 1 ] && ok "validate-all level 10: missing nic -> 1" || notok "validate-all level 10 missing nic: rc $rc: $OUT"
+expect "validate-all level 0 does not look at the host" 0 -- ocf va bad validate-all ip=10.20.0.170 nic=nope0
+lab_ip va link add dum1 type dummy
+expect "nic admin down at start -> 1" 1 "administratively down" -- ocf va bad start ip=10.20.0.170 nic=dum1
+ip -n va -o addr show dev dum1 | grep -q 10.20.0.170 && notok "address added to a down nic" || ok "nothing added to the down nic"
+expect "stop with bad parameters and nothing recorded" 0 -- ocf va bad stop ip=10.20.0.300 nic=eth0
+
+echo "# ---- stop leaves nothing"
+for h in va vb; do
+	left=$(ip -n "$h" -o addr show | grep -E ' (10\.20\.0\.(1[0-9][0-9]|200)|fd00:20::1[0-9][0-9])/' || true)
+	[ -z "$left" ] && ok "$h: no VIP left" || notok "$h: addresses left: $left"
+	files=$(ls -A "/proc/$(lab_pid "$h")/root/run/vpnha/vip/" 2>/dev/null)
+	[ -z "$files" ] && ok "$h: no ownership file left" || notok "$h: files left: $files"
+done
+
+lab_result vip_lab_passed "$pass"
+lab_result vip_lab_failed "$failed"
+echo "# $pass passed, $failed failed"
+[ "$failed" -eq 0 ]
