@@ -54,14 +54,31 @@ lab_result() {
 
 # lab_wait TIMEOUT INTERVAL CMD...: run CMD until it succeeds; 1 on timeout.
 lab_wait() {
-	local tmo=$1 iv=$2 t0; shift 2
-	lab_now; t0=$LAB_NOW
+	local tmo=$1 iv=$2 end; shift 2
+	# no fork per iteration (the lab shares one UML vCPU with what it waits for):
+	# the deadline in microseconds from $EPOCHREALTIME, the pause via lab_sleep
+	end=$(( ${EPOCHREALTIME/./} + $(lab__us "$tmo") ))
 	while :; do
 		"$@" && return 0
-		lab_now
-		awk -v a="$t0" -v b="$LAB_NOW" -v t="$tmo" 'BEGIN{exit !(b-a>=t)}' && return 1
-		sleep "$iv"
+		[ "${EPOCHREALTIME/./}" -ge "$end" ] && return 1
+		lab_sleep "$iv"
 	done
+}
+
+# lab__us SECONDS: SECONDS (e.g. 2, 0.5, 1.25) in microseconds, pure bash
+lab__us() {
+	local i=${1%%.*} f=
+	[[ $1 == *.* ]] && f=${1#*.}
+	f=${f}000000; f=${f:0:6}
+	echo $(( ${i:-0} * 1000000 + 10#$f ))
+}
+
+# lab_sleep SECONDS: sleep without forking (read -t on a pipe nobody writes to)
+LAB__SLEEP_FD=
+lab_sleep() {
+	if [ -z "$LAB__SLEEP_FD" ]; then exec {LAB__SLEEP_FD}<> <(:) || { sleep "$1"; return 0; }; fi
+	read -r -t "$1" -u "$LAB__SLEEP_FD" _ 2>/dev/null
+	return 0
 }
 
 # lab_on_exit CMD: run CMD (a string, eval'ed) when the script exits, before the lab
@@ -569,10 +586,11 @@ lab_resource_node() {
 }
 
 # lab_resource_wait HOST RSC [NODE] [TIMEOUT]: wait until RSC runs (on NODE if given).
+# Polls every LAB_POLL seconds (default 1: each poll costs ~3 forks inside UML).
 lab_resource_wait() {
 	local h=$1 r=$2 node=${3:-} tmo=${4:-60}
 	# shellcheck disable=SC2016
-	lab_wait "$tmo" 0.2 bash -c '
+	lab_wait "$tmo" "${LAB_POLL:-1}" bash -c '
 		o=$(nsenter -t "$1" -n -m -u -p -r -w -- crm_resource --locate -r "$2" 2>/dev/null) || exit 1
 		o=$(sed -n "s/.*is running on: \([^ ]*\).*/\1/p" <<<"$o" | head -n1)
 		[ -n "$o" ] && { [ -z "$3" ] || [ "$o" = "$3" ]; }' _ "$(lab_pid "$h")" "$r" "$node"
