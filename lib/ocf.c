@@ -307,9 +307,11 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 			qb_log(LOG_WARNING, "%s; stopping from recorded state", why);
 			free(ctx.reason);
 			ctx.reason = NULL;
+		} else if (ctx.reason) {
+			/* validate_params already logged and recorded its reason */
+			rc = VPNHA_RC_CONFIG;
+			goto out;
 		} else {
-			free(ctx.reason);
-			ctx.reason = NULL;
 			rc = vpnha_fail(&ctx, VPNHA_RC_CONFIG, "%s", why);
 			goto out;
 		}
