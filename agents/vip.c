@@ -156,14 +156,25 @@ static int owner_read(struct vpnha_ctx *ctx, struct owner *o)
 	return 0;
 }
 
+/* The record's text (what owner_parse reads back); its length or -ENOSPC. */
+static int owner_format(const struct owner *o, char *buf, size_t len)
+{
+	char p[INET6_ADDRSTRLEN + 8];
+	int n = snprintf(buf, len, "addr=%s\nifname=%s\nifindex=%d\n", prefix_str(&o->addr.local, p, sizeof(p)),
+			 o->ifname, o->ifindex);
+
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return n;
+}
+
 static int owner_write(struct vpnha_ctx *ctx, const struct owner *o)
 {
-	char buf[256], p[INET6_ADDRSTRLEN + 8];
-	int n = snprintf(buf, sizeof(buf), "addr=%s\nifname=%s\nifindex=%d\n",
-			 prefix_str(&o->addr.local, p, sizeof(p)), o->ifname, o->ifindex);
+	char buf[256];
+	int n = owner_format(o, buf, sizeof(buf));
 
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -ENOSPC;
+	if (n < 0)
+		return n;
 	return vpnha_state_write(AGENT, ctx->instance, OWNER_KEY, buf, (size_t)n);
 }
 
