@@ -24,7 +24,7 @@ vip_agent_override=${VIP_AGENT:-}
 # shellcheck disable=SC1090
 . "$1"
 [ -z "$vip_agent_override" ] || VIP_AGENT=$vip_agent_override
-: "${VIP_AGENT:=ocf:heartbeat:IPaddr2}"
+: "${VIP_AGENT:=ocf:vpnha:vip}"
 : "${PCS:=pcs}" "${MON:=5}" "${VIP_MON:=10}" "${OP_TIMEOUT:=30s}" "${MII_POLL:=2s}"
 : "${WORK:=/var/lib/pacemaker}"
 cib=$WORK/vpnha-cib.xml
@@ -42,6 +42,9 @@ if [ -n "${LOAD_THRESHOLD:-}" ]; then
 fi
 # a healthy group stays where it is (no fail-back when the other node returns)
 p resource defaults update resource-stickiness=100
+# no "pending" record in the CIB before each operation: one CIB update less
+# per action, on the failover's critical path (crm_mon no longer shows pending ops)
+p resource op defaults update record-pending=false
 
 # --- link monitoring: a clone on both gateways, watching both interfaces;
 # publishes vpnha-link-$EXT_IF and vpnha-link-$INT_IF (1 up / 0 down)

@@ -37,6 +37,8 @@ def model(path):
     m['rules'].sort()
     for nv in cfg.findall('rsc_defaults/meta_attributes/nvpair'):
         m['defaults'][nv.get('name')] = nv.get('value')
+    for nv in cfg.findall('op_defaults/meta_attributes/nvpair'):
+        m['defaults']['op:' + nv.get('name')] = nv.get('value')
     return m
 
 

@@ -192,10 +192,19 @@ moved_steady() { has_local_addr "$1" "$2" && probe_steady "$3" "$4"; }
 
 # both_running: each site's group runs (somewhere)
 both_running() { local s; for s in $E2E_SITES; do active_of "$s" >/dev/null || return 1; done; }
-# settle SITE TIMEOUT: the site's cluster has no transition in progress
+# settle SITE TIMEOUT: the site's DC is idle (S_IDLE: no transition in
+# progress), seen twice 1 s apart.  crmadmin asks the controller; cheaper in the
+# lab's one vCPU than crm_resource --wait, which runs the scheduler in a loop.
+dc_idle() {
+	local o
+	o=$(lab_exec "$1" crmadmin -D 2>/dev/null) || return 1
+	[[ $o =~ is:\ ([a-z0-9-]+) ]] || return 1
+	o=$(lab_exec "$1" crmadmin -S "${BASH_REMATCH[1]}" 2>/dev/null) || return 1
+	[[ $o == *S_IDLE* ]]
+}
 settle() {
 	local n; n=$(live_node "$1") || return 1
-	lab_exec "$n" crm_resource --wait --timeout="${2}s" >/dev/null 2>&1
+	lab_wait "$2" 1 eval 'dc_idle "$n" && lab_sleep 1 && dc_idle "$n"'
 }
 
 N_FO=0
