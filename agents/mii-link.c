@@ -277,7 +277,10 @@ static enum vpnha_rc check_running(struct vpnha_ctx *ctx, bool quiet_missing)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) has no status file", (int)pid);
 	now = vpnha_now_ms();
 	age = now > st.updated_ms ? now - st.updated_ms : 0;
-	max_age = 3 * (st.interval_ms ? st.interval_ms : 2000) + 2000;
+	/* hung = no refresh for 3 polls, plus what publishing may legitimately
+	 * block for (an attrd_updater run per watched interface, each bounded by
+	 * ATTRD_TIMEOUT_MS; seen under load), plus 2 s of slack */
+	max_age = 3 * (st.interval_ms ? st.interval_ms : 2000) + 2 * ATTRD_TIMEOUT_MS + 2000;
 	if (age > max_age)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) is hung: status not refreshed for %" PRIu64
 				  " ms", (int)pid, age);

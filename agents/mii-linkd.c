@@ -494,6 +494,9 @@ static void republish_check(struct mld *d)
 		if (r == VPNHA_ATTRD_OK || r == VPNHA_ATTRD_NOT_FOUND)
 			vpnha_log_notice("attrd lost %s (has '%s', want %s): re-publishing", a->name,
 					 r == VPNHA_ATTRD_OK ? current : "", value);
+		else
+			vpnha_log_notice("cannot query %s (%s%s%.60s): re-publishing", a->name,
+					 vpnha_attrd_result_str(r), detail[0] ? ": " : "", detail);
 		a->ok = false;
 	}
 	publish(d);

@@ -103,6 +103,24 @@ if has conformance; then
 	check "manual start publishes vpnha-link-aux0=1 (seen from gw2)" lab_wait 5 0.2 attr_is gw2 gw1 vpnha-link-aux0 1
 	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" stop interfaces=aux0 >/dev/null 2>&1
 	check "stop deletes it (seen from gw2)" lab_wait 5 0.2 attr_is gw2 gw1 vpnha-link-aux0 ""
+	# a stopped (SIGSTOP) daemon is reported hung once its status is older than
+	# 3 polls + 2 publish timeouts + 2 s (1 s polls: 15 s), and healthy again after SIGCONT
+	hung() { LAB_OCF_INSTANCE=conf3 lab_ocf gw1 "$A" "$1" interfaces=aux0 poll_interval=1s run_dir=/run/vpnha-hung; }
+	hung_rc() { local o; o=$(hung monitor 2>&1); [ $? -eq "$1" ] && { [ -z "${2:-}" ] || [[ $o == *"$2"* ]]; }; }
+	hung start >/dev/null 2>&1
+	hp=$(sed -n 's/^pid=//p' /proc/"$(lab_pid gw1)"/root/run/vpnha-hung/mii-link/conf3.status 2>/dev/null)
+	check "daemon for the hung test started (pid ${hp:-none})" test -n "$hp"
+	if [ -n "$hp" ]; then
+		lab_exec gw1 kill -STOP "$hp"
+		t0=$EPOCHREALTIME
+		lab_sleep 6
+		check "monitor still 0 6 s after SIGSTOP (a slow publish is not a hang)" hung_rc 0
+		check "monitor reports the stopped daemon hung (rc 1)" lab_wait 40 1 hung_rc 1 "is hung"
+		lab_result mii_hung_detected_s "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}')"
+		lab_exec gw1 kill -CONT "$hp"
+		check "monitor 0 again after SIGCONT" lab_wait 15 1 hung_rc 0
+	fi
+	hung stop >/dev/null 2>&1
 fi
 
 # ------------------------------------------------------------------ carrier loss -> the group moves
@@ -168,14 +186,16 @@ if has attrd; then
 	n=gw2
 	plog=$(lab_hostpath $n /var/log/pacemaker/pacemaker.log)
 	nl0=$(wc -l <"$plog")
-	ap=$(lab_exec $n pidof pacemaker-attrd)
-	lab_log "killing pacemaker-attrd (pid $ap in $n)"
-	lab_exec $n kill -9 $ap
+	# on both nodes: a restarted attrd otherwise gets the value back from its
+	# peer, and whether mii-linkd had to re-publish becomes a race
+	ap=$(lab_exec $n pidof pacemaker-attrd); ap2=$(lab_exec "$(other $n)" pidof pacemaker-attrd)
+	lab_log "killing pacemaker-attrd (pid $ap in $n, $ap2 in $(other $n))"
+	lab_exec $n kill -9 $ap; lab_exec "$(other $n)" kill -9 $ap2
 	lab_now; T0=$LAB_NOW
 	check "attribute of $n back at 1 after attrd restarted" lab_wait 40 0.3 attr_is $n $n vpnha-link-up0 1
 	lab_result mii_attrd_restart_republished_s "$(lab_since "$T0")"
-	check "mii-linkd re-published it" grep -q "attrd lost vpnha-link-up0.*re-publishing" \
-		<(tail -n +$((nl0 + 1)) "$plog")
+	relog() { tail -n +$((nl0 + 1)) "$plog" | grep -qE "(attrd lost|cannot query) vpnha-link-up0.*re-publishing"; }
+	check "mii-linkd re-published it" lab_wait 10 1 relog
 fi
 
 # ------------------------------------------------------------------ benchmark
