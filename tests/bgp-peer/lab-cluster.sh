@@ -366,6 +366,7 @@ lab_probe_stop fo
 rep=$(lab_probe_report fo)
 lab_log "probe during the standby: $rep"
 check "group started on $N2 after the standby (all four members)" lab_wait 60 1 group_on "$N2" "$N2"
+check "bgp's start result is in $N2's Pacemaker log" test -n "$p_started"
 check "b's session re-Established from $N2" test -n "$p_est"
 check "routes returned on both sides" test -n "$p_routes"
 check "traffic back (probe replies again)" test -n "$p_traffic"
