@@ -43,7 +43,26 @@ step() { lab_log "== $*"; }
 elapsed() { awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}'; }
 # gw_of_site SITE: a live node of SITE (to run cluster tools from)
 live_node() { local h; for h in $(e2e_nodes "$1"); do lab_alive "$h" && { echo "$h"; return 0; }; done; return 1; }
-active_of() { local n; n=$(live_node "$1") || return 1; lab_resource_node "$n" vpn-bgp; }
+# pid_of HOST: sets PID to HOST's init pid when HOST is alive (no fork).
+pid_of() { PID=; read -r PID <"$LAB_HOSTS/$1/pid" 2>/dev/null && [ -n "$PID" ] && [ -d "/proc/$PID" ]; }
+# has_local_addr PID ADDR: ADDR is a local address in PID's network namespace
+# (its fib_trie; read with mapfile: no fork)
+has_local_addr() {
+	local -a l; local x
+	mapfile -t l <"/proc/$1/net/fib_trie" 2>/dev/null || return 1
+	for x in "${l[@]}"; do [[ $x == *"-- $2" ]] && return 0; done
+	return 1
+}
+# holder SITE: sets HOLDER to the live gateway of SITE that holds the site's
+# public VIP (203.0.113.N0), read from /proc (no fork); 1 if none does.
+holder() {
+	local h n=${1#site}
+	HOLDER=
+	for h in "gw${n}a" "gw${n}b"; do
+		pid_of "$h" && has_local_addr "$PID" "203.0.113.${n}0" && { HOLDER=$h; return 0; }
+	done
+	return 1
+}
 
 # ---------------------------------------------------------------- agents
 step "installing the agents from $B"
@@ -116,7 +135,8 @@ lab_result e2e_traffic_s "$(elapsed)"
 show_vpn() {
 	local s a
 	for s in $E2E_SITES; do
-		a=$(active_of "$s") || { lab_log "$s: group not running"; continue; }
+		holder "$s" || { lab_log "$s: no gateway holds the VIP"; continue; }
+		a=$HOLDER
 		lab_log "$s: group vpn on $a"
 		lab_exec "$a" crm_mon -1 -r 2>/dev/null | sed -n '/Full List of Resources/,$p' | sed 's/^/    /'
 		echo "    routes learned by BGP on $a:"; ip -n "$a" route show proto bgp | sed 's/^/      /'
@@ -126,7 +146,7 @@ show_vpn() {
 }
 show_vpn
 for s in $E2E_SITES; do
-	a=$(active_of "$s"); n=$(e2e_n "$a"); o=$((3 - n))
+	holder "$s"; a=$HOLDER; n=$(e2e_n "$a"); o=$((3 - n))
 	[ -n "$(ip -n "$a" route show "10.$o.0.0/24" proto bgp)" ] || lab_fail "$a: 10.$o.0.0/24 not learned by BGP"
 done
 step "ESP on the wire: capturing the internet segment for 2 s"
@@ -170,7 +190,28 @@ gave_up_clean() {
 	return $bad
 }
 
-# link_ok NODE: NODE's mii-link attributes are 1 (it may host the group again)
+# link_up NODE: NODE's attrd last logged both of NODE's mii-link attributes
+# as 1 (read from its Pacemaker log: no fork).  Right after a restore the log
+# still holds the values from before the crash: use link_ok there.
+link_up() {
+	local i e='' n=''; local -a l
+	mapfile -t l <"$LAB_HOSTS/$1/var/log/pacemaker/pacemaker.log" 2>/dev/null || return 1
+	for ((i = ${#l[@]} - 1; i >= 0 && (${#e} == 0 || ${#n} == 0); i--)); do
+		[[ ${l[i]} == *"Setting vpnha-link-"* ]] || continue
+		if [ -z "$e" ] && [[ ${l[i]} == *"Setting vpnha-link-ext0[$1]: "* ]]; then
+			[[ ${l[i]} == *"-> 1 |"* ]] && e=1 || e=0
+		elif [ -z "$n" ] && [[ ${l[i]} == *"Setting vpnha-link-int0[$1]: "* ]]; then
+			[[ ${l[i]} == *"-> 1 |"* ]] && n=1 || n=0
+		fi
+	done
+	[ "$e$n" = 11 ]
+}
+# links_up SITE: link_up on every live gateway of SITE
+links_up() {
+	local h n=${1#site}
+	for h in "gw${n}a" "gw${n}b"; do pid_of "$h" || continue; link_up "$h" || return 1; done
+}
+# link_ok NODE: NODE's mii-link attributes are 1, asked from attrd (forks)
 link_ok() {
 	local v i
 	for i in ext0 int0; do
@@ -179,60 +220,58 @@ link_ok() {
 	done
 }
 
-# has_local_addr PID ADDR: ADDR is a local address in PID's network namespace
-# (its fib_trie; read with mapfile: no fork)
-has_local_addr() {
-	local -a l; local x
-	mapfile -t l <"/proc/$1/net/fib_trie" 2>/dev/null || return 1
-	for x in "${l[@]}"; do [[ $x == *"-- $2" ]] && return 0; done
-	return 1
-}
 # moved_steady PID VIP TAG SINCE: the new gateway has the VIP and traffic is steady
 moved_steady() { has_local_addr "$1" "$2" && probe_steady "$3" "$4"; }
 
-# both_running: each site's group runs (somewhere)
-both_running() { local s; for s in $E2E_SITES; do active_of "$s" >/dev/null || return 1; done; }
-# settle SITE TIMEOUT: the site's DC is idle (S_IDLE: no transition in
-# progress), seen twice 1 s apart.  crmadmin asks the controller; cheaper in the
-# lab's one vCPU than crm_resource --wait, which runs the scheduler in a loop.
-dc_idle() {
-	local o
-	o=$(lab_exec "$1" crmadmin -D 2>/dev/null) || return 1
-	[[ $o =~ is:\ ([a-z0-9-]+) ]] || return 1
-	o=$(lab_exec "$1" crmadmin -S "${BASH_REMATCH[1]}" 2>/dev/null) || return 1
-	[[ $o == *S_IDLE* ]]
+# site_idle SITE: the site's DC is idle: a live node's controller last logged a
+# state transition to S_IDLE (no transition in progress).  Read from the
+# Pacemaker logs (no fork: cluster tools cost ~0.3 s each inside UML).
+site_idle() {
+	local h n=${1#site} i; local -a l
+	for h in "gw${n}a" "gw${n}b"; do
+		pid_of "$h" || continue
+		mapfile -t l <"$LAB_HOSTS/$h/var/log/pacemaker/pacemaker.log" 2>/dev/null || continue
+		for ((i = ${#l[@]} - 1; i >= 0; i--)); do
+			[[ ${l[i]} == *"State transition "* ]] || continue
+			[[ ${l[i]} == *"-> S_IDLE "* ]] && return 0
+			break
+		done
+	done
+	return 1
 }
-settle() {
-	local n; n=$(live_node "$1") || return 1
-	lab_wait "$2" 1 eval 'dc_idle "$n" && lab_sleep 1 && dc_idle "$n"'
-}
+# ready: both groups run (VIP holders, from /proc) and both DCs are idle, seen
+# twice 1 s apart: after a repair (link back, unstandby, rejoin) Pacemaker may
+# still be re-probing or recovering.
+ready_once() { local s; for s in $E2E_SITES; do holder "$s" && site_idle "$s" || return 1; done; }
+ready() { ready_once && lab_sleep 1 && ready_once; }
 
 N_FO=0
 # failover KIND ROUND: KIND = s1-extcut | s1-crash | s1-standby | s2-extcut | s2-crash | s2-standby
 failover() {
-	local kind=$1 round=$2 site k old new peer tag t0 tp
+	local kind=$1 round=$2 site k old new peer tag t0
 	site=site${kind:1:1}; k=${kind#*-}
 	N_FO=$((N_FO + 1)); tag=$(printf '%02d-%s' "$N_FO" "$kind")
 	# Both groups running and the clusters idle before the next failure: after a
 	# repair (link back, unstandby, rejoin) Pacemaker may still be re-probing or
 	# recovering; under a slow UML that can take tens of seconds.
-	lab_wait 300 2 both_running || { show_vpn; lab_fail "$tag: group not running on both sites"; }
-	for s in $E2E_SITES; do settle "$s" 300 || lab_log "warning: $s did not settle within 300 s"; done
-	old=$(active_of "$site") || lab_fail "$tag: group not running on $site"
-	new=$(e2e_other "$old")
-	peer=$(active_of "$([ "$site" = site1 ] && echo site2 || echo site1)") || lab_fail "$tag: other site down"
+	# Both gateways of the site report their links up (after the previous
+	# repair), then both groups run and both clusters are idle.
+	lab_wait 180 0.5 links_up "$site" || lab_fail "$tag: $site's links are not all reported up"
+	lab_wait 300 0.5 ready || { show_vpn; lab_fail "$tag: groups not running or clusters not idle"; }
+	holder "$site"; old=$HOLDER; new=$(e2e_other "$old")
 	lab_alive "$new" || lab_fail "$tag: $new is down"
-	link_ok "$new" || lab_fail "$tag: $new's links are not reported up"
+	holder "$([ "$site" = site1 ] && echo site2 || echo site1)"; peer=$HOLDER
 	step "failover $tag (round $round): $k on $old ($site active), $new should take over"
 	lab_probe_start "$tag" lan1 10.2.0.100 "$IV"
-	sleep 2
-	lab_wait 30 1 probe_steady "$tag" 0 || lab_fail "$tag: no steady traffic before the failure"
+	lab_wait 30 0.25 probe_steady "$tag" 0 || lab_fail "$tag: no steady traffic before the failure"
 	case $k in
 	extcut) t0=$EPOCHREALTIME; lab_cut "$old" ext0 ;;
 	crash) t0=$EPOCHREALTIME; lab_crash "$old" ;;
 	standby)
 		t0=$EPOCHREALTIME
-		lab_exec "$new" pcs node standby "$old" >/dev/null || lab_fail "$tag: pcs node standby"
+		# niced: pcs (python) keeps running after its CIB change; on the lab's
+		# one vCPU it would otherwise compete with the failover it started
+		lab_exec "$new" nice -n 19 pcs node standby "$old" >/dev/null || lab_fail "$tag: pcs node standby"
 		lab_log "pcs node standby $old returned after $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s"
 		;;
 	*) lab_fail "unknown failover kind $kind" ;;
@@ -263,9 +302,9 @@ failover() {
 		[ "${3:-}" = last ] && return 0
 		lab_restore "$old" >"$RES/restore-$tag.log" 2>&1 || lab_fail "$tag: restore $old"
 		lab_cluster_wait_online "$site" 120 || lab_fail "$tag: $old did not rejoin"
+		lab_wait 180 2 link_ok "$old" || lab_fail "$tag: $old's links not reported up again"
 		;;
 	esac
-	lab_wait 180 2 link_ok "$old" || lab_fail "$tag: $old's links not reported up again"
 }
 
 # fail-closed across every failover: no GRE may cross the internet in clear
@@ -296,5 +335,5 @@ lab_result e2e_failover_cleartext_gre "$gre"
 step "summary"
 python3 "$E2E/summary.py" "$RES"/[0-9]*.json | tee "$RES/summary.txt"
 lab_result e2e_total_s "$(elapsed)"
-show_vpn
+for s in $E2E_SITES; do holder "$s" && lab_log "$s: the VIP and the group are on $HOLDER"; done
 step "done in $(elapsed) s (mode $MODE)"

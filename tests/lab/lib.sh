@@ -159,7 +159,7 @@ lab__host_start() {
 	p=$!
 	for ((i = 0; i < 300; i++)); do
 		[ -s "$H/ready" ] && break
-		sleep 0.05
+		lab_sleep 0.05
 	done
 	[ "$(cat "$H/ready" 2>/dev/null)" = ok ] || { echo "lab_host $n: init failed: $(cat "$H/ready" 2>/dev/null)" >&2; return 1; }
 	# the namespace's init is the unshare process's only child
@@ -168,7 +168,7 @@ lab__host_start() {
 		# (this file has no trailing newline: read returns 1 but sets c)
 		read -r c _ <"/proc/$p/task/$p/children" 2>/dev/null || :
 		[ -n "$c" ] && break
-		sleep 0.05
+		lab_sleep 0.05
 	done
 	[ -n "$c" ] || { echo "lab_host $n: no init pid" >&2; return 1; }
 	echo "$c" >"$H/pid"
@@ -492,11 +492,16 @@ lab_cluster() {
 		printf '}\n'
 	} >"$conf"
 	cib=$LAB_STATE/clusters/$c.cib.xml
-	cibadmin --empty >"$cib" || return 1
-	CIB_file=$cib crm_attribute -t crm_config -n dc-deadtime -v 2s >/dev/null || return 1
-	CIB_file=$cib crm_attribute -t crm_config -n stonith-enabled -v false >/dev/null || return 1
-	CIB_file=$cib crm_attribute -t crm_config -n cluster-recheck-interval -v 1min >/dev/null
-	CIB_file=$cib crm_attribute -t crm_config -n cluster-name -v "$c" >/dev/null
+	# an empty CIB from cibadmin (the installed schema version), then the
+	# cluster options written in (one exec: each tool costs ~0.3 s inside UML)
+	local x opts='' kv
+	x=$(cibadmin --empty) || return 1
+	for kv in dc-deadtime=2s stonith-enabled=false cluster-recheck-interval=1min "cluster-name=$c"; do
+		opts+="<nvpair id=\"cib-bootstrap-options-${kv%%=*}\" name=\"${kv%%=*}\" value=\"${kv#*=}\"/>"
+	done
+	[[ $x == *"<crm_config/>"* ]] || { echo "lab_cluster: unexpected cibadmin --empty output" >&2; return 1; }
+	x=${x/"<crm_config/>"/"<crm_config><cluster_property_set id=\"cib-bootstrap-options\">$opts</cluster_property_set></crm_config>"}
+	printf '%s\n' "$x" >"$cib"
 	: >"$LAB_STATE/clusters/$c.nodes"
 	for n in "${nodes[@]}"; do
 		h=${n%%=*}; a=${n#*=}
