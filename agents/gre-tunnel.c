@@ -324,66 +324,79 @@ static const char *addr_desc(const struct vpnha_nl_addr *a, char *buf, size_t le
 	return buf;
 }
 
+/* addr=PREFIX[ peer ADDR] (blank-separated words, anything after them ignored) */
+static int owner_addr_parse(const char *val, struct vpnha_nl_addr *a)
+{
+	char w1[64], w2[16], w3[64];
+	int k = sscanf(val, "%63s %15s %63s", w1, w2, w3);
+
+	memset(a, 0, sizeof(*a));
+	if (k < 1 || vpnha_parse_prefix(w1, 0, &a->local, NULL, 0) < 0)
+		return -EINVAL;
+	if (k == 3 && !strcmp(w2, "peer") && vpnha_parse_addr(w3, a->local.family, &a->peer, NULL, 0) == 0)
+		a->has_peer = true;
+	else if (k != 1)
+		return -EINVAL;
+	return 0;
+}
+
+/* route=PREFIX metric N[ via ADDR] (the same) */
+static int owner_route_parse(const char *val, struct vpnha_nl_route *r)
+{
+	char w1[64], w2[16], m[16], via[8], w4[64];
+	int k = sscanf(val, "%63s %15s %15s %7s %63s", w1, w2, m, via, w4);
+	int64_t n;
+
+	memset(r, 0, sizeof(*r));
+	if (k < 3 || strcmp(w2, "metric") || vpnha_parse_prefix(w1, 0, &r->dst, NULL, 0) < 0 ||
+	    vpnha_parse_int(m, 0, INT64_C(4294967295), &n, NULL, 0) < 0)
+		return -EINVAL;
+	r->metric = (uint32_t)n;
+	if (k == 5 && !strcmp(via, "via") && vpnha_parse_addr(w4, r->dst.family, &r->gw, NULL, 0) == 0)
+		r->has_gw = true;
+	else if (k != 3)
+		return -EINVAL;
+	return 0;
+}
+
 /*
- * Parse the record (written by owner_write). Lines: ifname=, ifindex=,
- * kind=, addr=PREFIX[ peer ADDR], route=PREFIX metric N[ via ADDR].
- * Unknown or malformed lines are ignored. Returns 0 or -EINVAL when the
- * identity lines are missing.
+ * Parse the record (written by owner_write; lib/runstate.h records). Lines:
+ * ifname=, ifindex=, kind= (the last valid one counts), addr= and route=
+ * (each valid one adds, up to the array sizes). Malformed lines, lines of
+ * 160 bytes or more and unknown keys are ignored. Returns 0 or -EINVAL when
+ * the identity lines are missing.
  */
 int gre_owner_parse(const char *text, struct owner *o);
 int gre_owner_parse(const char *text, struct owner *o)
 {
-	const char *line = text, *nl;
-	char buf[160], w1[64], w2[16], w3[64], w4[64];
+	const char *cur = text, *key, *val;
+	struct vpnha_nl_addr a;
+	struct vpnha_nl_route rt;
+	char buf[160];
 	int64_t n;
+	int r, k;
 
 	memset(o, 0, sizeof(*o));
 	o->ifindex = -1;
-	for (; line && *line; line = nl ? nl + 1 : NULL) {
-		size_t len;
-
-		nl = strchr(line, '\n');
-		len = nl ? (size_t)(nl - line) : strlen(line);
-		if (len >= sizeof(buf))
+	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &key, &val)) != 0) {
+		if (r < 0)
 			continue;
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		if (!strncmp(buf, "ifname=", 7)) {
-			if (vpnha_parse_ifname(buf + 7, NULL, 0) == 0 && strlen(buf + 7) < sizeof(o->ifname))
-				memcpy(o->ifname, buf + 7, strlen(buf + 7) + 1);
-		} else if (!strncmp(buf, "ifindex=", 8)) {
-			if (vpnha_parse_int(buf + 8, 0, INT32_MAX, &n, NULL, 0) == 0)
+		if (!strcmp(key, "ifname")) {
+			if (vpnha_parse_ifname(val, NULL, 0) == 0 && strlen(val) < sizeof(o->ifname))
+				memcpy(o->ifname, val, strlen(val) + 1);
+		} else if (!strcmp(key, "ifindex")) {
+			if (vpnha_parse_int(val, 0, INT32_MAX, &n, NULL, 0) == 0)
 				o->ifindex = (int)n;
-		} else if (!strncmp(buf, "kind=", 5)) {
-			int k = vpnha_gre_kind_from_str(buf + 5);
-
+		} else if (!strcmp(key, "kind")) {
+			k = vpnha_gre_kind_from_str(val);
 			if (k >= 0)
 				snprintf(o->kind, sizeof(o->kind), "%s", vpnha_gre_kind_str((enum vpnha_gre_kind)k));
-		} else if (!strncmp(buf, "addr=", 5) && o->n_addrs < VPNHA_ARRAY_SIZE(o->addrs)) {
-			struct vpnha_nl_addr a = { 0 };
-			int k = sscanf(buf + 5, "%63s %15s %63s", w1, w2, w3);
-
-			if (k < 1 || vpnha_parse_prefix(w1, 0, &a.local, NULL, 0) < 0)
-				continue;
-			if (k == 3 && !strcmp(w2, "peer") && vpnha_parse_addr(w3, a.local.family, &a.peer, NULL, 0) == 0)
-				a.has_peer = true;
-			else if (k != 1)
-				continue;
-			o->addrs[o->n_addrs++] = a;
-		} else if (!strncmp(buf, "route=", 6) && o->n_routes < MAX_ROUTES) {
-			struct vpnha_nl_route r = { 0 };
-			char m[16], via[8];
-			int k = sscanf(buf + 6, "%63s %15s %15s %7s %63s", w1, w2, m, via, w4);
-
-			if (k < 3 || strcmp(w2, "metric") || vpnha_parse_prefix(w1, 0, &r.dst, NULL, 0) < 0 ||
-			    vpnha_parse_int(m, 0, INT64_C(4294967295), &n, NULL, 0) < 0)
-				continue;
-			r.metric = (uint32_t)n;
-			if (k == 5 && !strcmp(via, "via") && vpnha_parse_addr(w4, r.dst.family, &r.gw, NULL, 0) == 0)
-				r.has_gw = true;
-			else if (k != 3)
-				continue;
-			o->routes[o->n_routes++] = r;
+		} else if (!strcmp(key, "addr") && o->n_addrs < VPNHA_ARRAY_SIZE(o->addrs)) {
+			if (owner_addr_parse(val, &a) == 0)
+				o->addrs[o->n_addrs++] = a;
+		} else if (!strcmp(key, "route") && o->n_routes < MAX_ROUTES) {
+			if (owner_route_parse(val, &rt) == 0)
+				o->routes[o->n_routes++] = rt;
 		}
 	}
 	if (!o->ifname[0] || !o->kind[0] || o->ifindex < 0)

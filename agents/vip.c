@@ -102,32 +102,32 @@ struct owner {
 	int ifindex;
 };
 
-/* Lines: addr=PREFIX, ifname=, ifindex=. Returns 0 or -EINVAL when incomplete. */
+/*
+ * Lines (lib/runstate.h records): addr=PREFIX, ifname=, ifindex=; the last
+ * valid ifname/ifindex counts, the last addr line decides. Malformed lines,
+ * lines of 96 bytes or more and unknown keys are ignored. Returns 0 or
+ * -EINVAL when incomplete.
+ */
 static int owner_parse(const char *text, struct owner *o)
 {
-	const char *line = text, *nl;
+	const char *cur = text, *key, *val;
 	char buf[96];
 	int64_t n;
 	bool have_addr = false;
+	int r;
 
 	memset(o, 0, sizeof(*o));
 	o->ifindex = -1;
-	for (; line && *line; line = nl ? nl + 1 : NULL) {
-		size_t len;
-
-		nl = strchr(line, '\n');
-		len = nl ? (size_t)(nl - line) : strlen(line);
-		if (len >= sizeof(buf))
+	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &key, &val)) != 0) {
+		if (r < 0)
 			continue;
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		if (!strncmp(buf, "addr=", 5)) {
-			have_addr = vpnha_parse_prefix(buf + 5, 0, &o->addr.local, NULL, 0) == 0;
-		} else if (!strncmp(buf, "ifname=", 7)) {
-			if (vpnha_parse_ifname(buf + 7, NULL, 0) == 0 && strlen(buf + 7) < sizeof(o->ifname))
-				memcpy(o->ifname, buf + 7, strlen(buf + 7) + 1);
-		} else if (!strncmp(buf, "ifindex=", 8)) {
-			if (vpnha_parse_int(buf + 8, 1, INT32_MAX, &n, NULL, 0) == 0)
+		if (!strcmp(key, "addr")) {
+			have_addr = vpnha_parse_prefix(val, 0, &o->addr.local, NULL, 0) == 0;
+		} else if (!strcmp(key, "ifname")) {
+			if (vpnha_parse_ifname(val, NULL, 0) == 0 && strlen(val) < sizeof(o->ifname))
+				memcpy(o->ifname, val, strlen(val) + 1);
+		} else if (!strcmp(key, "ifindex")) {
+			if (vpnha_parse_int(val, 1, INT32_MAX, &n, NULL, 0) == 0)
 				o->ifindex = (int)n;
 		}
 	}

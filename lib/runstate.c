@@ -185,3 +185,33 @@ bool vpnha_state_exists(const char *agent, const char *instance, const char *key
 	return vpnha_state_path(path, sizeof(path), agent, instance, key) == 0 &&
 	       access(path, F_OK) == 0;
 }
+
+static bool record_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '.' || c == '-';
+}
+
+int vpnha_record_next(const char **cursor, char *buf, size_t size, const char **key, const char **val)
+{
+	const char *line = *cursor;
+	size_t len, klen;
+
+	*key = *val = NULL;
+	if (!line || !*line)
+		return 0;
+	len = strcspn(line, "\n");
+	*cursor = line + len + (line[len] == '\n');
+	if (len >= size)
+		return -EMSGSIZE;
+	for (klen = 0; klen < len && record_key_char(line[klen]); klen++)
+		;
+	if (klen == 0 || line[klen] != '=')
+		return -EBADMSG;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	buf[klen] = '\0';
+	*key = buf;
+	*val = buf + klen + 1;
+	return 1;
+}

@@ -30,6 +30,23 @@ int vpnha_state_read(const char *agent, const char *instance, const char *key,
 int vpnha_state_remove(const char *agent, const char *instance, const char *key);
 bool vpnha_state_exists(const char *agent, const char *instance, const char *key);
 
+/*
+ * Records: the text of a state file as "key=value" lines, each ended by '\n'
+ * (the last one may lack it). The text ends at its first NUL. A key is one or
+ * more of [A-Za-z0-9_.-]; the value is the rest of the line after the first
+ * '=', as is (it may be empty and hold '=', blanks or '\r'). Repeated keys
+ * are the caller's business: the reader returns every line in order.
+ *
+ * vpnha_record_next() reads the line at *cursor and moves *cursor past it,
+ * whatever the result, so a caller may stop at the first bad line or skip it.
+ * The line is copied into buf (size bytes) and split there: *key and *val
+ * are NUL-terminated strings in buf. Returns 1 for a record, 0 at the end of
+ * the text (nothing read), -EBADMSG for a malformed line (empty, no '=', an
+ * empty key or one with another character) or -EMSGSIZE for a line of size
+ * bytes or more. Unless it returns 1, *key and *val are NULL.
+ */
+int vpnha_record_next(const char **cursor, char *buf, size_t size, const char **key, const char **val);
+
 /* Write a whole file atomically (helper used above, also for other files). */
 int vpnha_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode);
 /* mkdir -p with mode for created components. */

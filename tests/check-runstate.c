@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Run-state files: paths, atomic write, read back, remove. */
+/* Run-state files: paths, atomic write, read back, remove; the record reader. */
 #include "config.h"
 
 #include <check.h>
@@ -122,6 +122,180 @@ START_TEST(test_symlink_refused)
 }
 END_TEST
 
+/* ---- records: vpnha_record_next ---- */
+
+/* the next line must be a record key=val */
+#define ck_record(cur, buf, k, v)                                                                  \
+	do {                                                                                       \
+		const char *_k, *_v;                                                               \
+		ck_assert_int_eq(vpnha_record_next(&(cur), buf, sizeof(buf), &_k, &_v), 1);        \
+		ck_assert_str_eq(_k, k);                                                           \
+		ck_assert_str_eq(_v, v);                                                           \
+	} while (0)
+
+/* the next call must return r (an error or 0, the end) with NULL key and value */
+#define ck_record_none(cur, buf, r)                                                                \
+	do {                                                                                       \
+		const char *_k = "x", *_v = "x";                                                   \
+		ck_assert_int_eq(vpnha_record_next(&(cur), buf, sizeof(buf), &_k, &_v), r);        \
+		ck_assert_ptr_null(_k);                                                            \
+		ck_assert_ptr_null(_v);                                                            \
+	} while (0)
+
+START_TEST(test_record_good)
+{
+	const char *text = "a=1\nkey.x-y_Z9=va=lue with  blanks\r\nempty=\nlast=no newline";
+	const char *cur = text;
+	char buf[64];
+
+	ck_record(cur, buf, "a", "1");
+	ck_record(cur, buf, "key.x-y_Z9", "va=lue with  blanks\r");
+	ck_record(cur, buf, "empty", "");
+	ck_record(cur, buf, "last", "no newline");
+	ck_assert_ptr_eq(cur, text + strlen(text));
+	ck_record_none(cur, buf, 0);
+	ck_record_none(cur, buf, 0);
+	ck_assert_ptr_eq(cur, text + strlen(text));
+}
+END_TEST
+
+START_TEST(test_record_empty)
+{
+	const char *cur = "", *none = NULL;
+	char buf[16];
+
+	ck_record_none(cur, buf, 0);
+	ck_record_none(none, buf, 0);
+	/* an empty line is malformed; the text then ends */
+	cur = "\n";
+	ck_record_none(cur, buf, -EBADMSG);
+	ck_assert_str_eq(cur, "");
+	ck_record_none(cur, buf, 0);
+}
+END_TEST
+
+/* the cursor moves past a bad line: the caller may skip it and go on */
+START_TEST(test_record_missing_equals)
+{
+	const char *cur = "novalue\na=1\nb\n";
+	char buf[16];
+
+	ck_record_none(cur, buf, -EBADMSG);
+	ck_assert_str_eq(cur, "a=1\nb\n");
+	ck_record(cur, buf, "a", "1");
+	ck_record_none(cur, buf, -EBADMSG);
+	ck_record_none(cur, buf, 0);
+}
+END_TEST
+
+START_TEST(test_record_bad_key)
+{
+	static const char *const bad[] = { "=x", "=", " a=1", "a b=1", "a\t=1", "a/b=1", "a:b=1",
+					   "\xc3\xa4=1", "a\r=1" };
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < VPNHA_ARRAY_SIZE(bad); i++) {
+		const char *cur = bad[i];
+
+		ck_record_none(cur, buf, -EBADMSG);
+		ck_assert_str_eq(cur, "");
+	}
+}
+END_TEST
+
+/* a line must fit with its NUL: size - 1 bytes at most; a longer one is skipped whole */
+START_TEST(test_record_overlong)
+{
+	const char *cur = "abc=123\nabcd=123\nnoequalsign\nx=y\n";
+	char buf[12];
+	const char *k, *v;
+
+	memset(buf, '#', sizeof(buf));
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 8, &k, &v), 1);
+	ck_assert_str_eq(k, "abc");
+	ck_assert_str_eq(v, "123");
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 8, &k, &v), -EMSGSIZE);
+	ck_assert_ptr_null(k);
+	ck_assert_ptr_null(v);
+	ck_assert_str_eq(cur, "noequalsign\nx=y\n");
+	/* too long is reported before malformed */
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 8, &k, &v), -EMSGSIZE);
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 8, &k, &v), 1);
+	ck_assert_str_eq(k, "x");
+	/* nothing written past size */
+	ck_assert_int_eq(buf[8], '#');
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 8, &k, &v), 0);
+	cur = "a=1\n";
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 0, &k, &v), -EMSGSIZE);
+	ck_assert_int_eq(vpnha_record_next(&cur, buf, 0, &k, &v), 0);
+}
+END_TEST
+
+/* the text ends at its first NUL: what follows is never read */
+START_TEST(test_record_embedded_nul)
+{
+	static const char text[] = "a=1\0b=2\n";
+	const char *cur = text;
+	char buf[16];
+
+	ck_record(cur, buf, "a", "1");
+	ck_assert_ptr_eq(cur, text + 3);
+	ck_record_none(cur, buf, 0);
+	ck_assert_ptr_eq(cur, text + 3);
+	cur = "a=1\0";
+	ck_record(cur, buf, "a", "1");
+	ck_record_none(cur, buf, 0);
+}
+END_TEST
+
+/* repeated keys are returned, in order: what they mean is the caller's */
+START_TEST(test_record_duplicates)
+{
+	const char *cur = "a=1\na=2\na=1\n";
+	char buf[16];
+
+	ck_record(cur, buf, "a", "1");
+	ck_record(cur, buf, "a", "2");
+	ck_record(cur, buf, "a", "1");
+	ck_record_none(cur, buf, 0);
+}
+END_TEST
+
+START_TEST(test_record_trailing_garbage)
+{
+	static const char *const texts[] = { "a=1\ngarbage", "a=1\n\n", "a=1\n=\n", "a=1\nb\n" };
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < VPNHA_ARRAY_SIZE(texts); i++) {
+		const char *cur = texts[i];
+
+		ck_record(cur, buf, "a", "1");
+		ck_record_none(cur, buf, -EBADMSG);
+		ck_record_none(cur, buf, 0);
+	}
+}
+END_TEST
+
+/* every call consumes a line: a reader that skips bad lines always ends */
+START_TEST(test_record_progress)
+{
+	const char *text = "\n\n=\nx\na=b\n\xff\xfe=\n\n", *cur = text;
+	char buf[4];
+	const char *k, *v;
+	int r, calls = 0, good = 0;
+
+	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &k, &v)) != 0) {
+		ck_assert_int_le(++calls, 7);
+		good += r == 1;
+	}
+	ck_assert_int_eq(calls, 7);
+	ck_assert_int_eq(good, 1);
+	ck_assert_ptr_eq(cur, text + strlen(text));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("runstate");
@@ -136,6 +310,17 @@ int main(void)
 	tcase_add_test(tc, test_no_temp_left);
 	tcase_add_test(tc, test_mkdir_p);
 	tcase_add_test(tc, test_symlink_refused);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("records");
+	tcase_add_test(tc, test_record_good);
+	tcase_add_test(tc, test_record_empty);
+	tcase_add_test(tc, test_record_missing_equals);
+	tcase_add_test(tc, test_record_bad_key);
+	tcase_add_test(tc, test_record_overlong);
+	tcase_add_test(tc, test_record_embedded_nul);
+	tcase_add_test(tc, test_record_duplicates);
+	tcase_add_test(tc, test_record_trailing_garbage);
+	tcase_add_test(tc, test_record_progress);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
