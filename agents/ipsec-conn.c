@@ -106,6 +106,7 @@ static const struct vpnha_param_def params[] = {
 	{ "vici_socket", VPNHA_PT_PATH, "/run/charon.vici", 0 },
 	{ "fail_closed", VPNHA_PT_BOOL, "true", 0 },
 	{ "start_wait", VPNHA_PT_DURATION, "10s", 0, 0, 3600000 },
+	{ "stop_wait", VPNHA_PT_DURATION, "0", 0, 0, 60000 },
 	{ "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE },
 	{ "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, 86400000 },
 };
@@ -900,6 +901,15 @@ out:
 	return rc;
 }
 
+/* How long stop lets charon wait for the peer to answer the IKE DELETE:
+ * stop_wait, bounded by half the op time left; 0 without parameters. */
+static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
+{
+	uint64_t want = ctx->params_ok ? VPNHA_MS(ctx, "stop_wait") : 0, half = vpnha_time_left_ms(ctx) / 2;
+
+	return want < half ? want : half;
+}
+
 static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 {
 	struct vici_conn *c = NULL;
@@ -931,7 +941,11 @@ static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 		vici_writer_init(&w);
 		vici_kv(&w, "ike", conn);
 		vici_kv(&w, "force", "yes");
-		vici_kv_fmt(&w, "timeout", "%" PRIu64, vpnha_time_left_ms(ctx) > 4000 ? 2000 : vpnha_time_left_ms(ctx) / 2);
+		/* force without a timeout: charon sends the DELETE and drops the
+		 * SA at once; with stop_wait it first waits that long (at most
+		 * half the op time left) for the peer's answer */
+		if (stop_wait_ms(ctx) > 0)
+			vici_kv_fmt(&w, "timeout", "%" PRIu64, stop_wait_ms(ctx));
 		err = vici_cmd(ctx, c, "terminate", &w, why, sizeof(why));
 		vici_writer_free(&w);
 		if (err < 0 && err != -EREMOTEIO)
