@@ -3,9 +3,10 @@
  * ocf:vpnha:vip: a virtual IP address (IPv4 or IPv6) on an existing
  * interface, through netlink (lib/netlink.h), announced with gratuitous ARP
  * (AF_PACKET) or an unsolicited Neighbor Advertisement (ICMPv6 raw socket).
- * No fork, no exec: a drop-in for ocf:heartbeat:IPaddr2 where its forks
- * dominate failover time (same parameter names: ip, cidr_netmask, nic,
- * arp_count, arp_interval).
+ * No exec (and no fork, but for the background announcements of arp_bg): a
+ * drop-in for ocf:heartbeat:IPaddr2 where its forks dominate failover time
+ * (same parameter names: ip, cidr_netmask, nic, arp_count, arp_interval,
+ * arp_bg).
  *
  * Ownership: the run-state file <instance>.owner records the address this
  * resource added (ip/prefix, nic name and ifindex). stop removes the address
@@ -26,6 +27,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -43,6 +47,7 @@ static const struct vpnha_param_def params[] = {
 	{ "nic", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, NULL },
 	{ "arp_count", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, 100, NULL, NULL },
 	{ "arp_interval", VPNHA_PT_INT, "100", VPNHA_PF_RELOADABLE, 0, 10000, NULL, NULL },
+	{ "arp_bg", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 };
 
 static bool addr_is_bad_unicast(const struct vpnha_addr *a)
@@ -332,6 +337,57 @@ static int una_send(int fd, const struct sockaddr_in6 *to, const uint8_t mac[6],
 	return 0;
 }
 
+/* One announcement on an open socket (garp_open or una_open). */
+static int announce_one(int fd, const struct sockaddr_ll *ll, const struct sockaddr_in6 *in6,
+			const uint8_t mac[6], const struct vpnha_addr *ip)
+{
+	return ip->family == AF_INET ? garp_send(fd, ll, mac, ip) : una_send(fd, in6, mac, ip);
+}
+
+/*
+ * The announcements after the first, from a detached process (arp_bg, as
+ * IPaddr2 does): start returns once the address is up and announced once.
+ * The process keeps only the packet socket (stdio on /dev/null: the executor
+ * waits for its pipes to close; every other descriptor closed), is
+ * re-parented to init by a double fork, sends n more every interval ms and
+ * exits; it never logs.  0 when it is on its way, or a negative errno (the
+ * caller then announces in the foreground).
+ */
+static int announce_bg(int fd, const struct sockaddr_ll *ll, const struct sockaddr_in6 *in6,
+		       const uint8_t mac[6], const struct vpnha_addr *ip, int64_t n, uint64_t interval)
+{
+	pid_t pid, g;
+	int st = 0, nul, i;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		nul = open("/dev/null", O_RDWR);
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
+			_exit(1);
+		g = fork();
+		if (g != 0)
+			_exit(g < 0);
+		setsid();
+		if (fd != 3 && dup2(fd, 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		for (i = 0; i < n; i++) {
+			struct timespec ts = { (time_t)(interval / 1000), (long)(interval % 1000) * 1000000L };
+
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+			announce_one(3, ll, in6, mac, ip);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
+}
+
 /*
  * Send arp_count announcements, the first at once, then every arp_interval
  * ms, never past the deadline. Failures are warnings: the address is up.
@@ -367,11 +423,21 @@ static int announce(struct vpnha_ctx *ctx, const char *ifname, int ifindex, cons
 		return 0;
 	}
 	for (i = 0; i < count; i++) {
+		if (i == 1 && VPNHA_BOOL(ctx, "arp_bg")) {
+			r = announce_bg(fd, &ll, &in6, ni.mac, ip, count - 1, interval);
+			if (r == 0) {
+				vpnha_log_info("announced %s on %s (%s) %d times, %lld more in the background", s,
+					       ifname, ip->family == AF_INET ? "gratuitous ARP" : "unsolicited NA",
+					       sent, (long long)(count - 1));
+				return sent;
+			}
+			vpnha_log_warn("cannot announce %s in the background (%s): announcing now", s, strerror(-r));
+		}
 		if (i > 0 && !vpnha_sleep_ms(ctx, interval)) {
 			vpnha_log_warn("deadline near: sent %d of %lld announcements of %s", sent, (long long)count, s);
 			break;
 		}
-		r = ip->family == AF_INET ? garp_send(fd, &ll, ni.mac, ip) : una_send(fd, &in6, ni.mac, ip);
+		r = announce_one(fd, &ll, &in6, ni.mac, ip);
 		if (r < 0)
 			vpnha_log_warn("cannot announce %s on %s: %s", s, ifname, strerror(-r));
 		else
