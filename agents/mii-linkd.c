@@ -14,11 +14,19 @@
  *  - a check every REPUBLISH_MS that attrd still holds our values for this
  *    node (--node, else the uname; after an attrd restart it does not):
  *    re-published when lost;
+ *  - a check that the CIB shows our values too (what the scheduler acts on):
+ *    5 s and 20 s after every corosync membership change and every
+ *    CIB_CHECK_MS.  Pacemaker 2.1's controller can erase a rejoining node's
+ *    transient attributes from the CIB after attrd rewrote them (seen after
+ *    a partition merge), and attrd never writes an unchanged value again:
+ *    the group then "cannot run anywhere".  On a mismatch attrd is told to
+ *    write all its values again (attrd_updater -R);
  *  - libquorum tracking: a node that loses quorum is logged and flagged.
  *
  * Files (lib/runstate.h, agent "mii-link", the instance): .pid, .status
  * (key=value lines: pid, updated_ms (CLOCK_MONOTONIC), interval_ms,
- * initial (1 once the first state was published or tried), attrd
+ * initial (1 once the first state was published or tried), cib_refreshes
+ * (attrd_updater -R runs after a CIB check), attrd
  * (pending|ok|no-cluster|failing), quorum, events, error, and one
  * attr.NAME=VALUE and link.IFACE=RAW/PUBLISHED[/suppressed] per item).
  * SIGTERM/SIGINT: clean exit (the agent's stop deletes the attributes).
@@ -65,6 +73,8 @@
 #define AGENT "mii-link"
 #define ATTR_PREFIX "vpnha-link-"
 #define REPUBLISH_MS 10000u
+#define CIB_CHECK_MS 60000u
+#define CIB_AFTER_CHANGE_MS 5000u, 20000u
 #define ATTRD_TIMEOUT_MS 5000u
 #define FAILING_AFTER 3u
 #define NS_PER_MS 1000000ull
@@ -98,7 +108,10 @@ struct mld {
 	int ethfd;
 	bool changed;              /* set by the netlink callback */
 
-	qb_loop_timer_handle t_deadline, t_poll, t_republish;
+	qb_loop_timer_handle t_deadline, t_poll, t_republish, t_cib[2];
+	uint64_t ring_seq;         /* corosync's, to see membership changes */
+	uint64_t cib_checked_ms;   /* CLOCK_MONOTONIC of the last CIB check */
+	uint64_t cib_refreshes;
 	bool deadline_armed;
 	uint64_t deadline_at;
 
@@ -144,6 +157,7 @@ static void status_write(struct mld *d)
 	PUT("attrd=%s\n", attrd_state_str[d->attrd]);
 	PUT("quorum=%s\n", vpnha_quorum_str(d->quorum));
 	PUT("events=%" PRIu64 "\n", d->events);
+	PUT("cib_refreshes=%" PRIu64 "\n", d->cib_refreshes);
 	PUT("publishes=%" PRIu64 "\n", d->publishes);
 	PUT("overruns=%" PRIu64 "\n", d->overruns);
 	PUT("change_rt_us=%" PRIu64 "\n", d->change_rt_us);
@@ -398,11 +412,20 @@ static void on_poll(void *data)
 
 static void quorum_close(struct mld *d);
 
+static void cib_checks_schedule(struct mld *d);
+
 static void on_quorum(quorum_handle_t h, uint32_t quorate, uint64_t ring_seq, uint32_t n, uint32_t *list)
 {
 	enum vpnha_quorum q = quorate ? VPNHA_QUORUM_QUORATE : VPNHA_QUORUM_INQUORATE;
 
-	if (!g || q == g->quorum)
+	if (!g)
+		return;
+	if (ring_seq != g->ring_seq) {
+		if (g->ring_seq)
+			cib_checks_schedule(g);
+		g->ring_seq = ring_seq;
+	}
+	if (q == g->quorum)
 		return;
 	if (q == VPNHA_QUORUM_INQUORATE)
 		vpnha_log_warn("this node has lost quorum (%u members)", n);
@@ -502,12 +525,84 @@ static void republish_check(struct mld *d)
 	publish(d);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * Does the CIB hold what attrd holds for this node?  Only values attrd has
+ * accepted (a->ok) and, with dampening, only once the dampening is over.
+ * A mismatch: attrd_updater -R (attrd rewrites all its values).
+ */
+static void cib_check(struct mld *d)
+{
+	char current[32], detail[256];
+	enum vpnha_attrd_result r;
+	bool lost = false;
+	size_t i;
+
+	d->cib_checked_ms = mono_ms();
+	if (d->attrd != ATTRD_OK || d->quorum == VPNHA_QUORUM_NO_CLUSTER)
+		return;
+	if (d->publish_rt_us && rt_us() < d->publish_rt_us + (d->attrd_dampen_ms + 5000u) * 1000u)
+		return; /* a value may still be on its way to the CIB */
+	for (i = 0; i < d->n_attrs; i++) {
+		struct attr *a = &d->attrs[i];
+
+		if (!a->ok || !a->published[0])
+			continue;
+		r = vpnha_cib_attr_query(a->name, d->node, current, sizeof(current), ATTRD_TIMEOUT_MS,
+					 detail, sizeof(detail));
+		if (r == VPNHA_ATTRD_OK && !strcmp(current, a->published))
+			continue;
+		if (r != VPNHA_ATTRD_OK && r != VPNHA_ATTRD_NOT_FOUND) {
+			vpnha_log_info("cannot read %s from the CIB (%s%s%.60s)", a->name, vpnha_attrd_result_str(r),
+				       detail[0] ? ": " : "", detail);
+			continue;
+		}
+		vpnha_log_notice("the CIB lost %s (has '%s', attrd has %s): asking attrd to write its values again",
+				 a->name, r == VPNHA_ATTRD_OK ? current : "", a->published);
+		lost = true;
+	}
+	if (!lost)
+		return;
+	d->cib_refreshes++;
+	r = vpnha_attrd_refresh(ATTRD_TIMEOUT_MS, detail, sizeof(detail));
+	if (r != VPNHA_ATTRD_OK)
+		vpnha_log_warn("attrd_updater -R: %s%s%.60s", vpnha_attrd_result_str(r), detail[0] ? ": " : "",
+			       detail);
+}
+
+static void on_cib_check(void *data)
+{
+	cib_check(data);
+}
+
+/* After a membership change: check the CIB once the merge has settled. */
+static void cib_checks_schedule(struct mld *d)
+{
+	static const uint64_t after_ms[] = { CIB_AFTER_CHANGE_MS };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (qb_loop_timer_is_running(d->loop, d->t_cib[i]))
+			qb_loop_timer_del(d->loop, d->t_cib[i]);
+		qb_loop_timer_add(d->loop, QB_LOOP_LOW, after_ms[i] * NS_PER_MS, d, on_cib_check, &d->t_cib[i]);
+	}
+}
+
 static void on_republish(void *data)
 {
 	struct mld *d = data;
 
 	quorum_open(d);
 	republish_check(d);
+	if (mono_ms() >= d->cib_checked_ms + CIB_CHECK_MS)
+		cib_check(d);
 	status_write(d);
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, d, on_republish, &d->t_republish);
 }
@@ -750,6 +845,7 @@ int main(int argc, char **argv)
 	vpnha_log_notice("watching %zu interface(s), attributes %s", n_if, attrd_state_str[d.attrd]);
 
 	qb_loop_timer_add(d.loop, QB_LOOP_MED, d.poll_ms * NS_PER_MS, &d, on_poll, &d.t_poll);
+	d.cib_checked_ms = mono_ms();
 	qb_loop_timer_add(d.loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, &d, on_republish, &d.t_republish);
 	qb_loop_run(d.loop);
 

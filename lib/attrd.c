@@ -152,7 +152,7 @@ static enum vpnha_attrd_result run(const char *const argv[], uint64_t timeout_ms
 	r = vpnha_attrd_map_exit(res->exited, res->status, res->timed_out);
 	if (r != VPNHA_ATTRD_OK)
 		copy_detail(res->output, detail, detail_len);
-	vpnha_log_debug("%s %s %s: %s (%s %d)", argv[0], argv[1], argv[2], vpnha_attrd_result_str(r),
+	vpnha_log_debug("%s %s %s: %s (%s %d)", argv[0], argv[1], argv[2] ? argv[2] : "", vpnha_attrd_result_str(r),
 			res->exited ? "exit" : "signal", res->status);
 	return r;
 }
@@ -199,6 +199,47 @@ enum vpnha_attrd_result vpnha_attrd_query(const char *name, const char *node, ch
 			r = VPNHA_ATTRD_ERROR;
 		}
 	}
+	vpnha_proc_result_free(&res);
+	return r;
+}
+
+enum vpnha_attrd_result vpnha_cib_attr_query(const char *name, const char *node, char *value,
+					     size_t value_len, uint64_t timeout_ms,
+					     char *detail, size_t detail_len)
+{
+	struct vpnha_proc_result res;
+	enum vpnha_attrd_result r;
+	const char *tool = getenv("VPNHA_CRM_ATTRIBUTE");
+	const char *argv[] = { tool && *tool ? tool : VPNHA_CRM_ATTRIBUTE_DEFAULT, "--lifetime", "reboot",
+			       "--node", node, "--name", name, "--query", "--quiet", NULL };
+	size_t n;
+
+	if (vpnha_attrd_name_check(name) < 0 || !node || !*node || !value || !value_len)
+		return VPNHA_ATTRD_INVALID;
+	value[0] = '\0';
+	r = run(argv, timeout_ms, &res, detail, detail_len);
+	if (r == VPNHA_ATTRD_OK) {
+		/* --quiet: the value alone on the first line */
+		n = res.output ? strcspn(res.output, "\n") : 0;
+		if (n >= value_len) {
+			copy_detail(res.output, detail, detail_len);
+			r = VPNHA_ATTRD_ERROR;
+		} else if (n) {
+			memcpy(value, res.output, n);
+			value[n] = '\0';
+		}
+	}
+	vpnha_proc_result_free(&res);
+	return r;
+}
+
+enum vpnha_attrd_result vpnha_attrd_refresh(uint64_t timeout_ms, char *detail, size_t detail_len)
+{
+	struct vpnha_proc_result res;
+	enum vpnha_attrd_result r;
+	const char *argv[] = { vpnha_attrd_updater_path(), "-R", NULL };
+
+	r = run(argv, timeout_ms, &res, detail, detail_len);
 	vpnha_proc_result_free(&res);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #define VPNHA_ATTRD_UPDATER_DEFAULT "/usr/sbin/attrd_updater"
+#define VPNHA_CRM_ATTRIBUTE_DEFAULT "/usr/sbin/crm_attribute"
 #define VPNHA_ATTRD_NAME_MAX 128
 
 enum vpnha_attrd_result {
@@ -58,6 +59,22 @@ enum vpnha_attrd_result vpnha_attrd_update(const char *name, const char *value, 
 enum vpnha_attrd_result vpnha_attrd_query(const char *name, const char *node, char *value,
 					  size_t value_len, uint64_t timeout_ms,
 					  char *detail, size_t detail_len);
+
+/*
+ * The CIB's view of NAME on NODE, what the scheduler acts on (crm_attribute
+ * --lifetime reboot --node NODE --name NAME --query --quiet; the tool is
+ * VPNHA_CRM_ATTRIBUTE from the environment, else /usr/sbin/crm_attribute).
+ * It can differ from attrd's: Pacemaker 2.1's controller may erase a
+ * rejoining node's transient attributes from the CIB after attrd rewrote
+ * them, and attrd never writes an unchanged value again.
+ * VPNHA_ATTRD_NOT_FOUND when the CIB has no such attribute.
+ */
+enum vpnha_attrd_result vpnha_cib_attr_query(const char *name, const char *node, char *value,
+					     size_t value_len, uint64_t timeout_ms,
+					     char *detail, size_t detail_len);
+
+/* Make attrd write all its current values to the CIB again (attrd_updater -R). */
+enum vpnha_attrd_result vpnha_attrd_refresh(uint64_t timeout_ms, char *detail, size_t detail_len);
 
 /* Delete NAME on this node. An absent attribute is success. */
 enum vpnha_attrd_result vpnha_attrd_delete(const char *name, uint64_t timeout_ms,

@@ -117,6 +117,47 @@ START_TEST(test_query_delete_argv)
 }
 END_TEST
 
+/* The CIB's view (crm_attribute, VPNHA_CRM_ATTRIBUTE) and attrd_updater -R. */
+START_TEST(test_cib_query_refresh)
+{
+	char value[8];
+
+	setenv("VPNHA_CRM_ATTRIBUTE", fake, 1);
+	write_fake("echo 1");
+	ck_assert_int_eq(vpnha_cib_attr_query("a.b", "node2", value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_OK);
+	ck_assert_str_eq(value, "1");
+	ck_assert_str_eq(slurp(argvlog), "--lifetime\nreboot\n--node\nnode2\n--name\na.b\n--query\n--quiet\n");
+	/* not in the CIB: crm_attribute exits 105 (CRM_EX_NOSUCH) */
+	write_fake("echo 'Error performing operation: No such device or address' >&2; exit 105");
+	ck_assert_int_eq(vpnha_cib_attr_query("a.b", "node2", value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_NOT_FOUND);
+	ck_assert_str_eq(value, "");
+	/* a value longer than the buffer is an error, never truncated */
+	write_fake("echo 12345678");
+	ck_assert_int_eq(vpnha_cib_attr_query("a.b", "node2", value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_ERROR);
+	/* empty value: present, empty */
+	write_fake("echo");
+	ck_assert_int_eq(vpnha_cib_attr_query("a.b", "node2", value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_OK);
+	ck_assert_str_eq(value, "");
+	/* bad arguments run nothing */
+	unlink(argvlog);
+	ck_assert_int_eq(vpnha_cib_attr_query("a b", "node2", value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_cib_attr_query("a.b", NULL, value, sizeof(value), 5000, NULL, 0),
+			 VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(access(argvlog, F_OK), -1);
+	unsetenv("VPNHA_CRM_ATTRIBUTE");
+	write_fake("exit 0");
+	ck_assert_int_eq(vpnha_attrd_refresh(5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(argvlog), "-R\n");
+	write_fake("exit 102");
+	ck_assert_int_eq(vpnha_attrd_refresh(5000, NULL, 0), VPNHA_ATTRD_NO_CLUSTER);
+}
+END_TEST
+
 /* Exit codes of attrd_updater (Pacemaker's crm_exit_t) to results. */
 static const struct { int code; enum vpnha_attrd_result want; } codes[] = {
 	{ 0, VPNHA_ATTRD_OK },
@@ -260,6 +301,7 @@ static Suite *attrd_suite(void)
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_signal);
 	tcase_add_test(tc, test_not_installed);
+	tcase_add_test(tc, test_cib_query_refresh);
 	tcase_add_test(tc, test_bad_names);
 	tcase_add_test(tc, test_name_check);
 	tcase_add_loop_test(tc, test_parse_query, 0, sizeof(queries) / sizeof(queries[0]));

@@ -3,14 +3,14 @@
 # on the "ring" segment), each node with an uplink up0 on the "wan" segment.
 # A clone of mii-link watches up0; a group g1 (Dummy) has the location rule
 #   score=-INFINITY vpnha-link-up0 ne 1
-#   LAB_MII_PHASES="bad conformance cut storm kill attrd" (default: all of these)
+#   LAB_MII_PHASES="bad conformance cut storm kill attrd cib" (default: all of these)
 # plus "bench" (LAB_MII_BENCH_CUTS, default 50; LAB_MII_BENCH_CUTS_DEFAULT for
 # ethmonitor at its defaults, default 10). (LAB_* variables reach the guest.)
 set -u
 . "$LAB_DIR/lib.sh"
 B=${abs_top_builddir:-${top_builddir:?}}
 S=${abs_top_srcdir:-${top_srcdir:-$B/..}}
-PHASES=${LAB_MII_PHASES:-bad conformance cut storm kill attrd}
+PHASES=${LAB_MII_PHASES:-bad conformance cut storm kill attrd cib}
 A=/usr/lib/ocf/resource.d/vpnha/mii-link
 FAILS=0
 check() { # check DESC CMD...: run CMD, count a failure (keep going)
@@ -196,6 +196,29 @@ if has attrd; then
 	lab_result mii_attrd_restart_republished_s "$(lab_since "$T0")"
 	relog() { tail -n +$((nl0 + 1)) "$plog" | grep -qE "(attrd lost|cannot query) vpnha-link-up0.*re-publishing"; }
 	check "mii-linkd re-published it" lab_wait 10 1 relog
+fi
+
+# ------------------------------------------------------------------ CIB lost the values -> attrd rewrites them
+# Pacemaker 2.1's controller can erase a rejoining node's transient attributes
+# from the CIB after attrd rewrote them (seen after a partition merge); attrd
+# then never writes the unchanged values again.  Reproduced here by erasing
+# them by hand, as the controller does; mii-linkd's CIB check (every 60 s, and
+# 5 s / 20 s after a membership change) must notice and run attrd_updater -R.
+if has cib; then
+	n=gw2
+	plog=$(lab_hostpath $n /var/log/pacemaker/pacemaker.log)
+	nl0=$(wc -l <"$plog")
+	cib_attr() { lab_exec gw1 crm_attribute --lifetime reboot --node "$1" --name "$2" --query --quiet 2>/dev/null; }
+	cib_is() { [ "$(cib_attr "$1" "$2")" = "$3" ]; }
+	check "the CIB has vpnha-link-up0=1 for $n" lab_wait 30 1 cib_is $n vpnha-link-up0 1
+	lab_exec gw1 cibadmin --delete --xpath "//node_state[@uname='$n']/transient_attributes" >/dev/null 2>&1
+	lab_now; T0=$LAB_NOW
+	check "erased from the CIB" test -z "$(cib_attr $n vpnha-link-up0)"
+	check "attrd still has it (what attrd_updater -Q sees)" attr_is gw1 $n vpnha-link-up0 1
+	check "the CIB has it again (mii-linkd's CIB check)" lab_wait 100 2 cib_is $n vpnha-link-up0 1
+	lab_result mii_cib_restored_s "$(lab_since "$T0")"
+	cibfix() { tail -n +$((nl0 + 1)) "$plog" | grep -q "the CIB lost vpnha-link-up0.*write its values again"; }
+	check "mii-linkd noticed and asked attrd to rewrite" lab_wait 10 1 cibfix
 fi
 
 # ------------------------------------------------------------------ benchmark
