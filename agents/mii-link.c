@@ -31,6 +31,7 @@
 #include "attrd.h"
 #include "linkstate.h"
 #include "log.h"
+#include "proc.h"
 #include "runstate.h"
 #include "util.h"
 #include "vpnha.h"
@@ -42,6 +43,9 @@
 #define MII_LINKD_PATH "/usr/libexec/vpnha/mii-linkd"
 #endif
 #define ATTRD_TIMEOUT_MS 5000u
+/* how long stop lets mii-linkd exit after SIGTERM before SIGKILL (it only
+ * has to leave its main loop: the agent deletes the attributes itself) */
+#define STOP_GRACE_MS 2000u
 
 static int check_attr_name(const struct vpnha_val *v, char *why, size_t whylen)
 {
@@ -170,21 +174,11 @@ static pid_t read_pid(struct vpnha_ctx *ctx)
 static bool pid_is_daemon(pid_t pid)
 {
 	char path[64], comm[32];
-	_vpnha_auto_close int fd = -1;
 	ssize_t n;
 
 	if (pid <= 1)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, comm, sizeof(comm) - 1);
-	if (n <= 0)
-		return false;
-	comm[n] = '\0';
-	comm[strcspn(comm, "\n")] = '\0';
-	if (strcmp(comm, DAEMON_COMM) != 0)
+	if (vpnha_pid_comm(pid, comm, sizeof(comm)) < 0 || strcmp(comm, DAEMON_COMM) != 0)
 		return false;
 	/* a zombie is not alive */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -516,6 +510,19 @@ static void delete_attrs(struct vpnha_ctx *ctx)
 	}
 }
 
+/*
+ * The daemon leads its own process group (setsid at spawn): signalling the
+ * group also ends an attrd_updater or crm_attribute it is waiting for, so a
+ * stop never waits for a cluster tool that is slow under load.
+ */
+static void signal_daemon(pid_t pid, int sig)
+{
+	if (getpgid(pid) == pid)
+		kill(-pid, sig);
+	else
+		kill(pid, sig);
+}
+
 static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 {
 	pid_t pid;
@@ -524,11 +531,14 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 	apply_run_dir(ctx);
 	pid = read_pid(ctx);
 	if (pid && pid_is_daemon(pid)) {
-		kill(pid, SIGTERM);
+		uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
+
+		signal_daemon(pid, SIGTERM);
 		while (pid_is_daemon(pid)) {
-			if (vpnha_time_left_ms(ctx) < 500) {
-				vpnha_log_warn("mii-linkd (pid %d) ignored SIGTERM: SIGKILL", (int)pid);
-				kill(pid, SIGKILL);
+			if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
+				vpnha_log_warn("mii-linkd (pid %d) still running %u ms after SIGTERM: SIGKILL",
+					       (int)pid, STOP_GRACE_MS);
+				signal_daemon(pid, SIGKILL);
 				break;
 			}
 			vpnha_sleep_ms(ctx, 5);

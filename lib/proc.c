@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "params.h"
 #include "proc.h"
 #include "util.h"
 #include "vpnha.h"
@@ -134,4 +138,59 @@ void vpnha_proc_result_free(struct vpnha_proc_result *res)
 	free(res->output);
 	res->output = NULL;
 	res->len = 0;
+}
+
+int vpnha_pid_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	_vpnha_auto_close int fd = -1;
+	ssize_t n;
+
+	if (pid <= 0 || !buf || len < 2)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	if (n == 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static bool pid_named(pid_t pid, const char *comm)
+{
+	char name[32];
+
+	return vpnha_pid_comm(pid, name, sizeof(name)) == 0 && !strcmp(name, comm);
+}
+
+pid_t vpnha_pid_find(const char *comm, pid_t hint)
+{
+	struct dirent *e;
+	pid_t found = 0;
+	int64_t v;
+	DIR *dir;
+
+	if (!comm || !*comm)
+		return -EINVAL;
+	if (hint > 0 && pid_named(hint, comm))
+		return hint;
+	dir = opendir("/proc");
+	if (!dir)
+		return -errno;
+	while (!found && (e = readdir(dir)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (vpnha_parse_int(e->d_name, 1, INT32_MAX, &v, NULL, 0) < 0)
+			continue;
+		if (pid_named((pid_t)v, comm))
+			found = (pid_t)v;
+	}
+	closedir(dir);
+	return found;
 }

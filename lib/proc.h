@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct vpnha_proc_result {
 	int exited;      /* 1 if the child exited normally */
@@ -28,5 +29,15 @@ struct vpnha_proc_result {
 int vpnha_proc_run(const char *const argv[], const char *const envp[], uint64_t timeout_ms,
 		   size_t max_output, struct vpnha_proc_result *res);
 void vpnha_proc_result_free(struct vpnha_proc_result *res);
+
+/*
+ * Processes by name, read from /proc without running anything.
+ * vpnha_pid_comm: pid's name (comm, at most 15 characters) into buf;
+ * 0, -ESRCH when there is no such process, or another negative errno.
+ * vpnha_pid_find: a process named comm (hint first: returned if it still
+ * has that name); 0 when there is none, or a negative errno.
+ */
+int vpnha_pid_comm(pid_t pid, char *buf, size_t len);
+pid_t vpnha_pid_find(const char *comm, pid_t hint);
 
 #endif

@@ -4,8 +4,12 @@
 
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "proc.h"
 #include "vpnha.h"
@@ -99,6 +103,75 @@ START_TEST(test_missing_program)
 }
 END_TEST
 
+/* a child named NAME (prctl) that waits until killed */
+static pid_t named_child(const char *name)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, name);
+		close(p[0]);
+		(void)!write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1); /* named by now */
+	close(p[0]);
+	return pid;
+}
+
+static void reap_child(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+START_TEST(test_pid_comm)
+{
+	char name[32];
+	pid_t pid = named_child("vpnha-comm-t");
+
+	ck_assert_int_eq(vpnha_pid_comm(pid, name, sizeof(name)), 0);
+	ck_assert_str_eq(name, "vpnha-comm-t");
+	/* too small a buffer still terminates the string */
+	ck_assert_int_eq(vpnha_pid_comm(pid, name, 4), 0);
+	ck_assert_str_eq(name, "vpn");
+	ck_assert_int_eq(vpnha_pid_comm(pid, name, 1), -EINVAL);
+	ck_assert_int_eq(vpnha_pid_comm(0, name, sizeof(name)), -EINVAL);
+	ck_assert_int_eq(vpnha_pid_comm(-5, name, sizeof(name)), -EINVAL);
+	reap_child(pid);
+	ck_assert_int_eq(vpnha_pid_comm(pid, name, sizeof(name)), -ESRCH);
+}
+END_TEST
+
+START_TEST(test_pid_find)
+{
+	pid_t a = named_child("vpnha-find-t"), b;
+
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find-t", 0), a);
+	/* a stale hint (another process) is ignored, the scan finds it */
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find-t", getpid()), a);
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find-t", a), a);
+	/* the exact name only: no prefix match */
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find", 0), 0);
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find-t-x", 0), 0);
+	ck_assert_int_eq(vpnha_pid_find("", 0), -EINVAL);
+	ck_assert_int_eq(vpnha_pid_find(NULL, 0), -EINVAL);
+	/* gone: not found, even given as the hint; a restarted one is found */
+	reap_child(a);
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find-t", a), 0);
+	b = named_child("vpnha-find-t");
+	ck_assert_int_eq(vpnha_pid_find("vpnha-find-t", a), b);
+	reap_child(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("proc");
@@ -113,6 +186,10 @@ int main(void)
 	tcase_add_test(tc, test_output_bounded);
 	tcase_add_test(tc, test_relative_path_refused);
 	tcase_add_test(tc, test_missing_program);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pid");
+	tcase_add_test(tc, test_pid_comm);
+	tcase_add_test(tc, test_pid_find);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

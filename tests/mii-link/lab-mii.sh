@@ -194,7 +194,8 @@ if has attrd; then
 	lab_now; T0=$LAB_NOW
 	check "attribute of $n back at 1 after attrd restarted" lab_wait 40 0.3 attr_is $n $n vpnha-link-up0 1
 	lab_result mii_attrd_restart_republished_s "$(lab_since "$T0")"
-	relog() { tail -n +$((nl0 + 1)) "$plog" | grep -qE "(attrd lost|cannot query) vpnha-link-up0.*re-publishing"; }
+	# noticed from /proc (a new pacemaker-attrd pid), then published again
+	relog() { tail -n +$((nl0 + 1)) "$plog" | grep -q "pacemaker-attrd restarted (pid [0-9]*, was $ap): re-publishing"; }
 	check "mii-linkd re-published it" lab_wait 10 1 relog
 fi
 
