@@ -31,13 +31,21 @@ e2e_topology() {
 	for s in internet site1 site2; do lab_segment "$s" || return 1; done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[ $rc = 0 ] || { echo "e2e_topology: a host failed to start" >&2; return 1; }
+	local ext int site
 	for h in $E2E_GWS; do
-		lab_attach "$h" ext0 internet "$(e2e_ext_addr "$h")/24" || return 1
-		lab_attach "$h" int0 "$(e2e_site_of "$h")" "$(e2e_int_addr "$h")/24" || return 1
-		lab_forwarding "$h" 1 || return 1
-		# IPv6 off on the tunnel side: link-local traffic on gre1 would hit
-		# charon's trap policy and re-trigger CHILD_SAs (lab notes)
-		lab_sysctl "$h" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || return 1
+		# (case, not $(e2e_...): a command substitution forks, ~50 ms inside UML)
+		case $h in
+		gw1a) ext=203.0.113.11 int=10.1.0.2 site=site1 ;;
+		gw1b) ext=203.0.113.12 int=10.1.0.3 site=site1 ;;
+		gw2a) ext=203.0.113.21 int=10.2.0.2 site=site2 ;;
+		gw2b) ext=203.0.113.22 int=10.2.0.3 site=site2 ;;
+		esac
+		lab_attach "$h" ext0 internet "$ext/24" || return 1
+		lab_attach "$h" int0 "$site" "$int/24" || return 1
+		# a router; IPv6 off on the tunnel side: link-local traffic on gre1
+		# would hit charon's trap policy and re-trigger CHILD_SAs (lab notes)
+		lab_sysctl "$h" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+			net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || return 1
 	done
 	for n in 1 2; do
 		lab_attach "lan$n" eth0 "site$n" "10.$n.0.100/24" || return 1
