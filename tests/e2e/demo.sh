@@ -86,8 +86,13 @@ step "starting charon + FRR on the gateways, corosync + pacemaker on both sites"
 # Fast path (make demo, the test): tests/e2e/pcs-offline ran it outside the lab
 # (LAB_E2E_CIB_DIR); it is merged into the live CIB in one cibadmin --replace.
 # Slow path (LAB_E2E_CIB_DIR unset): pcs runs here, ~7 s per call inside UML.
+# make demo runs pcs-offline in the background while the lab boots: it writes
+# CIB_DIR/status last, and is waited for only when its CIBs are needed.
 CIB_DIR=${LAB_E2E_CIB_DIR:-}
-[ -z "$CIB_DIR" ] || [ -s "$CIB_DIR/cib-site1.xml" ] || lab_fail "no $CIB_DIR/cib-site1.xml (run tests/e2e/pcs-offline)"
+[ -z "$CIB_DIR" ] || [ -d "$CIB_DIR" ] || lab_fail "no directory $CIB_DIR (run tests/e2e/pcs-offline)"
+# cib_ready: pcs-offline is done (a glob reads the directory: a lookup of a file
+# the host has not written yet could leave hostfs with a stale negative entry)
+cib_ready() { local f=("$CIB_DIR"/statu[s]); [ -e "${f[0]}" ]; }
 pids=()
 for h in $E2E_GWS; do e2e_daemons "$h" >"$RES/daemons-$h.log" 2>&1 & pids+=($!); done
 for s in $E2E_SITES; do lab_cluster_start "$s" & pids+=($!); done
@@ -107,6 +112,9 @@ lab_result e2e_clusters_online_s "$(elapsed)"
 for s in $E2E_SITES; do
 	n=$(live_node "$s")
 	if [ -n "$CIB_DIR" ]; then
+		lab_wait 300 0.5 cib_ready || lab_fail "pcs-offline did not finish ($CIB_DIR/status)"
+		lab__read st "$CIB_DIR/status"
+		[ "$st" = 0 ] || { cat "$CIB_DIR/pcs-offline.log" 2>/dev/null; lab_fail "pcs-offline failed (status $st)"; }
 		step "$s: merging the pcs-made configuration ($CIB_DIR/cib-$s.xml) into the live CIB"
 		lab_exec "$n" cibadmin -Q >"$RES/live-$s.xml" || lab_fail "$s: cibadmin -Q"
 		python3 "$E2E/cib-merge.py" "$RES/live-$s.xml" "$CIB_DIR/cib-$s.xml" \
