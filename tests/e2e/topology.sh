@@ -20,9 +20,19 @@ e2e_site_of() { case $1 in gw1*|lan1) echo site1;; *) echo site2;; esac; }
 e2e_nodes() { case $1 in site1) echo "gw1a gw1b";; site2) echo "gw2a gw2b";; esac; }
 e2e_other() { case $1 in gw1a) echo gw1b;; gw1b) echo gw1a;; gw2a) echo gw2b;; gw2b) echo gw2a;; esac; }
 e2e_n() { case $1 in gw1*) echo 1;; gw2*) echo 2;; esac; }
-e2e_ext_addr() { case $1 in gw1a) echo 203.0.113.11;; gw1b) echo 203.0.113.12;;
-	gw2a) echo 203.0.113.21;; gw2b) echo 203.0.113.22;; esac; }
-e2e_int_addr() { case $1 in gw?a) echo "10.$(e2e_n "$1").0.2";; gw?b) echo "10.$(e2e_n "$1").0.3";; esac; }
+# e2e_gw GW: sets E2E_EXT, E2E_INT (its addresses) and E2E_SITE without forking
+# (a command substitution costs ~50 ms inside UML); the one address table.
+e2e_gw() {
+	case $1 in
+	gw1a) E2E_EXT=203.0.113.11 E2E_INT=10.1.0.2 E2E_SITE=site1 ;;
+	gw1b) E2E_EXT=203.0.113.12 E2E_INT=10.1.0.3 E2E_SITE=site1 ;;
+	gw2a) E2E_EXT=203.0.113.21 E2E_INT=10.2.0.2 E2E_SITE=site2 ;;
+	gw2b) E2E_EXT=203.0.113.22 E2E_INT=10.2.0.3 E2E_SITE=site2 ;;
+	*) return 1 ;;
+	esac
+}
+e2e_ext_addr() { e2e_gw "$1" && echo "$E2E_EXT"; }
+e2e_int_addr() { e2e_gw "$1" && echo "$E2E_INT"; }
 
 # e2e_topology: hosts, cables, addresses, routes (parallel where the lab allows).
 e2e_topology() {
@@ -31,17 +41,10 @@ e2e_topology() {
 	for s in internet site1 site2; do lab_segment "$s" || return 1; done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[ $rc = 0 ] || { echo "e2e_topology: a host failed to start" >&2; return 1; }
-	local ext int site
 	for h in $E2E_GWS; do
-		# (case, not $(e2e_...): a command substitution forks, ~50 ms inside UML)
-		case $h in
-		gw1a) ext=203.0.113.11 int=10.1.0.2 site=site1 ;;
-		gw1b) ext=203.0.113.12 int=10.1.0.3 site=site1 ;;
-		gw2a) ext=203.0.113.21 int=10.2.0.2 site=site2 ;;
-		gw2b) ext=203.0.113.22 int=10.2.0.3 site=site2 ;;
-		esac
-		lab_attach "$h" ext0 internet "$ext/24" || return 1
-		lab_attach "$h" int0 "$site" "$int/24" || return 1
+		e2e_gw "$h" || return 1
+		lab_attach "$h" ext0 internet "$E2E_EXT/24" || return 1
+		lab_attach "$h" int0 "$E2E_SITE" "$E2E_INT/24" || return 1
 		# a router; IPv6 off on the tunnel side: link-local traffic on gre1
 		# would hit charon's trap policy and re-trigger CHILD_SAs (lab notes)
 		lab_sysctl "$h" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
