@@ -242,7 +242,13 @@ lab_boot_add() {
 lab_ip() {
 	local n=$1; shift
 	ip -n "$n" "$@" || return 1
-	printf 'ip -n %q ' "$n" >>"$LAB_HOSTS/$n/net"; printf '%q ' "$@" >>"$LAB_HOSTS/$n/net"; echo >>"$LAB_HOSTS/$n/net"
+	lab__net_record "$n" "$@"
+}
+
+# lab__net_record NAME ARGS...: remember `ip -n NAME ARGS` for lab_restore.
+lab__net_record() {
+	local n=$1; shift
+	{ printf 'ip -n %q ' "$n"; printf '%q ' "$@"; echo; } >>"$LAB_HOSTS/$n/net"
 }
 
 # lab_sysctl NAME KEY=VALUE...: sysctl in the host's netns (recorded for lab_restore).
@@ -319,8 +325,7 @@ lab_attach() {
 		ip -n "$h" link set "$i" up
 	else
 		ip -n "$h" -batch - <<<"link set dev $i up"$'\n'"address add $a dev $i" || return 1
-		# recorded as lab_addr does, for lab_restore
-		printf 'ip -n %q addr add %q dev %q\n' "$h" "$a" "$i" >>"$LAB_HOSTS/$h/net"
+		lab__net_record "$h" addr add "$a" dev "$i"
 	fi
 }
 
