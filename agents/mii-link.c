@@ -536,8 +536,8 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 		signal_daemon(pid, SIGTERM);
 		while (pid_is_daemon(pid)) {
 			if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
-				vpnha_log_warn("mii-linkd (pid %d) still running %u ms after SIGTERM: SIGKILL",
-					       (int)pid, STOP_GRACE_MS);
+				vpnha_log_warn("mii-linkd (pid %d) still running %" PRIu64 " ms after SIGTERM: SIGKILL",
+					       (int)pid, vpnha_now_ms() + STOP_GRACE_MS - until);
 				signal_daemon(pid, SIGKILL);
 				break;
 			}
