@@ -17,6 +17,7 @@ fi
 LAB_STATE=/lab                  # shared state, same path inside every host
 LAB_HOSTS=$LAB_STATE/hosts      # per-host persistent dirs
 LAB_TOKEN=${LAB_TOKEN:-1000}    # default corosync token (ms)
+LAB_KNET_PING_TIMEOUT_TOKENS=${LAB_KNET_PING_TIMEOUT_TOKENS:-3}  # knet link declared dead after this many tokens
 export LAB_DIR LAB_STATE LAB_OUT
 mkdir -p "$LAB_HOSTS" "$LAB_STATE/seg" "$LAB_STATE/clusters" "$LAB_STATE/pids" \
 	"$LAB_OUT/captures" "$LAB_OUT/probes"
@@ -502,7 +503,15 @@ lab_cluster() {
 	{
 		printf 'totem {\n\tversion: 2\n\tcluster_name: %s\n\ttransport: knet\n' "$c"
 		printf '\tcrypto_cipher: aes256\n\tcrypto_hash: sha256\n\ttoken: %s\n' "$token"
-		printf '\tjoin: 50\n\tconsensus: %s\n}\n' "$((token * 12 / 10 > 1200 ? token * 12 / 10 : 1200))"
+		printf '\tjoin: 50\n\tconsensus: %s\n' "$((token * 12 / 10 > 1200 ? token * 12 / 10 : 1200))"
+		# knet's link pings: by default every token/4, link dead after token/2
+		# (250/500 ms).  On the lab's one starved vCPU a pong 500 ms late
+		# declared the link dead, the token was lost and the node "left",
+		# and Pacemaker redid its start-up work.  A crash is still detected
+		# by the token (token + consensus); the link's own state only
+		# matters with a second link.
+		printf '\tinterface {\n\t\tlinknumber: 0\n\t\tknet_ping_interval: %s\n\t\tknet_ping_timeout: %s\n\t}\n}\n' \
+			"$((token / 2))" "$((token * LAB_KNET_PING_TIMEOUT_TOKENS))"
 		printf 'logging {\n\tto_logfile: yes\n\tlogfile: /var/log/corosync/corosync.log\n'
 		printf '\tto_stderr: no\n\tto_syslog: no\n\ttimestamp: hires\n}\n'
 		printf 'quorum {\n\tprovider: corosync_votequorum\n'
