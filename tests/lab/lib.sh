@@ -87,7 +87,7 @@ lab_sleep() {
 lab__read() {
 	local -n lab__v=$1
 	lab__v=
-	{ read -r lab__v || [ -n "$lab__v" ]; } <"$2" 2>/dev/null
+	{ read -r lab__v || [ -n "$lab__v" ]; } 2>/dev/null <"$2"   # 2> first: a missing FILE is silent
 	[ -n "$lab__v" ]
 }
 
