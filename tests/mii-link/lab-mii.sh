@@ -187,13 +187,13 @@ if has attrd; then
 	# peer, and whether mii-linkd had to re-publish becomes a race.  Both
 	# nodes' values must be back before the next phase: a late re-publish by
 	# one node makes attrd write the attribute for every node to the CIB.
-	declare -A ap nl0
+	declare -A attrd_pid attrd_nl0   # per node: the killed attrd, its log's length then
 	for n in gw1 gw2; do
-		nl0[$n]=$(wc -l <"$(lab_hostpath $n /var/log/pacemaker/pacemaker.log)")
-		ap[$n]=$(lab_exec $n pidof pacemaker-attrd)
+		attrd_nl0[$n]=$(wc -l <"$(lab_hostpath $n /var/log/pacemaker/pacemaker.log)")
+		attrd_pid[$n]=$(lab_exec $n pidof pacemaker-attrd)
 	done
-	lab_log "killing pacemaker-attrd (pid ${ap[gw1]} in gw1, ${ap[gw2]} in gw2)"
-	lab_exec gw1 kill -9 "${ap[gw1]}"; lab_exec gw2 kill -9 "${ap[gw2]}"
+	lab_log "killing pacemaker-attrd (pid ${attrd_pid[gw1]} in gw1, ${attrd_pid[gw2]} in gw2)"
+	for n in gw1 gw2; do lab_exec $n kill -9 "${attrd_pid[$n]}"; done
 	lab_now; T0=$LAB_NOW
 	for n in gw2 gw1; do
 		check "attribute of $n back at 1 after attrd restarted" lab_wait 40 0.3 attr_is $n $n vpnha-link-up0 1
@@ -201,8 +201,8 @@ if has attrd; then
 	done
 	# noticed from /proc (a new pacemaker-attrd pid), then published again
 	relog() {
-		tail -n +$((nl0[$1] + 1)) "$(lab_hostpath $1 /var/log/pacemaker/pacemaker.log)" |
-			grep -q "pacemaker-attrd restarted (pid [0-9]*, was ${ap[$1]}): re-publishing"
+		tail -n +$((attrd_nl0[$1] + 1)) "$(lab_hostpath $1 /var/log/pacemaker/pacemaker.log)" |
+			grep -q "pacemaker-attrd restarted (pid [0-9]*, was ${attrd_pid[$1]}): re-publishing"
 	}
 	for n in gw2 gw1; do
 		check "mii-linkd on $n re-published it" lab_wait 10 1 relog $n
@@ -223,8 +223,9 @@ if has cib; then
 	cib_attr() { lab_exec gw1 crm_attribute --lifetime reboot --node "$1" --name "$2" --query --quiet 2>/dev/null; }
 	cib_is() { [ "$(cib_attr "$1" "$2")" = "$3" ]; }
 	# both: a write still on its way for the other node would rewrite $n's too
-	check "the CIB has vpnha-link-up0=1 for $n" lab_wait 30 1 cib_is $n vpnha-link-up0 1
-	check "the CIB has vpnha-link-up0=1 for $(other $n)" lab_wait 30 1 cib_is "$(other $n)" vpnha-link-up0 1
+	for m in $n "$(other $n)"; do
+		check "the CIB has vpnha-link-up0=1 for $m" lab_wait 30 1 cib_is "$m" vpnha-link-up0 1
+	done
 	lab_exec gw1 cibadmin --delete --xpath "//node_state[@uname='$n']/transient_attributes" >/dev/null 2>&1
 	lab_now; T0=$LAB_NOW
 	check "erased from the CIB" test -z "$(cib_attr $n vpnha-link-up0)"
