@@ -722,6 +722,8 @@ lab_charon_wait_child() {
 # bgpd) in HOST with private /etc/frr, /run/frr, /var/log/frr; TCP vty off.  If given,
 # FRR_CONF_FILE becomes /etc/frr/frr.conf and is applied with `vtysh -b`.  `lab_vtysh
 # HOST ...` (plain vtysh inside the host) then works.  Add bfdd for BFD.
+# LAB_FRR_NICE=N starts the daemons at nice N (the routed layout: -15, so BFD
+# keeps its timers while Pacemaker loads the lab's one vCPU).
 lab_frr_start() {
 	local h=$1 f=${2:-} H=$LAB_HOSTS/$1 d p; shift; [ $# -gt 0 ] && shift
 	local daemons=("$@")
@@ -730,7 +732,7 @@ lab_frr_start() {
 	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" lab_frr_start "$h" "" "${daemons[@]}"
 	p=$(lab_pid "$h") || return 1
 	for d in "${daemons[@]}"; do
-		lab_exec "$h" "/usr/lib/frr/$d" -d -F traditional -P 0 -u frr -g frr \
+		lab_exec "$h" ${LAB_FRR_NICE:+nice -n "$LAB_FRR_NICE"} "/usr/lib/frr/$d" -d -F traditional -P 0 -u frr -g frr \
 			-i "/run/frr/$d.pid" -f /dev/null --log "file:/var/log/frr/$d.log" \
 			>>"$H/var/log/lab/frr.out" 2>&1 ||
 			{ echo "lab_frr_start $h: $d failed to start:" >&2; tail -n 5 "$H/var/log/lab/frr.out" >&2; return 1; }
