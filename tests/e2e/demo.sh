@@ -6,7 +6,9 @@
 #
 # L: takeover (default here: the paper's layout, one public VIP, the group
 # moves) or routed (examples/siteN-routed.env: every gateway keeps its own
-# tunnels up, failover is routing, only the LAN VIP moves: layout-routed.sh).
+# tunnels up, failover is routing, only the LAN VIP moves: layout-routed.sh),
+# or routed-lan (the same with LAN_ROUTER=yes: lan1/lan2 are the sites' LAN
+# routers, running FRR with BGP+BFD to both gateways; no address moves).
 #
 # Two sites, two 2-node Pacemaker clusters, four gateways (tests/e2e/topology.sh),
 # configured from examples/ (the pcs script, charon/FRR/corosync configs).  Shows
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--bench) MODE=bench; if [[ ${2:-} =~ ^[0-9]+$ ]]; then BENCH_N=$2; shift; fi ;;
 	--kinds) KINDS=$2; shift ;;
 	--layout) LAYOUT=$2; shift ;;
-	*) echo "usage: demo.sh [--layout takeover|routed] [--bench [N]] [--kinds \"KIND...\"]" >&2; exit 2 ;;
+	*) echo "usage: demo.sh [--layout takeover|routed|routed-lan] [--bench [N]] [--kinds \"KIND...\"]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -41,6 +43,7 @@ case $LAYOUT in
 takeover) LAST_RSC=vpn-bgp ;;
 # shellcheck source=tests/e2e/layout-routed.sh
 routed) . "$E2E/layout-routed.sh"; LAST_RSC=vpn-int-vip ;;
+routed-lan) . "$E2E/layout-routed.sh"; LAST_RSC= ;;
 *) echo "demo.sh: unknown layout $LAYOUT" >&2; exit 2 ;;
 esac
 PY=$E2E/timeline.py
@@ -68,10 +71,16 @@ has_local_addr() {
 # public VIP 203.0.113.N0 (takeover), the LAN VIP 10.N.0.1 (routed)
 vip_addr() { if [ "$LAYOUT" = takeover ]; then VIPA=203.0.113.${1#site}0; else VIPA=10.${1#site}.0.1; fi; }
 # holder SITE: sets HOLDER to the live gateway of SITE that holds the site's
-# VIP, read from /proc (no fork); 1 if none does.
+# VIP, read from /proc (no fork); 1 if none does.  routed-lan (no VIP): the
+# site's primary while it is alive (its paths are preferred), else the other.
 holder() {
 	local h n=${1#site}
 	HOLDER=; vip_addr "$1"
+	if [ "$LAYOUT" = routed-lan ]; then
+		routed_primary "$1"
+		if pid_of "$PRIMARY"; then HOLDER=$PRIMARY; else HOLDER=$(e2e_other "$PRIMARY"); pid_of "$HOLDER" || return 1; fi
+		return 0
+	fi
 	for h in "gw${n}a" "gw${n}b"; do
 		pid_of "$h" && has_local_addr "$PID" "$VIPA" && { HOLDER=$h; return 0; }
 	done
@@ -93,6 +102,7 @@ step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"
 e2e_topology || lab_fail "topology"
 e2e_configs "$EX" || lab_fail "configs"
 [ "$LAYOUT" = takeover ] || routed_configs "$EX" || lab_fail "routed configs"
+if [ "$LAYOUT" = routed-lan ]; then routed_lan_setup "$EX" || lab_fail "LAN routers"; fi
 for s in $E2E_SITES; do e2e_cluster_define "$s" "$EX" || lab_fail "cluster $s"; done
 lab_result e2e_topology_s "$(elapsed)"
 
@@ -119,6 +129,9 @@ if [ -z "$CIB_DIR" ]; then
 		lab_exec "$n" env CIB_IN="$LAB_STATE/clusters/$s.cib.xml" NO_PUSH=1 LAB=1 \
 			"$EX/pcs/configure-site.sh" "$env" >"$RES/pcs-$s.log" 2>&1 & pids+=($!)
 	done
+fi
+if [ "$LAYOUT" = routed-lan ]; then
+	for h in lan1 lan2; do routed_lan_daemons "$h" >"$RES/daemons-$h.log" 2>&1 & pids+=($!); done
 fi
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 [ $rc = 0 ] || { tail -n 20 "$RES"/daemons-*.log "$RES"/pcs-*.log 2>/dev/null; lab_fail "daemons, cluster start or pcs failed"; }
@@ -152,6 +165,7 @@ step "waiting for both groups, the SAs, BGP and lan1 -> lan2 traffic"
 lab_wait "${LAB_E2E_WAIT:-600}" 2 lab_exec lan1 ping -c1 -W1 -q 10.2.0.100 >/dev/null 2>&1 ||
 	{ for s in $E2E_SITES; do lab_exec "$(live_node "$s")" crm_mon -1 -r; done; lab_fail "no lan1 -> lan2 traffic"; }
 for s in $E2E_SITES; do
+	[ -n "$LAST_RSC" ] || break
 	lab_resource_wait "$(live_node "$s")" "$LAST_RSC" "" 120 || { lab_exec "$(live_node "$s")" crm_mon -1 -r; lab_fail "$LAST_RSC not running on $s"; }
 done
 if [ "$LAYOUT" != takeover ]; then
@@ -250,7 +264,8 @@ link_ok() {
 }
 
 # moved_steady PID VIP TAG SINCE: the new gateway has the VIP and traffic is steady
-moved_steady() { has_local_addr "$1" "$2" && probe_steady "$3" "$4"; }
+# (routed-lan: no VIP, traffic only)
+moved_steady() { { [ "$LAYOUT" = routed-lan ] || has_local_addr "$1" "$2"; } && probe_steady "$3" "$4"; }
 
 # site_idle SITE: the site's DC is idle: a live node's controller last logged a
 # state transition to S_IDLE (no transition in progress).  Read from the
@@ -320,7 +335,9 @@ failover() {
 	vip_addr "$site"
 	lab_wait "${LAB_E2E_WAIT:-600}" 1 moved_steady "$vpid" "$VIPA" "$tag" "$t0" ||
 		{ show_state; lab_fail "$tag: lan1 -> lan2 traffic not back through $new"; }
-	lab_resource_wait "$new" "$LAST_RSC" "$new" 120 || { lab_exec "$new" crm_mon -1 -r; lab_fail "$tag: $LAST_RSC did not move to $new"; }
+	if [ -n "$LAST_RSC" ]; then
+		lab_resource_wait "$new" "$LAST_RSC" "$new" 120 || { lab_exec "$new" crm_mon -1 -r; lab_fail "$tag: $LAST_RSC did not move to $new"; }
+	fi
 	sleep 0.5
 	lab_probe_stop "$tag"
 	python3 "$PY" --t0 "$t0" --kind "$k" --old "$old" --new "$new" --peer "$peer" --hosts "$LAB_HOSTS" \

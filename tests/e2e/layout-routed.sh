@@ -1,5 +1,5 @@
 # vpnha e2e: the ROUTED layout (examples/siteN-routed.env, issue 15), sourced by
-# tests/e2e/demo.sh --layout routed.  shellcheck shell=bash
+# tests/e2e/demo.sh --layout routed|routed-lan.  shellcheck shell=bash
 #
 # Same hosts and cables as the takeover layout (tests/e2e/topology.sh), but no
 # public VIP: each gateway keeps IPsec + GRE + eBGP (BFD) to both gateways of
@@ -62,22 +62,57 @@ routed_sessions() {
 	for n in "${!st[@]}"; do [ "${st[$n]}" = Up ] && UP=$((UP + 1)); done
 	return 0
 }
-# routed_all_up: every live gateway has its 3 sessions up (2 tunnels + partner);
-# a crashed/fenced gateway's peers: 1 fewer each
+# routed_neighbors HOST: sets NB to HOST's BGP neighbors (hosts): the other
+# site's two gateways and the partner; with LAN routers also the site's router;
+# a LAN router's: the site's two gateways
+routed_neighbors() {
+	local n=${1:2:1} o
+	case $1 in
+	lan*) NB="gw${n}a gw${n}b" ;;
+	gw*) o=$((3 - n)); NB="gw${o}a gw${o}b $(e2e_other "$1")"
+		[ "$LAYOUT" != routed-lan ] || NB+=" lan$n" ;;
+	esac
+}
+# routed_all_up: every live router has a session up with each live neighbor
 routed_all_up() {
-	local h want live=0
-	for h in $E2E_GWS; do pid_of "$h" && live=$((live + 1)); done
-	for h in $E2E_GWS; do
+	local h x want hosts=$E2E_GWS
+	[ "$LAYOUT" != routed-lan ] || hosts+=" lan1 lan2"
+	for h in $hosts; do
 		pid_of "$h" || continue
-		want=$((3 - (4 - live)))
+		routed_neighbors "$h"; want=0
+		for x in $NB; do pid_of "$x" && want=$((want + 1)); done
 		routed_sessions "$h" && [ "$UP" -ge "$want" ] || return 1
 	done
 }
 
-# routed_show: what an admin would look at on every gateway
-routed_show() {
-	local h
+# routed_lan_setup EXAMPLES_DIR (routed-lan): lan1/lan2 become the sites' LAN
+# routers (FRR, BGP+BFD to both gateways, no default route: they learn the
+# other site's LAN); each gateway's frr.conf gets frr-routed-lan.conf.in
+# (local-pref 200 from the primary, 100 from the other).
+routed_lan_setup() {
+	local ex=$1 h s n env lp
 	for h in $E2E_GWS; do
+		s=$(e2e_site_of "$h"); env=$ex/$s-routed.env
+		routed_primary "$s" || return 1
+		lp=100; [ "$h" = "$PRIMARY" ] && lp=200
+		"$ex/render" "$ex/frr/frr-routed-lan.conf.in" "$env" LOCAL_PREF="$lp" \
+			>>"$LAB_STATE/e2e-configs/frr-$h.conf" || return 1
+	done
+	for n in 1 2; do
+		"$ex/render" "$ex/frr/frr-lan-router.conf.in" "$ex/site$n-routed.env" HOSTNAME="lan$n" \
+			GW1_ADDR="$(e2e_int_addr "gw${n}a")" GW2_ADDR="$(e2e_int_addr "gw${n}b")" "${ROUTED_BFD[@]}" \
+			>"$LAB_STATE/e2e-configs/frr-lan$n.conf" || return 1
+		lab_ip "lan$n" route del default || return 1
+		lab_sysctl "lan$n" net.ipv4.ip_forward=1 || return 1
+	done
+}
+routed_lan_daemons() { lab_frr_start "$1" "$LAB_STATE/e2e-configs/frr-$1.conf" zebra bgpd bfdd; }
+
+# routed_show: what an admin would look at on every gateway (and LAN router)
+routed_show() {
+	local h hosts=$E2E_GWS
+	[ "$LAYOUT" != routed-lan ] || hosts+=" lan1 lan2"
+	for h in $hosts; do
 		pid_of "$h" || { lab_log "$h: down"; continue; }
 		lab_log "$h:"
 		echo "    BGP:"; lab_vtysh "$h" -c 'show bgp summary' 2>/dev/null | grep -E '^Neighbor|^1[07]' | sed 's/^/      /'

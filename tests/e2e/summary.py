@@ -12,7 +12,8 @@ import sys
 
 # issue 8 (takeover) and issue 15 (routed) targets, seconds of outage
 TARGET = {'takeover': {'extcut': 2.0, 'crash': 3.0, 'standby': 1.0},
-          'routed': {'extcut': 1.0, 'crash': 3.0, 'standby': 0.1}}
+          'routed': {'extcut': 1.0, 'crash': 3.0, 'standby': 0.1},
+          'routed-lan': {'extcut': 1.0, 'crash': 1.0, 'standby': 0.1}}
 COLS = {'takeover': [('detected', ('detected: link attribute 0', 'detected: new membership', 'transition computed')),
                      ('old stopped', ('old: group stopped',)),
                      ('VIP up', ('new: ext VIP started',)),
@@ -23,6 +24,8 @@ COLS = {'takeover': [('detected', ('detected: link attribute 0', 'detected: new 
                    ('old sessions down', ('old: sessions down',)),
                    ('LAN VIP up', ('new: LAN VIP started',)),
                    ('traffic', ('traffic back',))]}
+COLS['routed-lan'] = [COLS['routed'][0], ('LAN router path down', ('LAN router: path down',)),
+                      COLS['routed'][1], COLS['routed'][3]]
 
 
 def med(xs):

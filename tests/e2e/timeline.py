@@ -190,6 +190,10 @@ def routed_events(a, ev, t0, log, pcmk_first):
         if r and (best is None or r[0] < best[0]):
             best = (r[0], h)
     ev.append(('other site: path down', best and best[0], 'bgpd on ' + (best[1] if best else '-')))
+    lan = 'lan' + a.old[2]
+    if os.path.exists(log(lan, 'frr/frr.log')):
+        r = first(log(lan, 'frr/frr.log'), r'%ADJCHANGE: neighbor .* Down', t0, ts_iso)
+        ev.append(('LAN router: path down', r and r[0], 'bgpd on ' + lan))
     if a.kind == 'extcut':
         r = pcmk_first(r'Setting vpnha-link-ext0\[%s\]: \S+ -> 0' % re.escape(a.old), t0)
         ev.append(('link attribute 0', r and r[0], 'attrd (mii-link)'))
