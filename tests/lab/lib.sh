@@ -163,11 +163,13 @@ lab__visible_dirs() {
 
 lab__host_start() {
 	local n=$1 H=$LAB_HOSTS/$1 p c i
+	# up to 60 s for its init to say ready (4 hosts start at once; a loaded
+	# machine took over 15 s)
 	rm -f "$H/ready" "$H/pid"
 	nsenter --net="/run/netns/$n" -- unshare --mount --uts --pid --fork --propagation private \
 		--mount-proc -- "$LAB_DIR/host-init" "$n" "$H" </dev/null >>"$LAB_OUT/host-$n.log" 2>&1 &
 	p=$!
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0; i < 1200; i++)); do
 		[ -s "$H/ready" ] && break
 		lab_sleep 0.05
 	done
