@@ -182,9 +182,9 @@
   </xsl:for-each>
 
   <xsl:text>.SH "EXAMPLE PCS CONFIGURATION"&#10;.PP&#10;</xsl:text>
-  <xsl:text>An example configuration for a </xsl:text>
+  <xsl:text>A \fBpcs\fR(8) command that creates an ocf:</xsl:text><xsl:value-of select="$provider"/><xsl:text>:</xsl:text>
   <xsl:call-template name="esc"><xsl:with-param name="s" select="$name"/></xsl:call-template>
-  <xsl:text> resource using \fBpcs\fR(8), with every required parameter (replace each italic value):&#10;</xsl:text>
+  <xsl:text> resource with the parameters the metadata marks as required (replace each italic value; the description above says which others a given setting needs):&#10;</xsl:text>
   <xsl:text>.PP&#10;.RS 4&#10;.nf&#10;pcs resource create example_</xsl:text>
   <xsl:value-of select="translate($name, '-', '_')"/>
   <xsl:text> ocf:</xsl:text><xsl:value-of select="$provider"/><xsl:text>:</xsl:text>
@@ -202,7 +202,8 @@
   <xsl:text>&#10;.fi&#10;.RE&#10;</xsl:text>
   <xsl:text>.PP&#10;\fBpcs resource describe ocf:</xsl:text><xsl:value-of select="$provider"/><xsl:text>:</xsl:text>
   <xsl:call-template name="esc"><xsl:with-param name="s" select="$name"/></xsl:call-template>
-  <xsl:text>\fR shows the same parameters from the installed agent.&#10;</xsl:text>
+  <xsl:text>\fR shows the same parameters from the installed agent; /usr/share/doc/</xsl:text><xsl:value-of select="$provider"/>
+  <xsl:text>/examples/pcs/configure\-site.sh configures a whole site with every vpnha agent.&#10;</xsl:text>
 
   <xsl:text>.SH "SEE ALSO"&#10;.PP&#10;</xsl:text>
   <xsl:text>\fBpcs\fR(8), \fBcrm\fR(8), \fBocf_vpnha_bgp\-peer\fR(7), \fBocf_vpnha_gre\-tunnel\fR(7), </xsl:text>
