@@ -16,10 +16,10 @@
 # LOAD_THRESHOLD sets Pacemaker's load-threshold (unset: its default 80%; a
 # loaded node then runs one action at a time, so a VIP's first monitor delays
 # the next start of the group); VIP_AGENT overrides SITE.env's agent for the
-# two VIPs, FENCE_DELAY its priority-fencing-delay.  FENCE (default SITE.env's, else ipmilan) picks the fence device:
-# ipmilan = one fence_ipmilan per gateway (its BMC, SITE.env's FENCE_*), lab =
-# the vpnha lab's power switch (tests/lab/fence_vpnha_lab); see
-# examples/README.md, "Fencing".
+# two VIPs, FENCE_DELAY its priority-fencing-delay.  FENCE picks the fence
+# device: ipmilan (the default) = one fence_ipmilan per gateway (its BMC,
+# SITE.env's FENCE_*), lab (the default with LAB=1) = the vpnha lab's power
+# switch (tests/lab/fence_vpnha_lab); see examples/README.md, "Fencing".
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
 vip_agent_override=${VIP_AGENT:-} fence_delay_override=${FENCE_DELAY:-}
@@ -44,8 +44,9 @@ ops10() { echo "$(ops "$1")" monitor interval="$2s" timeout="$OP_TIMEOUT" OCF_CH
 
 # --- fencing first: a 2-node cluster without it is split brain waiting to
 # happen (both gateways holding the same public and LAN addresses).  Kept in
-# one function so that other layouts (site-routed.sh) source this file and
-# call it too.  Needs: NODES, FENCE, and for ipmilan FENCE_BMC_A/B,
+# one function, apart from the layout's resources below, so that every
+# layout (e.g. site-routed.sh) gets the same fencing.  Needs: NODES, and for
+# ipmilan FENCE_BMC_A/B,
 # FENCE_NODE_A/B, FENCE_IPMI_USER, FENCE_IPMI_PASSWORD_FILE; FENCE_DELAY
 # (priority-fencing-delay).
 configure_fencing() {

@@ -19,10 +19,11 @@ def prim(p):
     params = {nv.get('name'): nv.get('value') for nv in p.findall('instance_attributes/nvpair')}
     # knobs the lab path sets on purpose
     params.pop('poll_interval', None)
-    # operations: name and depth (OCF_CHECK_LEVEL), not their intervals/timeouts
-    ops = sorted((o.get('name'), ''.join(nv.get('value') for nv in o.findall('instance_attributes/nvpair')
-                                         if nv.get('name') == 'OCF_CHECK_LEVEL'))
-                 for o in p.findall('operations/op'))
+    # monitors and their depth (OCF_CHECK_LEVEL), not their intervals/timeouts
+    # (pcs also writes the agent's other default operations: not compared)
+    ops = sorted(''.join(nv.get('value') for nv in o.findall('instance_attributes/nvpair')
+                         if nv.get('name') == 'OCF_CHECK_LEVEL') or '0'
+                 for o in p.findall('operations/op') if o.get('name') == 'monitor')
     return (p.get('class'), p.get('provider'), p.get('type'), tuple(sorted(params.items())), tuple(ops))
 
 
