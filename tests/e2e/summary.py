@@ -13,6 +13,7 @@ import sys
 TARGET = {'extcut': 2.0, 'crash': 3.0, 'standby': 1.0}
 COLS = [('detected', ('detected: link attribute 0', 'detected: new membership', 'transition computed')),
         ('old stopped', ('old: group stopped',)),
+        ('fenced', ('fence confirmed',)),
         ('VIP up', ('new: ext VIP started',)),
         ('SA up', ('SA up',)),
         ('BGP up', ('BGP Established',)),
