@@ -503,9 +503,10 @@ lab_probe_report() {
 # corosync link): priority-fencing-delay.  Fencing aimed at the node that runs the
 # higher-priority resources (the group; meta priority, examples/pcs) waits this
 # long, so the node that holds the VPN wins and keeps it: no failover at all.
-# It must exceed the time the winner needs to fence (lab: 1-3 s measured in the
-# split-brain test); its cost is that a crash of the active node is fenced that
-# much later (the crash failover of the demo).  Random pcmk_delay_max would
+# It must exceed the time the winner needs to fence (detection skew between the
+# two nodes + the scheduler + the fence agent; tests/e2e/split-brain.sh
+# measures it: RESULT split_fenced_s); its cost is that a crash of the active
+# node is fenced that much later (the crash failover of the demo).  Random pcmk_delay_max would
 # fence the active node half of the time; a static pcmk_delay_base would favour a
 # fixed node wherever the group runs.
 LAB_PRIORITY_FENCING_DELAY=${LAB_PRIORITY_FENCING_DELAY:-5s}
