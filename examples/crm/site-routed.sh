@@ -13,7 +13,10 @@ set -eu
 [ "${LAYOUT:-}" = routed ] || { echo "$0: $1 does not say LAYOUT=routed" >&2; exit 2; }
 # shellcheck source=examples/tunnels.sh
 . "$(dirname "$0")/../tunnels.sh"
-ops='op monitor interval=5s timeout=30s op start timeout=30s op stop timeout=30s'
+# the agents' own monitor, and their depth-10 one (kernel SA/policy
+# cross-check, GRE inner ping, BGP session checks), as configure-site.sh
+ops='op monitor interval=5s timeout=30s op start timeout=30s op stop timeout=30s \
+	op monitor interval=60s timeout=30s OCF_CHECK_LEVEL=10'
 
 # one group per tunnel, pinned to its gateway (see pcs/site-routed.sh)
 routed_tunnel() {
@@ -45,7 +48,8 @@ if [ "${LAN_ROUTER:-no}" != yes ]; then
 	cat <<EOT
 primitive vpn-int-vip $VIP_AGENT \\
 	params ip=$INT_VIP cidr_netmask=$INT_PREFIX nic=$INT_IF \\
-	op monitor interval=10s timeout=30s op start timeout=30s op stop timeout=30s
+	op monitor interval=10s timeout=30s op start timeout=30s op stop timeout=30s \\
+	meta priority=10
 location vpn-int-vip-primary vpn-int-vip rule 200: #uname eq $PRIMARY
 location vpn-int-vip-needs-$EXT_IF vpn-int-vip \\
 	rule -inf: not_defined vpnha-link-$EXT_IF or vpnha-link-$EXT_IF ne 1

@@ -9,34 +9,77 @@
 # Environment: CIB_IN=FILE starts from FILE instead of the live CIB (e.g. a
 # node's pre-seeded cib.xml, before the cluster is up); NO_PUSH=1 leaves the
 # result in $WORK/vpnha-cib.xml; MON=SECONDS the monitor interval of the
-# vpnha agents (default 5), VIP_MON of the VIPs (default 10);
+# vpnha agents (default 5), MON10 of their depth-10 monitors (default 60),
+# VIP_MON of the VIPs (default 10);
 # OP_TIMEOUT start/stop/monitor timeout (default 30s: a stop that times out
-# gets the node fenced, or blocks the group without fencing); MII_POLL the
-# mii-link slow-poll interval (default 2s); LOAD_THRESHOLD sets Pacemaker's
-# load-threshold (unset: its default 80%; a loaded node then runs one action
-# at a time, so a VIP's first monitor delays the next start of the group);
-# LAB=1 also disables fencing (a lab
-# has no fence device; NEVER do that in production, see corosync.conf.in);
-# VIP_AGENT overrides SITE.env's agent for the two VIPs.
+# gets the node fenced); MII_POLL the mii-link slow-poll interval (default 2s);
+# LOAD_THRESHOLD sets Pacemaker's load-threshold (unset: its default 80%; a
+# loaded node then runs one action at a time, so a VIP's first monitor delays
+# the next start of the group); VIP_AGENT overrides SITE.env's agent for the
+# two VIPs, FENCE_DELAY its priority-fencing-delay.  FENCE picks the fence
+# device: ipmilan (the default) = one fence_ipmilan per gateway (its BMC,
+# SITE.env's FENCE_*), lab (the default with LAB=1) = the vpnha lab's power
+# switch (tests/lab/fence_vpnha_lab); see examples/README.md, "Fencing".
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
-vip_agent_override=${VIP_AGENT:-}
+vip_agent_override=${VIP_AGENT:-} fence_delay_override=${FENCE_DELAY:-}
 # shellcheck disable=SC1090
 . "$1"
 [ -z "$vip_agent_override" ] || VIP_AGENT=$vip_agent_override
+[ -z "$fence_delay_override" ] || FENCE_DELAY=$fence_delay_override
+# LAB=1 (the e2e lab's slow path): the lab's fence device
+[ "${LAB:-0}" != 1 ] || : "${FENCE:=lab}"
 : "${VIP_AGENT:=ocf:vpnha:vip}"
-: "${PCS:=pcs}" "${MON:=5}" "${VIP_MON:=10}" "${OP_TIMEOUT:=30s}" "${MII_POLL:=2s}"
+: "${PCS:=pcs}" "${MON:=5}" "${MON10:=60}" "${VIP_MON:=10}" "${OP_TIMEOUT:=30s}" "${MII_POLL:=2s}"
 : "${WORK:=/var/lib/pacemaker}"
 cib=$WORK/vpnha-cib.xml
 if [ -n "${CIB_IN:-}" ]; then cp "$CIB_IN" "$cib"; else $PCS cluster cib "$cib"; fi
 p() { $PCS -f "$cib" "$@"; }
 # the operations of a resource: monitor every $1 seconds, all with OP_TIMEOUT
 ops() { echo op monitor interval="$1s" timeout="$OP_TIMEOUT" start timeout="$OP_TIMEOUT" stop timeout="$OP_TIMEOUT"; }
+# ... plus the agent's depth-10 monitor every $2 seconds (OCF_CHECK_LEVEL=10:
+# kernel SA/policy cross-check, GRE inner ping, BGP session checks; see each
+# agent's meta-data) for the agents that have one
+ops10() { echo "$(ops "$1")" monitor interval="$2s" timeout="$OP_TIMEOUT" OCF_CHECK_LEVEL=10; }
+
+# --- fencing first: a 2-node cluster without it is split brain waiting to
+# happen (both gateways holding the same public and LAN addresses).  Kept in
+# one function, apart from the layout's resources below, so that every
+# layout (e.g. site-routed.sh) gets the same fencing.  Needs: NODES, and for
+# ipmilan FENCE_BMC_A/B,
+# FENCE_NODE_A/B, FENCE_IPMI_USER, FENCE_IPMI_PASSWORD_FILE; FENCE_DELAY
+# (priority-fencing-delay).
+configure_fencing() {
+	case ${FENCE:-ipmilan} in
+	ipmilan)
+		# one device per gateway: its BMC on the management network; the
+		# password comes from a root-only file on each gateway, never the CIB
+		local n node bmc
+		for n in A B; do
+			eval "node=\$FENCE_NODE_$n bmc=\$FENCE_BMC_$n"
+			# shellcheck disable=SC2154
+			p stonith create "fence-$node" fence_ipmilan ip="$bmc" lanplus=1 \
+				username="$FENCE_IPMI_USER" password_script="cat $FENCE_IPMI_PASSWORD_FILE" \
+				pcmk_host_list="$node" op monitor interval=60s timeout=30s
+			# a gateway never runs the device that fences it
+			p constraint location "fence-$node" avoids "$node"
+		done ;;
+	lab)
+		# the lab's power switch powers every lab host, like a PDU: one device
+		p stonith create fence-lab fence_vpnha_lab pcmk_host_list="$NODES" \
+			op monitor interval=60s timeout=20s ;;
+	*) echo "$0: FENCE must be ipmilan or lab, not '$FENCE'" >&2; return 1 ;;
+	esac
+	p property set stonith-enabled=true
+	# Fence race (both gateways fence each other when only the corosync link
+	# is cut): fencing aimed at the node running the group waits FENCE_DELAY,
+	# so the gateway that holds the VPN wins and keeps it (no failover).  The
+	# group's meta priority below makes it "the node with more priority".
+	p property set priority-fencing-delay="${FENCE_DELAY:-10s}"
+}
+configure_fencing
 
 # --- cluster-wide settings
-if [ "${LAB:-0}" = 1 ]; then
-	p property set stonith-enabled=false
-fi
 if [ -n "${LOAD_THRESHOLD:-}" ]; then
 	p property set load-threshold="$LOAD_THRESHOLD"
 fi
@@ -72,17 +115,21 @@ p resource create vpn-ipsec ocf:vpnha:ipsec-conn conn="$SITE-vpn" child=gre conf
 	proposals=aes256gcm16-prfsha256-ecp256 esp_proposals=aes256gcm16 \
 	mode=transport local_ts='dynamic[gre]' remote_ts='dynamic[gre]' \
 	dpd_delay=1s start_wait=5s \
-	$(ops "$MON") --group vpn
+	$(ops10 "$MON" "$MON10") --group vpn
 # 4. GRE between the VIPs (any traffic, multicast too, can be routed)
 p resource create vpn-gre ocf:vpnha:gre-tunnel ifname="$GRE_IF" \
 	local="$EXT_VIP" remote="$PEER_EXT_VIP" address="$GRE_ADDR" \
-	$(ops "$MON") --group vpn
+	$(ops10 "$MON" "$MON10") --group vpn
 # 5. iBGP over GRE: the other site's LAN routes; next-hop-self; fast timers
 p resource create vpn-bgp ocf:vpnha:bgp-peer neighbor="$GRE_PEER" \
 	local_as="$BGP_AS" remote_as="$BGP_AS" manage=configure \
 	update_source="$GRE_LOCAL" next_hop_self=true \
 	keepalive=1 holdtime=3 connect_timer=1 \
-	$(ops "$MON") --group vpn
+	$(ops10 "$MON" "$MON10") --group vpn
+
+# the group outweighs the mii-link clone (on both nodes): priority-fencing-delay
+# protects the gateway that runs it
+p resource meta vpn priority=10
 
 # --- the group runs only where both links are up (and known)
 p constraint location vpn rule score=-INFINITY \

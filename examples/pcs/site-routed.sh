@@ -17,16 +17,16 @@ routed_tunnel() {
 		proposals=aes256gcm16-prfsha256-ecp256 esp_proposals=aes256gcm16 \
 		mode=transport local_ts='dynamic[gre]' remote_ts='dynamic[gre]' \
 		dpd_delay=1s start_wait=5s \
-		$(ops "$MON") --group "$g" || return 1
+		$(ops10 "$MON" "$MON10") --group "$g" || return 1
 	p resource create "gre-$l-$r" ocf:vpnha:gre-tunnel ifname="gre-$l-$r" \
 		local="$le" remote="$re" address="$li/30" \
-		$(ops "$MON") --group "$g" || return 1
+		$(ops10 "$MON" "$MON10") --group "$g" || return 1
 	# eBGP to the other site's gateway, BFD profile 'vpnha' (frr-routed.conf.in);
 	# the MED of what this gateway announces comes from frr.conf (PRIMARY)
 	p resource create "bgp-$l-$r" ocf:vpnha:bgp-peer neighbor="$ri" \
 		local_as="$SITE_AS" remote_as="$PEER_AS" manage=configure \
 		bfd=true bfd_profile=vpnha keepalive=1 holdtime=3 connect_timer=1 \
-		$(ops "$MON") --group "$g" || return 1
+		$(ops10 "$MON" "$MON10") --group "$g" || return 1
 	p constraint location "$g" rule score=-INFINITY \
 		'#uname' ne "$l" or not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1
 }
@@ -39,6 +39,9 @@ tunnels_each routed_tunnel
 if [ "${LAN_ROUTER:-no}" != yes ]; then
 	p resource create vpn-int-vip "$VIP_AGENT" ip="$INT_VIP" cidr_netmask="$INT_PREFIX" \
 		nic="$INT_IF" $(ops "$VIP_MON")
+	# the VIP outweighs the tunnel groups (two on each gateway):
+	# priority-fencing-delay protects the gateway that holds it
+	p resource meta vpn-int-vip priority=10
 	p constraint location vpn-int-vip rule score=200 '#uname' eq "$PRIMARY"
 	p constraint location vpn-int-vip rule score=-INFINITY \
 		not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1

@@ -355,8 +355,16 @@ failover() {
 	extcut) lab_uncut "$old" ext0 ;;
 	standby) lab_exec "$new" crm_attribute -N "$old" -n standby -v off >/dev/null ;;
 	crash)
+		# fencing is on: the survivor switched OLD off through the lab's
+		# power switch before it took the group (OLD was already off: the
+		# crash cut its power)
+		awk -v t0="$t0" -v h="$old:" '$1 >= t0 && $2 == "off" && $3 == h && $4 == "ok" { f = 1 } END { exit !f }' \
+			"$LAB_OUT/power.log" 2>/dev/null ||
+			{ cat "$LAB_OUT/power.log"; lab_fail "$tag: $old was not fenced"; }
 		[ "${3:-}" = last ] && return 0
-		lab_restore "$old" >"$RES/restore-$tag.log" 2>&1 || lab_fail "$tag: restore $old"
+		# a fenced gateway stays off (stonith-action=off): power it on at the
+		# switch, as an admin would; its daemons start (lab_restore)
+		lab_power "$old" on >"$RES/restore-$tag.log" 2>&1 || { cat "$RES/restore-$tag.log"; lab_fail "$tag: power on $old"; }
 		lab_cluster_wait_online "$site" 120 || lab_fail "$tag: $old did not rejoin"
 		lab_wait 180 2 link_ok "$old" || lab_fail "$tag: $old's links not reported up again"
 		;;

@@ -16,16 +16,18 @@ TARGET = {'takeover': {'extcut': 2.0, 'crash': 3.0, 'standby': 1.0},
           'routed-lan': {'extcut': 1.0, 'crash': 1.0, 'standby': 0.1}}
 COLS = {'takeover': [('detected', ('detected: link attribute 0', 'detected: new membership', 'transition computed')),
                      ('old stopped', ('old: group stopped',)),
+                     ('fenced', ('fence confirmed',)),
                      ('VIP up', ('new: ext VIP started',)),
                      ('SA up', ('SA up',)),
                      ('BGP up', ('BGP Established',)),
                      ('traffic', ('traffic back',))],
         'routed': [('other site path down', ('other site: path down',)),
                    ('old sessions down', ('old: sessions down',)),
+                   ('fenced', ('fence confirmed',)),
                    ('LAN VIP up', ('new: LAN VIP started',)),
                    ('traffic', ('traffic back',))]}
 COLS['routed-lan'] = [COLS['routed'][0], ('LAN router path down', ('LAN router: path down',)),
-                      COLS['routed'][1], COLS['routed'][3]]
+                      COLS['routed'][1], COLS['routed'][4]]
 
 
 def med(xs):

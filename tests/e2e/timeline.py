@@ -9,6 +9,9 @@ Events (epoch seconds, printed relative to the failure t0):
   detection     extcut: attrd sets vpnha-link-ext0[old] to 0 (mii-link);
                 crash: corosync forms the new membership on the survivor;
                 standby: the DC starts a new transition
+  fencing       (crash, or whenever the old node was fenced) the DC's request,
+                fenced's priority-fencing-delay, the lab power switch
+                ($LAB_OUT/power.log), the DC's confirmation
   old stopped   the last resource of the group stopped on the old node (extcut, standby)
   takeover      vpn-ext-vip started on the new node (then int VIP, ipsec, gre, bgp)
   SA up         charon on the new node: CHILD_SA ... established
@@ -97,6 +100,46 @@ def probe(path, iv, t0):
     return start, back, gap, sent, len(replies)
 
 
+def power_log():
+    """The lab power switch's log ($LAB_OUT/power.log: 'EPOCH VERB HOST: ...')."""
+    out = os.environ.get('LAB_OUT')
+    return os.path.join(out, 'power.log') if out else None
+
+
+def fence_events(old, t0, pcmk_first, always=False):
+    """Fencing of OLD after t0: the DC's request, fenced's delay
+    (priority-fencing-delay), the power switch cutting the power (or finding it
+    off), the DC's confirmation.  Nothing when OLD was not fenced, unless ALWAYS
+    (a crash must be fenced: then the missing events show as '-')."""
+    ev = []
+    q = re.escape(old)
+    req = pcmk_first(r'Requesting fencing \(\S+\) of node %s' % q, t0)
+    if req is None and not always:
+        return ev
+    ev.append(('fence requested', req and req[0], 'controller (DC)'))
+    r = pcmk_first(r"Delaying '\S+' action targeting %s .*for (\d+)s" % q, t0)
+    if r:
+        m = re.search(r'for (\d+)s', r[1])
+        ev.append(('fence delay starts', r[0], 'pacemaker-fenced: %ss (priority-fencing-delay)' % m.group(1)))
+    path = power_log()
+    sw = None
+    if path:
+        rx = re.compile(r'^(\d+\.\d+) (off|reboot) %s: (ok.*?) \(' % q)
+        try:
+            with open(path, errors='replace') as f:
+                for line in f:
+                    m = rx.match(line)
+                    if m and float(m.group(1)) >= t0:
+                        sw = (float(m.group(1)), m.group(3))
+                        break
+        except OSError:
+            pass
+    ev.append(('power switch: %s' % (sw[1] if sw else 'off'), sw and sw[0], 'lab power switch'))
+    r = pcmk_first(r'Peer %s was terminated \(\S+\) by \S+ .*: OK' % q, t0)
+    ev.append(('fence confirmed', r and r[0], 'controller (DC)'))
+    return ev
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--t0', type=float, required=True)
@@ -145,6 +188,7 @@ def main():
         ev.append(('detected: new membership', r and r[0], 'corosync on ' + a.new))
     r = pcmk_first(r'State transition \S+ -> S_POLICY_ENGINE', t0)
     ev.append(('transition computed', r and r[0], 'DC'))
+    ev.extend(fence_events(a.old, t0, pcmk_first, always=a.kind == 'crash'))
 
     if a.layout != 'takeover':
         routed_events(a, ev, t0, log, pcmk_first)

@@ -489,12 +489,128 @@ lab_probe_report() {
 	}' "$LAB_OUT/probes/$1.txt"
 }
 
+# ---------------------------------------------------------------- power switch (fencing)
+#
+# The lab's power switch: a process of the lab script in the UML guest's root
+# namespaces, outside every lab host (like a network PDU or a BMC), so that
+# switching a host off takes everything of it at once and the switch survives.
+# Hosts (pacemaker-fenced) reach it through the fence agent tests/lab/fence_vpnha_lab
+# (installed as /usr/sbin/fence_vpnha_lab in the guest), which writes a request
+# "VERB HOST REPLYFIFO" into the FIFO /lab/power/ctl.  Verbs: off (lab_crash),
+# on (lab_restore: the host and the daemons of its boot list), reboot (both),
+# status, list, ping.  Every request and result is logged with epoch times in
+# $LAB_OUT/power.log ("EPOCH VERB HOST: ...").
+
+# Fence race in a 2-node cluster (both nodes fence each other after a cut of the
+# corosync link): priority-fencing-delay.  Fencing aimed at the node that runs the
+# higher-priority resources (the group; meta priority, examples/pcs) waits this
+# long, so the node that holds the VPN wins and keeps it: no failover at all.
+# It must exceed the time the winner needs to fence (detection skew between the
+# two nodes + the scheduler + the fence agent; tests/e2e/split-brain.sh
+# measures it: RESULT split_fenced_s); its cost is that a crash of the active
+# node is fenced that much later (the crash failover of the demo).  Random pcmk_delay_max would
+# fence the active node half of the time; a static pcmk_delay_base would favour a
+# fixed node wherever the group runs.
+LAB_PRIORITY_FENCING_DELAY=${LAB_PRIORITY_FENCING_DELAY:-5s}
+
+# lab__fence_xml "HOST...": the fence device primitive for a cluster of HOSTs:
+# one device (the switch powers every host, like a PDU) with a static host list
+# (no list/status run to find out what it can fence), monitored every 60 s.
+lab__fence_xml() {
+	printf '<primitive id="fence-lab" class="stonith" type="fence_vpnha_lab">'
+	printf '<instance_attributes id="fence-lab-instance_attributes">'
+	printf '<nvpair id="fence-lab-instance_attributes-pcmk_host_list" name="pcmk_host_list" value="%s"/>' "$1"
+	printf '</instance_attributes><operations>'
+	printf '<op id="fence-lab-monitor-interval-60s" interval="60s" name="monitor" timeout="20s"/>'
+	printf '</operations></primitive>'
+}
+
+# lab_power_start: start the lab's power switch (once per lab; lab_cluster calls it)
+# and install the fence agent as /usr/sbin/fence_vpnha_lab.
+lab_power_start() {
+	local d=$LAB_STATE/power p
+	lab__read p "$d/pid" && [ -d "/proc/$p" ] && return 0
+	mkdir -p "$d/r" || return 1
+	[ -p "$d/ctl" ] || mkfifo -m 600 "$d/ctl" || return 1
+	ln -sf "$LAB_DIR/fence_vpnha_lab" /usr/sbin/fence_vpnha_lab || return 1
+	( lab__power_loop ) </dev/null >>"$LAB_OUT/power.log" 2>&1 &
+	echo $! >"$d/pid"
+}
+
+# lab_power HOST on|off|reboot|status: press the switch's button for HOST (through
+# the fence agent, as a host would); prints the agent's answer.
+lab_power() {
+	"$LAB_DIR/fence_vpnha_lab" --switch "$LAB_STATE/power" -o "$2" -n "$1"
+}
+
+lab__power_loop() {
+	local fd verb host reply
+	exec {fd}<>"$LAB_STATE/power/ctl" || exit 1
+	echo "$EPOCHREALTIME switch: on"
+	while read -r -u "$fd" verb host reply; do
+		lab__power_do "$verb" "$host" "$reply" &
+	done
+}
+
+# lab__power_do VERB HOST REPLYFIFO: one request (its own process, so that a
+# long "on" does not hold up an "off" of another host; one at a time per host).
+lab__power_do() {
+	local verb=$1 h=$2 r=$3 ans lk t0=$EPOCHREALTIME H
+	echo "$t0 $verb $h: request"
+	case $verb in
+	ping) ans=ok ;;
+	list)
+		ans=ok
+		for H in "$LAB_HOSTS"/*/cluster; do
+			[ -e "$H" ] || continue
+			H=${H%/cluster}; H=${H##*/}
+			if lab_alive "$H"; then ans+=" $H=on"; else ans+=" $H=off"; fi
+		done ;;
+	status | on | off | reboot)
+		if [[ ! $h =~ ^[a-z0-9][a-z0-9-]{0,14}$ ]] || [ ! -s "$LAB_HOSTS/$h/pid" ]; then
+			ans="err no such lab host '$h'"
+		elif [ "$verb" = status ]; then
+			if lab_alive "$h"; then ans="ok on"; else ans="ok off"; fi
+		else
+			exec {lk}>>"$LAB_STATE/power/lock.$h" && flock "$lk"
+			case $verb in
+			off)
+				if ! lab_alive "$h"; then ans="ok was off"
+				elif lab_crash "$h"; then ans="ok off"
+				else ans="err $h did not go off"; fi ;;
+			on)
+				if lab_alive "$h"; then ans="ok was on"
+				elif lab_restore "$h"; then ans="ok on"
+				else ans="err $h did not come up"; fi ;;
+			reboot)
+				lab_alive "$h" && lab_crash "$h"
+				if lab_alive "$h"; then ans="err $h did not go off"
+				elif lab_restore "$h"; then ans="ok rebooted"
+				else ans="err $h did not come up"; fi ;;
+			esac
+			exec {lk}>&-
+		fi ;;
+	*) ans="err unknown request '$verb'" ;;
+	esac
+	echo "$EPOCHREALTIME $verb $h: $ans ($(lab__elapsed "$t0") s)"
+	[ -p "$r" ] && printf '%s\n' "$ans" 1<>"$r"
+	return 0
+}
+
+# lab__elapsed EPOCH: seconds since EPOCH (an $EPOCHREALTIME value), 3 decimals, no fork.
+lab__elapsed() {
+	local a=${1/./} b=${EPOCHREALTIME/./} d
+	d=$((b - a)); printf '%d.%03d' $((d / 1000000)) $((d % 1000000 / 1000))
+}
+
 # ---------------------------------------------------------------- corosync + pacemaker
 
 # lab_cluster NAME [--token MS] HOST=ADDR...: define a cluster (2 or 3 nodes): writes
 # corosync.conf (knet, aes256/sha256, shared authkey, two_node for 2 nodes) and a
-# pre-seeded CIB (dc-deadtime=2s, stonith-enabled=false) into each host.  Hosts must
-# exist and reach each other at ADDR.  Node names = host names.
+# pre-seeded CIB (dc-deadtime=2s, stonith-enabled=true with the lab fence device
+# fence-lab, stonith-action=off, priority-fencing-delay) into each host, and
+# starts the lab's power switch (lab_power_start).  Hosts must exist and reach
+# each other at ADDR.  Node names = host names.
 lab_cluster() {
 	local c=$1 token=$LAB_TOKEN; shift
 	if [ "${1:-}" = --token ]; then token=$2; shift 2; fi
@@ -528,14 +644,24 @@ lab_cluster() {
 	cib=$LAB_STATE/clusters/$c.cib.xml
 	# an empty CIB from cibadmin (the installed schema version), then the
 	# cluster options written in (one exec: each tool costs ~0.3 s inside UML)
-	local x opts='' kv
+	local x opts='' kv hl=''
 	x=$(cibadmin --empty) || return 1
-	for kv in dc-deadtime=2s stonith-enabled=false cluster-recheck-interval=1min "cluster-name=$c"; do
+	# Fencing on (lab_power_start, lab__fence_xml): stonith-action=off (a fenced
+	# lab host stays off until lab_power HOST on or lab_restore, as an admin
+	# would power it on after looking at why it was fenced; a reboot would
+	# restart its daemons on the lab's one vCPU in the middle of the measured
+	# failover) and priority-fencing-delay (see lab__fence_xml).
+	for kv in dc-deadtime=2s stonith-enabled=true stonith-action=off \
+		"priority-fencing-delay=$LAB_PRIORITY_FENCING_DELAY" cluster-recheck-interval=1min "cluster-name=$c"; do
 		opts+="<nvpair id=\"cib-bootstrap-options-${kv%%=*}\" name=\"${kv%%=*}\" value=\"${kv#*=}\"/>"
 	done
 	[[ $x == *"<crm_config/>"* ]] || { echo "lab_cluster: unexpected cibadmin --empty output" >&2; return 1; }
+	[[ $x == *"<resources/>"* ]] || { echo "lab_cluster: unexpected cibadmin --empty output" >&2; return 1; }
 	x=${x/"<crm_config/>"/"<crm_config><cluster_property_set id=\"cib-bootstrap-options\">$opts</cluster_property_set></crm_config>"}
+	for n in "${nodes[@]}"; do hl+="${hl:+ }${n%%=*}"; done
+	x=${x/"<resources/>"/"<resources>$(lab__fence_xml "$hl")</resources>"}
 	printf '%s\n' "$x" >"$cib"
+	lab_power_start || { echo "lab_cluster: the lab power switch did not start" >&2; return 1; }
 	: >"$LAB_STATE/clusters/$c.nodes"
 	for n in "${nodes[@]}"; do
 		h=${n%%=*}; a=${n#*=}
@@ -804,6 +930,8 @@ lab__exit() {
 		case $f in *.start) continue;; esac
 		[ -e "$f" ] && lab_probe_stop "${f##*/probe.}"
 	done
+	# the power switch first (a late fence request must not restart a host)
+	lab__read f "$LAB_STATE/power/pid" && { kill -TERM "$f" 2>/dev/null || :; }
 	# stop daemons gently where it matters for logs, then kill the hosts
 	for h in "$LAB_HOSTS"/*/pid; do lab__read f "$h" && { kill -KILL "$f" 2>/dev/null || :; }; done
 	lab_collect
