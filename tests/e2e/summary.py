@@ -11,7 +11,8 @@ import statistics
 import sys
 
 TARGET = {'extcut': 2.0, 'crash': 3.0, 'standby': 1.0}
-COLS = [('detected', ('detected: link attribute 0', 'detected: new membership', 'transition computed')),
+COLS = [('detected', ('detected: link attribute 0', 'detected: new membership', 'detected: keepalived',
+                            'transition computed')),
         ('old stopped', ('old: group stopped',)),
         ('VIP up', ('new: ext VIP started',)),
         ('SA up', ('SA up',)),
