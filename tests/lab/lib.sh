@@ -9,12 +9,15 @@
 # at most 12 characters.
 # shellcheck shell=bash
 
-if [ -z "${LAB_OUT:-}" ] || [ ! -d /run/modroot ]; then
+# LAB_HOSTKERNEL=DIR: the host kernel instead of UML (tests/bench/orchestration:
+# no GRE/ESP there), from inside a private mount namespace of the caller's; the
+# shared state lives in DIR instead of /lab.
+if [ -z "${LAB_OUT:-}" ] || { [ ! -d /run/modroot ] && [ -z "${LAB_HOSTKERNEL:-}" ]; }; then
 	echo "lib.sh: not inside the lab; run this script with tests/lab/lab run SCRIPT" >&2
 	exit 99
 fi
 : "${LAB_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)}"
-LAB_STATE=/lab                  # shared state, same path inside every host
+LAB_STATE=${LAB_HOSTKERNEL:-/lab}   # shared state, same path inside every host
 LAB_HOSTS=$LAB_STATE/hosts      # per-host persistent dirs
 LAB_TOKEN=${LAB_TOKEN:-1000}    # default corosync token (ms)
 LAB_KNET_PING_TIMEOUT_TOKENS=${LAB_KNET_PING_TIMEOUT_TOKENS:-3}  # knet link declared dead after this many tokens
