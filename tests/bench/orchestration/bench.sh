@@ -75,28 +75,14 @@ lab_attach lan1 eth0 site1 10.1.0.100/24 || lab_fail "attach lan1"
 # knet pings 500/3000 ms), logging to its file only
 lab_cluster site1 --token 1000 gw1a=10.1.0.2 gw1b=10.1.0.3 || lab_fail "cluster"
 
-step "the group from examples/pcs/configure-site.sh (pcs -f), GRE/ESP agents -> ocf:pacemaker:Dummy"
+step "the group from examples/pcs/configure-site.sh (pcs -f), GRE/ESP agents -> ocf:pacemaker:Dummy, layout ${ORCH_LAYOUT:-group}"
 cibadmin --empty >"$LAB_STATE/base.xml" || lab_fail "cibadmin --empty"
 mkdir -p "$LAB_STATE/pcs"
 CIB_IN=$LAB_STATE/base.xml WORK=$LAB_STATE/pcs NO_PUSH=1 LAB=1 \
 	"$SRC/examples/pcs/configure-site.sh" "$SRC/examples/site1.env" >"$RES/pcs.log" 2>&1 ||
 	{ cat "$RES/pcs.log"; lab_fail "configure-site.sh"; }
-python3 - "$LAB_STATE/pcs/vpnha-cib.xml" "$LAB_STATE/cib-dummy.xml" <<'EOF' || lab_fail "Dummy stand-ins"
-import sys
-import xml.etree.ElementTree as ET
-tree = ET.parse(sys.argv[1])
-n = 0
-for p in tree.getroot().iter('primitive'):
-    if p.get('provider') == 'vpnha' and p.get('type') in ('ipsec-conn', 'gre-tunnel', 'bgp-peer'):
-        p.set('provider', 'pacemaker')
-        p.set('type', 'Dummy')
-        for ia in p.findall('instance_attributes'):
-            p.remove(ia)
-        n += 1
-if n != 3:
-    sys.exit('expected 3 GRE/ESP agents in the group, found %d' % n)
-tree.write(sys.argv[2])
-EOF
+python3 "$(dirname "$SELF")/stand-ins.py" "$LAB_STATE/pcs/vpnha-cib.xml" "$LAB_STATE/cib-dummy.xml" \
+	"${ORCH_LAYOUT:-group}" || lab_fail "Dummy stand-ins"
 
 step "starting corosync + pacemaker"
 lab_cluster_start site1 || lab_fail "cluster start"
