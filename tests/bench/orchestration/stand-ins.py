@@ -7,8 +7,9 @@ ipsec-conn, gre-tunnel and bgp-peer become ocf:pacemaker:Dummy (their
 parameters dropped); the VIPs and mii-link stay.  'sets' (a lever of issue 21,
 measured, not the examples' layout): no strict group; each member colocated
 with the external VIP (the anchor, which takes the group's location rules),
-the SA and GRE after the external VIP in parallel, BGP after GRE, the LAN VIP
-in parallel with them: 3 serialized steps instead of 5 on each node.
+the SA and GRE after the external VIP in parallel, BGP after both (nothing
+sends into the tunnel before BGP: no cleartext GRE while the SA is missing),
+the LAN VIP in parallel with them: 3 serialized steps instead of 5 on each node.
 """
 import sys
 import xml.etree.ElementTree as ET
@@ -44,7 +45,7 @@ def main(src, dst, layout='group'):
             if m.get('id') != anchor:
                 ET.SubElement(cons, 'rsc_colocation', {'id': 'col-' + m.get('id'), 'rsc': m.get('id'),
                                                        'with-rsc': anchor, 'score': 'INFINITY'})
-        for a, b in ((anchor, 'vpn-ipsec'), (anchor, 'vpn-gre'), ('vpn-gre', 'vpn-bgp')):
+        for a, b in ((anchor, 'vpn-ipsec'), (anchor, 'vpn-gre'), ('vpn-ipsec', 'vpn-bgp'), ('vpn-gre', 'vpn-bgp')):
             ET.SubElement(cons, 'rsc_order', {'id': 'ord-%s-%s' % (a, b), 'first': a, 'then': b,
                                               'kind': 'Mandatory'})
     elif layout != 'group':
