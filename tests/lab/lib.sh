@@ -170,7 +170,9 @@ lab__host_start() {
 	nsenter --net="/run/netns/$n" -- unshare --mount --uts --pid --fork --propagation private \
 		--mount-proc -- "$LAB_DIR/host-init" "$n" "$H" </dev/null >>"$LAB_OUT/host-$n.log" 2>&1 &
 	p=$!
-	for ((i = 0; i < 300; i++)); do
+	# up to 60 s: on a loaded machine (load 8 on 2 cores) 15 s were not
+	# always enough for host-init's mounts while six hosts start at once
+	for ((i = 0; i < 1200; i++)); do
 		[ -s "$H/ready" ] && break
 		lab_sleep 0.05
 	done
