@@ -70,7 +70,7 @@ ka_start() {
 	local h=$1
 	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" ka_start "$h"
 	# shellcheck disable=SC2016
-	lab_daemon "$h" /var/log/lab/keepalived.out bash -c 'keepalived --dont-fork --log-console --log-detail \
+	lab_daemon "$h" /var/log/lab/keepalived.out bash -c 'keepalived --dont-fork --log-console --log-detail --no-syslog \
 		-f /etc/vpnha/keepalived.conf 2>&1 | while IFS= read -r l; do printf "%s %s\n" "$EPOCHREALTIME" "$l"; done \
 		>>/var/log/lab/keepalived.log'
 }

@@ -55,12 +55,12 @@ def main():
     r = first(ka_new, r'\) setting VIPs', t0, ts_epoch)
     ev.append(('new: ext VIP started', r and r[0], 'keepalived on ' + a.new))
     if a.kind != 'crash':
-        r = first(log(a.old, 'lab/vpn-notify.log'), r'(fault|stop|backup): done', t0, ts_iso)
+        r = first(log(a.old, 'lab/vpn-notify.log'), r'(fault|stop|backup): done', t0, ts_epoch)
         ev.append(('old: group stopped', r and r[0], 'vpn-notify on ' + a.old))
     nl = log(a.new, 'lab/vpn-notify.log')
     for rx, name in ((r'master: bringing', 'new: notify master'), (r'GRE up', 'new: GRE up'),
                      (r'master: done', 'new: notify done')):
-        r = first(nl, rx, t0, ts_iso)
+        r = first(nl, rx, t0, ts_epoch)
         ev.append((name, r and r[0], 'vpn-notify on ' + a.new))
     r = first(log(a.new, 'strongswan/charon.log'), r'CHILD_SA \S+ established', t0, ts_iso)
     ev.append(('SA up', r and r[0], 'charon on ' + a.new))
