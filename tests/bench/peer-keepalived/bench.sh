@@ -132,6 +132,7 @@ ready() {
 		holder "$s" || return 1
 		ka_state "$HOLDER" && [ "$KST" = MASTER ] && notify_idle "$HOLDER" || return 1
 		h=$(e2e_other "$HOLDER")
+		lab_alive "$h" || continue   # crashed for good (the last crash of its site)
 		ka_state "$h" && [ "$KST" = BACKUP ] && notify_idle "$h" || return 1
 	done
 	lab_exec lan1 ping -c1 -W1 -q 10.2.0.100 >/dev/null 2>&1
