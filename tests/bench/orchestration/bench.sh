@@ -147,6 +147,7 @@ failover() {
 	crash) t0=$EPOCHREALTIME; lab_crash "$old" ;;
 	standby) t0=$EPOCHREALTIME; lab_exec "$new" crm_attribute -N "$old" -n standby -v on >/dev/null || lab_fail "standby" ;;
 	esac
+	# shellcheck disable=SC2034  # used in the eval below
 	vpid=$(lab_pid "$new")
 	lab_wait 60 0.1 eval 'has_local_addr "$vpid" 10.1.0.1 && group_on "$new"' ||
 		{ lab_exec "$new" crm_mon -1 -r -A; lab_fail "$tag: the group did not move to $new"; }

@@ -157,6 +157,7 @@ failover() {
 	standby) t0=$EPOCHREALTIME; lab_exec "$old" sh -c 'kill -TERM "$(cat /run/keepalived.pid)"' ;;
 	*) lab_fail "unknown kind $k" ;;
 	esac
+	# shellcheck disable=SC2034  # used in the eval below
 	vpid=$(lab_pid "$new") || lab_fail "$tag: no pid for $new"
 	lab_wait 120 1 eval 'has_local_addr "$vpid" "203.0.113.$(e2e_n "$new")0" && probe_steady "$tag" "$t0"' ||
 		lab_fail "$tag: lan1 -> lan2 traffic not back through $new"
