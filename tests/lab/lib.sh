@@ -563,8 +563,10 @@ lab_cluster_node_start() {
 	[ -r "$log" ] && { c=$(<"$log"); old=${#c}; }
 	# no CAP_IPC_LOCK: corosync's mlockall() becomes a warning (saves ~50 MB per node)
 	lab_daemon "$h" /var/log/lab/corosync.out setpriv --bounding-set -ipc_lock corosync -f || return 1
-	# ready = corosync logged it (read without forking: exec is slow in UML)
-	lab_wait 30 0.1 lab__log_since "$log" "$old" "ready to provide service" ||
+	# ready = corosync logged it (read without forking: exec is slow in UML);
+	# up to 90 s: on a loaded machine knet's initialisation alone took 21 s
+	# ("not scheduled for 20770 ms") and 30 s ran out on all four nodes
+	lab_wait 90 0.1 lab__log_since "$log" "$old" "ready to provide service" ||
 		lab_wait 5 0.5 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
 		{ echo "lab_cluster_node_start $h: corosync did not come up" >&2; return 1; }
 	PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logpriority=crit PCMK_debug=no \
