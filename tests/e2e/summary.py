@@ -14,7 +14,8 @@ import sys
 TARGET = {'takeover': {'extcut': 2.0, 'crash': 3.0, 'standby': 1.0},
           'routed': {'extcut': 1.0, 'crash': 3.0, 'standby': 0.1},
           'routed-lan': {'extcut': 1.0, 'crash': 1.0, 'standby': 0.1}}
-COLS = {'takeover': [('detected', ('detected: link attribute 0', 'detected: new membership', 'transition computed')),
+COLS = {'takeover': [('detected', ('detected: link attribute 0', 'detected: new membership', 'detected: keepalived',
+                                  'transition computed')),
                      ('old stopped', ('old: group stopped',)),
                      ('fenced', ('fence confirmed',)),
                      ('VIP up', ('new: ext VIP started',)),

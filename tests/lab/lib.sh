@@ -9,12 +9,15 @@
 # at most 12 characters.
 # shellcheck shell=bash
 
-if [ -z "${LAB_OUT:-}" ] || [ ! -d /run/modroot ]; then
+# LAB_HOSTKERNEL=DIR: the host kernel instead of UML (tests/bench/orchestration:
+# no GRE/ESP there), from inside a private mount namespace of the caller's; the
+# shared state lives in DIR instead of /lab.
+if [ -z "${LAB_OUT:-}" ] || { [ ! -d /run/modroot ] && [ -z "${LAB_HOSTKERNEL:-}" ]; }; then
 	echo "lib.sh: not inside the lab; run this script with tests/lab/lab run SCRIPT" >&2
 	exit 99
 fi
 : "${LAB_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)}"
-LAB_STATE=/lab                  # shared state, same path inside every host
+LAB_STATE=${LAB_HOSTKERNEL:-/lab}   # shared state, same path inside every host
 LAB_HOSTS=$LAB_STATE/hosts      # per-host persistent dirs
 LAB_TOKEN=${LAB_TOKEN:-1000}    # default corosync token (ms)
 LAB_KNET_PING_TIMEOUT_TOKENS=${LAB_KNET_PING_TIMEOUT_TOKENS:-3}  # knet link declared dead after this many tokens
@@ -163,12 +166,12 @@ lab__visible_dirs() {
 
 lab__host_start() {
 	local n=$1 H=$LAB_HOSTS/$1 p c i
-	# up to 60 s for its init to say ready (4 hosts start at once; a loaded
-	# machine took over 15 s)
 	rm -f "$H/ready" "$H/pid"
 	nsenter --net="/run/netns/$n" -- unshare --mount --uts --pid --fork --propagation private \
 		--mount-proc -- "$LAB_DIR/host-init" "$n" "$H" </dev/null >>"$LAB_OUT/host-$n.log" 2>&1 &
 	p=$!
+	# up to 60 s: on a loaded machine (load 8 on 2 cores) 15 s were not
+	# always enough for host-init's mounts while six hosts start at once
 	for ((i = 0; i < 1200; i++)); do
 		[ -s "$H/ready" ] && break
 		lab_sleep 0.05
@@ -686,7 +689,9 @@ lab_cluster_node_start() {
 	[ -r "$log" ] && { c=$(<"$log"); old=${#c}; }
 	# no CAP_IPC_LOCK: corosync's mlockall() becomes a warning (saves ~50 MB per node)
 	lab_daemon "$h" /var/log/lab/corosync.out setpriv --bounding-set -ipc_lock corosync -f || return 1
-	# ready = corosync logged it (read without forking: exec is slow in UML)
+	# ready = corosync logged it (read without forking: exec is slow in UML);
+	# up to 90 s: on a loaded machine knet's initialisation alone took 21 s
+	# ("not scheduled for 20770 ms") and 30 s ran out on all four nodes
 	lab_wait 90 0.1 lab__log_since "$log" "$old" "ready to provide service" ||
 		lab_wait 5 0.5 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
 		{ echo "lab_cluster_node_start $h: corosync did not come up" >&2; return 1; }
