@@ -136,7 +136,8 @@ fi
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 [ $rc = 0 ] || { tail -n 20 "$RES"/daemons-*.log "$RES"/pcs-*.log 2>/dev/null; lab_fail "daemons, cluster start or pcs failed"; }
 lab_result e2e_daemons_s "$(elapsed)"
-for s in $E2E_SITES; do lab_cluster_wait_online "$s" 120 || lab_fail "cluster $s not online"; done
+# (60-150 s after the start on an idle machine, minutes on a loaded one)
+for s in $E2E_SITES; do lab_cluster_wait_online "$s" 360 || lab_fail "cluster $s not online"; done
 lab_result e2e_clusters_online_s "$(elapsed)"
 
 for s in $E2E_SITES; do
