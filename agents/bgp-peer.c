@@ -57,7 +57,7 @@ static int validate_update_source(const struct vpnha_val *v, char *why, size_t w
 	struct vpnha_addr a;
 
 	if (vpnha_parse_addr(v->str, 0, &a, NULL, 0) == 0)
-		return 0;
+		return vpnha_addr_unicast_check(&a, 0, why, whylen);
 	if (vpnha_parse_ifname(v->str, NULL, 0) == 0)
 		return 0;
 	snprintf(why, whylen, "'%.40s' is neither an IP address nor an interface name", v->str);
@@ -82,7 +82,7 @@ static int validate_af(const struct vpnha_val *v, char *why, size_t whylen)
 }
 
 static const struct vpnha_param_def params[] = {
-	{ "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, NULL },
+	{ "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast },
 	{ "local_as", VPNHA_PT_INT, NULL, VPNHA_PF_REQUIRED, 1, INT64_C(4294967295), NULL, NULL },
 	{ "remote_as", VPNHA_PT_INT, NULL, 0, 1, INT64_C(4294967295), NULL, NULL },
 	{ "manage", VPNHA_PT_SELECT, "configure", 0, 0, 0, manage_modes, NULL },
@@ -222,7 +222,7 @@ static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct vpnha_secret *o
 	if (!path)
 		return VPNHA_RC_OK;
 	if (vpnha_secret_read(path, PASSWORD_MAX, VPNHA_SECRET_WORD, out, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s", why);
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'password_file': %s", why);
 	return VPNHA_RC_OK;
 }
 

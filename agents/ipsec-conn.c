@@ -86,8 +86,8 @@ static const struct vpnha_param_def params[] = {
 	{ "conn", VPNHA_PT_STRING, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, .max = 64, .validate = check_name },
 	{ "child", VPNHA_PT_STRING, NULL, 0, .max = 64, .validate = check_name },
 	{ "config", VPNHA_PT_SELECT, "agent", 0, .options = configs },
-	{ "local_addrs", VPNHA_PT_ADDR, NULL, 0 },
-	{ "remote_addrs", VPNHA_PT_ADDR, NULL, 0 },
+	{ "local_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
+	{ "remote_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
 	{ "local_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
 	{ "remote_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
 	{ "auth", VPNHA_PT_SELECT, "psk", 0, .options = auths },
@@ -747,17 +747,17 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 	/* everything that can be checked is checked before touching anything */
 	if (psk && vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 				     why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file': %s", why);
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
 	if (pubkey) {
 		size_t n;
 
 		if ((err = file_read(VPNHA_STR(ctx, "cert"), &cert, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'cert': %s: %s", VPNHA_STR(ctx, "cert"), strerror(-err));
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cert': %s: %s", VPNHA_STR(ctx, "cert"), strerror(-err));
 		if ((err = file_read(VPNHA_STR(ctx, "cacert"), &ca, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, "cacert"), strerror(-err));
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, "cacert"), strerror(-err));
 		if (vpnha_secret_read(VPNHA_STR(ctx, "key_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 				      why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'key_file': %s", why);
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'key_file': %s", why);
 	}
 	if (agent_defined(ctx)) {
 		addr_s(VPNHA_ADDR(ctx, "local_addrs"), l, sizeof(l));
@@ -1032,7 +1032,7 @@ static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 		err = vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 					why, sizeof(why));
 		if (err < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file': %s", why);
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
 	}
 	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "strongSwan charon is not installed");

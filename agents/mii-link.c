@@ -109,7 +109,7 @@ static enum vpnha_rc ml_validate_host(struct vpnha_ctx *ctx)
 
 	for (i = 0; i < v->n_items; i++)
 		if (if_nametoindex(v->items[i].str) == 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'interfaces': no interface '%s' on this host",
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'interfaces': no interface '%s' on this host",
 					  v->items[i].str);
 	if (access(vpnha_attrd_updater_path(), X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "%s not found: install pacemaker-cli-utils",
@@ -447,6 +447,10 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
 		vpnha_log_warn("replacing an unresponsive mii-linkd (pid %d)", (int)pid);
 		kill(pid, SIGKILL);
 	}
+	/* the daemon publishes through attrd_updater: missing here is node-local (5) */
+	if (access(vpnha_attrd_updater_path(), X_OK) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "%s not found: install pacemaker-cli-utils",
+				  vpnha_attrd_updater_path());
 	remove_files(ctx);
 	r = write_attrs(ctx);
 	if (r < 0)

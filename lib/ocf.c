@@ -230,7 +230,7 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 	const struct vpnha_action *act = NULL;
 	vpnha_action_fn fn;
 	const char *prefix, *s;
-	enum vpnha_rc rc;
+	enum vpnha_rc rc, vrc = VPNHA_RC_CONFIG;
 	char why[512] = "";
 	int64_t v;
 	int r, code;
@@ -296,6 +296,8 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 		/* cross-parameter checks record their own reason */
 		rc = agent->validate_params(&ctx);
 		ctx.params_ok = rc == VPNHA_RC_OK;
+		if (!ctx.params_ok)
+			vrc = rc;
 		if (!ctx.params_ok && !ctx.reason)
 			snprintf(why, sizeof(why), "invalid parameters");
 		else if (!ctx.params_ok)
@@ -308,8 +310,9 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 			free(ctx.reason);
 			ctx.reason = NULL;
 		} else if (ctx.reason) {
-			/* validate_params already logged and recorded its reason */
-			rc = VPNHA_RC_CONFIG;
+			/* validate_params already logged and recorded its reason (and
+			 * chose the code: 6 for a wrong configuration) */
+			rc = vrc;
 			goto out;
 		} else {
 			rc = vpnha_fail(&ctx, VPNHA_RC_CONFIG, "%s", why);

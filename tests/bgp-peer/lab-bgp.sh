@@ -112,11 +112,11 @@ lab_log "== bad input: rc 6 with a reason, nothing configured"
 install -d -m 700 "$(lab_hostpath gw1 /etc/vpnha)"
 printf 'S3cret-pw\n' >"$(lab_hostpath gw1 /etc/vpnha/bgp.pw)"; chmod 600 "$(lab_hostpath gw1 /etc/vpnha/bgp.pw)"
 printf 'S3cret-pw\n' >"$(lab_hostpath gw1 /etc/vpnha/open.pw)"; chmod 644 "$(lab_hostpath gw1 /etc/vpnha/open.pw)"
-bad() { # bad DESC WANT-IN-REASON KEY=VALUE...
+bad() { # bad DESC WANT-IN-REASON KEY=VALUE... (rc 6; BAD_RC=5 for a node-local fault)
 	local d=$1 want=$2 rc; shift 2
 	rc=$(rc_of ocf start "$@")
-	if [ "$rc" = 6 ] && grep -q "ocf-exit-reason:.*$want" /tmp/ocf.out && ! gw1_has_neighbor; then
-		lab_log "ok - bad input: $d -> rc 6: $(grep ocf-exit-reason /tmp/ocf.out)"
+	if [ "$rc" = "${BAD_RC:-6}" ] && grep -q "ocf-exit-reason:.*$want" /tmp/ocf.out && ! gw1_has_neighbor; then
+		lab_log "ok - bad input: $d -> rc $rc: $(grep ocf-exit-reason /tmp/ocf.out)"
 	else
 		lab_log "not ok - bad input: $d -> rc $rc"; cat /tmp/ocf.out; fails=$((fails + 1))
 	fi
@@ -128,8 +128,9 @@ bad "AS 4294967296" "local_as" neighbor=$NBR local_as=4294967296 remote_as=65432
 bad "unknown address family" "address_families" "${BASE[@]}" address_families=ipv4-multicast
 bad "vrf with a space" "vrf" "${BASE[@]}" "vrf=red blue"
 bad "update_source with a newline" "update_source" "${BASE[@]}" "update_source=$(printf 'eth0\nno router bgp 65432')"
-bad "password file missing" "password_file" "${BASE[@]}" password_file=/etc/vpnha/missing.pw
-bad "password file world-readable" "password_file" "${BASE[@]}" password_file=/etc/vpnha/open.pw
+BAD_RC=5 bad "password file missing (node-local: 5)" "password_file" "${BASE[@]}" password_file=/etc/vpnha/missing.pw
+BAD_RC=5 bad "password file world-readable (node-local: 5)" "password_file" "${BASE[@]}" password_file=/etc/vpnha/open.pw
+bad "multicast neighbor" "neighbor.*multicast" neighbor=224.0.0.5 local_as=65432 remote_as=65432
 bad "holdtime without keepalive" "keepalive" neighbor=$NBR local_as=65432 remote_as=65432 holdtime=9
 bad "configure-only parameter in shutdown mode" "bfd" neighbor=$NBR local_as=65432 manage=shutdown bfd=true
 

@@ -273,6 +273,8 @@ bad "pmtudisc off with ttl" ifname=badg remote=198.51.100.2 pmtudisc=false
 bad "mode unknown" ifname=badg remote=198.51.100.2 mode=ipip
 bad "mtu too small" ifname=badg remote=198.51.100.2 mtu=10
 bad "missing remote" ifname=badg
+bad "multicast remote" ifname=badg remote=224.0.0.1
+bad "broadcast local" ifname=badg remote=198.51.100.2 local=255.255.255.255
 [ "$(ip -n gw1 -o link | wc -l)" = "$links_before" ] && ok "bad input created no link" || notok "bad input created links"
 [ -e "/proc/$(lab_pid gw1)/root/run/vpnha/gre-tunnel/bad.owner" ] && notok "bad input wrote an ownership record" || ok "bad input wrote no ownership record"
 

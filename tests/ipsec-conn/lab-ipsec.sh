@@ -101,12 +101,13 @@ if has faults; then
 	ocf gw2 start
 	# bad input: nothing loaded, clear reason naming the parameter
 	chmod 644 "$(lab_hostpath gw1 /etc/swanctl/private/psk)"
-	check "world-readable psk refused (6)" test "$(ocf_rc gw1 start)" = 6; reason
+	check "world-readable psk refused (5, node-local)" test "$(ocf_rc gw1 start)" = 5; reason
 	chmod 600 "$(lab_hostpath gw1 /etc/swanctl/private/psk)"
 	ln -sf /etc/swanctl/private/psk "$(lab_hostpath gw1 /etc/swanctl/private/psk-link)"
-	check "symlinked psk refused (6)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/psk-link)" = 6
-	check "missing psk refused (6)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/none)" = 6
+	check "symlinked psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/psk-link)" = 5
+	check "missing psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/none)" = 5
 	check "bad address refused (6)" test "$(ocf_rc gw1 start remote_addrs=198.51.100.300)" = 6; reason
+	check "multicast IKE peer refused (6)" test "$(ocf_rc gw1 start remote_addrs=224.0.0.5)" = 6; reason
 	check "bad proposal refused (6)" test "$(ocf_rc gw1 start 'proposals=aes128;rm')" = 6
 	check "bad ts refused (6)" test "$(ocf_rc gw1 start 'remote_ts=dynamic[nosuch]')" = 6
 	check "unknown swanctl conn = error (1)" test "$(ocf_rc gw1 start config=swanctl conn=nosuch psk_file=)" = 1; reason

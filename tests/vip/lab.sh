@@ -255,10 +255,10 @@ expect "netmask 129 (v6) -> 6" 6 "cidr_netmask" -- ocf va bad start ip=fd00:20::
 expect "multicast ip -> 6" 6 "not a unicast address" -- ocf va bad start ip=224.0.0.5 nic=eth0
 expect "missing ip -> 6" 6 "parameter 'ip'" -- ocf va bad start nic=eth0
 expect "arp_count 101 -> 6" 6 "arp_count" -- ocf va bad start ip=10.20.0.170 nic=eth0 arp_count=101
-expect "missing nic at start -> 1" 1 "interface nope0 \(parameter 'nic'\) does not exist" -- ocf va bad start ip=10.20.0.170 nic=nope0
+expect "missing nic at start -> 5 (node-local)" 5 "interface nope0 \(parameter 'nic'\) does not exist" -- ocf va bad start ip=10.20.0.170 nic=nope0
 expect "missing nic at probe -> 7" 7 "does not exist" -- ocf va bad monitor ip=10.20.0.170 nic=nope0
 OUT=$(OCF_CHECK_LEVEL=10 LAB_OCF_INSTANCE=bad lab_ocf va "$AG" validate-all ip=10.20.0.170 nic=nope0 2>&1); rc=$?
-[ $rc -eq 1 ] && [ "$(grep -c '^ocf-exit-reason:.*nope0' <<<"$OUT")" = 1 ] && ok "validate-all level 10: missing nic -> 1" || notok "validate-all level 10 missing nic: rc $rc: $OUT"
+[ $rc -eq 5 ] && [ "$(grep -c '^ocf-exit-reason:.*nope0' <<<"$OUT")" = 1 ] && ok "validate-all level 10: missing nic -> 5" || notok "validate-all level 10 missing nic: rc $rc: $OUT"
 expect "validate-all level 0 does not look at the host" 0 -- ocf va bad validate-all ip=10.20.0.170 nic=nope0
 lab_ip va link add dum1 type dummy
 expect "nic admin down at start -> 1" 1 "administratively down" -- ocf va bad start ip=10.20.0.170 nic=dum1
