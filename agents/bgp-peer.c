@@ -165,7 +165,7 @@ static int state_load(struct vpnha_ctx *ctx, struct peer *p)
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *val = strchr(line, '=');
 		struct vpnha_addr a;
-		struct vpnha_val vv;
+		struct vpnha_val vv = { 0 };
 		int64_t i;
 
 		if (!val)

@@ -7,6 +7,7 @@
 # plus "bench" (LAB_MII_BENCH_CUTS, default 50; LAB_MII_BENCH_CUTS_DEFAULT for
 # ethmonitor at its defaults, default 10). (LAB_* variables reach the guest.)
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 B=${abs_top_builddir:-${top_builddir:?}}
 S=${abs_top_srcdir:-${top_srcdir:-$B/..}}
@@ -26,7 +27,7 @@ attr() {
 }
 attr_is() { [ "$(attr "$1" "$2" "$3")" = "$4" ]; }
 # status NODE KEY: a field of the mii-link clone's daemon status file on NODE
-status_file() { ls /proc/"$(lab_pid "$1")"/root/run/vpnha/mii-link/link*.status 2>/dev/null | head -n1; }
+status_file() { local f; for f in /proc/"$(lab_pid "$1")"/root/run/vpnha/mii-link/link*.status; do [ -e "$f" ] && { echo "$f"; return 0; }; done; return 0; }
 status() { sed -n "s/^$2=//p" "$(status_file "$1")" 2>/dev/null; }
 daemon_pid() { status "$1" pid; }  # pid inside the node's PID namespace
 
@@ -172,7 +173,7 @@ if has kill; then
 	lab_log "killing mii-linkd (pid $p in $n)"
 	lab_exec $n kill -9 "$p"
 	lab_now; T0=$LAB_NOW
-	newpid() { q=$(daemon_pid $n); [ -n "$q" ] && [ "$q" != "$p" ] && lab_exec $n kill -0 "$q" 2>/dev/null; }
+	newpid() { q=$(daemon_pid "$n"); [ -n "$q" ] && [ "$q" != "$p" ] && lab_exec "$n" kill -0 "$q" 2>/dev/null; }
 	check "Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 newpid
 	lab_result mii_kill_restart_s "$(lab_since "$T0")"
 	fc=$(lab_exec gw1 crm_failcount -G -r link -N $n -q 2>/dev/null)
@@ -201,7 +202,7 @@ if has attrd; then
 	done
 	# noticed from /proc (a new pacemaker-attrd pid), then published again
 	relog() {
-		tail -n +$((attrd_nl0[$1] + 1)) "$(lab_hostpath $1 /var/log/pacemaker/pacemaker.log)" |
+		tail -n +$((attrd_nl0[$1] + 1)) "$(lab_hostpath "$1" /var/log/pacemaker/pacemaker.log)" |
 			grep -q "pacemaker-attrd restarted (pid [0-9]*, was ${attrd_pid[$1]}): re-publishing"
 	}
 	for n in gw2 gw1; do

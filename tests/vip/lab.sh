@@ -10,6 +10,7 @@
 # failure (1, not 7); bad input; nic down; stop leaves nothing.
 # Prints "ok"/"not ok" per check, measured numbers as RESULT lines; exit 1 on any failure.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
 : "${top_srcdir:?}" "${top_builddir:?}"
@@ -39,7 +40,7 @@ ocf() {
 ocfi() { OCF_RESKEY_CRM_meta_interval=10000 ocf "$@"; }
 # expect DESC WANT_RC [REASON_REGEX] -- CMD...: check rc, the one exit-reason line (and its text)
 expect() {
-	local desc=$1 want=$2 re= rc n
+	local desc=$1 want=$2 re='' rc n
 	shift 2
 	if [ "$1" != -- ]; then re=$1; shift; fi
 	shift
@@ -84,9 +85,9 @@ echo "# va eth0 $MAC_A, vb eth0 $MAC_B"
 ping1 10.20.0.1 && ping1 10.20.0.2 || lab_fail "segment: vc cannot ping va/vb"
 
 VIP=10.20.0.100
-V=(ip=$VIP cidr_netmask=24 nic=eth0)
+V=("ip=$VIP" cidr_netmask=24 nic=eth0)
 VIP6=fd00:20::100
-V6=(ip=$VIP6 cidr_netmask=64 nic=eth0)
+V6=("ip=$VIP6" cidr_netmask=64 nic=eth0)
 
 echo "# ---- conformance harness (va)"
 if lab_exec va env OCF_RNG=/usr/share/pcs/data/ocf-1.1.rng "$CONF" -i conf -o ip=10.20.0.200 -o cidr_netmask=24 \
