@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -522,14 +524,12 @@ START_TEST(test_vrfs)
 }
 END_TEST
 
-int main(void)
+static Suite *frr_suite(void)
 {
 	Suite *s = suite_create("frr");
 	TCase *fr = tcase_create("framer");
 	TCase *cl = tcase_create("client");
 	TCase *js = tcase_create("json");
-	SRunner *sr;
-	int failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	tcase_add_test(fr, test_framer_whole);
@@ -553,9 +553,7 @@ int main(void)
 	tcase_add_test(js, test_summary_real);
 	tcase_add_test(js, test_vrfs);
 	suite_add_tcase(s, js);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(frr_suite)
