@@ -130,7 +130,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < MUTATIONS; i++)
 		LLVMFuzzerTestOneInput(buf, mutate(seeds, n_seeds, buf));
 	printf("replay: %zu seed file(s) (%zu bytes)%s and %d mutations of them ran through the target, "
-	       "none crashed\n", n_seeds, seed_bytes, n_seeds ? "" : " (none given: random inputs)", MUTATIONS);
+	       "none crashed\n",
+	       n_seeds, seed_bytes, n_seeds ? "" : " (none given: random inputs)", MUTATIONS);
 	rc = 0;
 cleanup:
 	for (i = 0; i < n_seeds; i++)
