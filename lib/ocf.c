@@ -182,6 +182,13 @@ static void arm_backstop(uint64_t deadline)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+static void disarm_backstop(void)
+{
+	struct itimerval zero = { 0 };
+
+	setitimer(ITIMER_REAL, &zero, NULL);
+}
+
 /* ---- dispatch ---- */
 
 static void print_usage(const struct vpnha_agent *agent, FILE *f)
@@ -334,6 +341,9 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 		       t_action);
 
 out:
+	/* the backstop must not add a second exit reason to ours (a loaded
+	 * machine can reach it between the soft deadline and here) */
+	disarm_backstop();
 	code = vpnha_rc_to_ocf(rc);
 	if (rc != VPNHA_RC_OK)
 		emit_reason(&ctx, prefix, vpnha_rc_str(rc));
