@@ -28,9 +28,9 @@ static inline int vpnha_test_run(Suite *s)
 	return failed ? 1 : 0;
 }
 
-#define VPNHA_TEST_MAIN(suite_fn)                \
-	int main(void)                           \
-	{                                        \
+#define VPNHA_TEST_MAIN(suite_fn)                  \
+	int main(void)                             \
+	{                                          \
 		return vpnha_test_run(suite_fn()); \
 	}
 
