@@ -182,6 +182,8 @@ static void arm_backstop(uint64_t deadline)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* Before our own exit reason: the backstop must not add a second one (a
+ * loaded machine can reach it between the soft deadline and the reason). */
 static void disarm_backstop(void)
 {
 	struct itimerval zero = { 0 };
@@ -190,6 +192,14 @@ static void disarm_backstop(void)
 }
 
 /* ---- dispatch ---- */
+
+/* The exit-reason prefix: OCF_EXIT_REASON_PREFIX, else the OCF default. */
+static const char *reason_prefix(void)
+{
+	const char *p = getenv("OCF_EXIT_REASON_PREFIX");
+
+	return p && *p ? p : "ocf-exit-reason:";
+}
 
 static void print_usage(const struct vpnha_agent *agent, FILE *f)
 {
@@ -243,10 +253,7 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 	int r, code;
 	uint64_t t_action = mono_us();
 
-	prefix = getenv("OCF_EXIT_REASON_PREFIX");
-	if (!prefix || !*prefix)
-		prefix = "ocf-exit-reason:";
-	alarm_prefix = prefix;
+	alarm_prefix = prefix = reason_prefix();
 
 	if (argc != 2) {
 		print_usage(agent, stderr);
@@ -341,8 +348,6 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 		       t_action);
 
 out:
-	/* the backstop must not add a second exit reason to ours (a loaded
-	 * machine can reach it between the soft deadline and here) */
 	disarm_backstop();
 	code = vpnha_rc_to_ocf(rc);
 	if (rc != VPNHA_RC_OK)
