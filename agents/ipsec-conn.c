@@ -1034,7 +1034,9 @@ static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 		if (err < 0)
 			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
 	}
-	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0)
+	/* strongswan-charon's daemon, or charon-systemd's (Debian 12: examples/README.md) */
+	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0 &&
+	    access("/usr/sbin/charon-systemd", X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "strongSwan charon is not installed");
 	err = charon_open(ctx, &c);
 	vpnha_vici_close(c);

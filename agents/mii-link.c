@@ -40,7 +40,7 @@
 #define DAEMON_COMM "mii-linkd"
 #define ATTR_PREFIX "vpnha-link-"
 #ifndef MII_LINKD_PATH
-#define MII_LINKD_PATH "/usr/libexec/vpnha/mii-linkd"
+#error "MII_LINKD_PATH (where mii-linkd is installed) comes from the build: agents/mii-link.am"
 #endif
 #define ATTRD_TIMEOUT_MS 5000u
 /* how long stop lets mii-linkd exit after SIGTERM before SIGKILL (it only
@@ -131,9 +131,10 @@ static void apply_run_dir(struct vpnha_ctx *ctx)
 }
 
 /*
- * Where mii-linkd is: VPNHA_MII_LINKD (tests), else the installed path, else
- * next to this agent's own binary (a build tree linked as the OCF provider
- * directory, as the lab does).
+ * Where mii-linkd is: VPNHA_MII_LINKD (tests), else next to this agent's own
+ * binary (a build tree linked as the OCF provider directory, as the lab does:
+ * an installed package's daemon must not stand in for the one under test),
+ * else the configured path (MII_LINKD_PATH: configure's pkglibexecdir).
  */
 static const char *daemon_path(void)
 {
@@ -144,8 +145,6 @@ static const char *daemon_path(void)
 
 	if (p && *p)
 		return p;
-	if (access(MII_LINKD_PATH, X_OK) == 0)
-		return MII_LINKD_PATH;
 	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 	if (n > 0) {
 		buf[n] = '\0';

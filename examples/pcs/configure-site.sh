@@ -51,6 +51,12 @@ p resource op defaults update record-pending=false
 p resource create vpn-link ocf:vpnha:mii-link interfaces="$EXT_IF $INT_IF" dampen=0 \
 	poll_interval="$MII_POLL" $(ops 10) clone
 
+if [ "${LAYOUT:-takeover}" = routed ]; then
+	# --- the routed layout: a tunnel group per gateway pair, the LAN VIP
+	# shellcheck source=examples/pcs/site-routed.sh
+	. "$(dirname "$0")/site-routed.sh"
+else
+# --- the takeover layout (the paper's): one group with both VIPs.
 # --- the VPN group, started in this order on one gateway, stopped in reverse.
 # 1. the public address the other site talks to
 p resource create vpn-ext-vip "$VIP_AGENT" ip="$EXT_VIP" cidr_netmask="$EXT_PREFIX" \
@@ -83,6 +89,7 @@ p constraint location vpn rule score=-INFINITY \
 	not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1
 p constraint location vpn rule score=-INFINITY \
 	not_defined "vpnha-link-$INT_IF" or "vpnha-link-$INT_IF" ne 1
+fi
 
 if [ "${NO_PUSH:-0}" = 1 ]; then
 	echo "$0: configuration left in $cib"

@@ -1,8 +1,14 @@
 #!/bin/bash
 # vpnha end-to-end demo, benchmark and integration test (issue 8), run inside the lab:
 #
-#   tests/lab/lab run tests/e2e/demo.sh [--bench [N]] [--kinds "KIND..."]
+#   tests/lab/lab run tests/e2e/demo.sh [--layout L] [--bench [N]] [--kinds "KIND..."]
 #   (make demo; make demo-bench = --bench, N = E2E_BENCH_N, default 5)
+#
+# L: takeover (default here: the paper's layout, one public VIP, the group
+# moves) or routed (examples/siteN-routed.env: every gateway keeps its own
+# tunnels up, failover is routing, only the LAN VIP moves: layout-routed.sh),
+# or routed-lan (the same with LAN_ROUTER=yes: lan1/lan2 are the sites' LAN
+# routers, running FRR with BGP+BFD to both gateways; no address moves).
 #
 # Two sites, two 2-node Pacemaker clusters, four gateways (tests/e2e/topology.sh),
 # configured from examples/ (the pcs script, charon/FRR/corosync configs).  Shows
@@ -22,16 +28,24 @@ B=${abs_top_builddir:-${top_builddir:-$SRC}}
 EX=$SRC/examples
 # shellcheck source=tests/e2e/topology.sh
 . "$E2E/topology.sh"
-MODE=demo BENCH_N=5 IV=${LAB_E2E_PROBE_IV:-0.05}
+MODE=demo BENCH_N=5 IV=${LAB_E2E_PROBE_IV:-0.05} LAYOUT=takeover
 KINDS="s1-extcut s1-standby s1-crash s2-extcut"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bench) MODE=bench; if [[ ${2:-} =~ ^[0-9]+$ ]]; then BENCH_N=$2; shift; fi ;;
 	--kinds) KINDS=$2; shift ;;
-	*) echo "usage: demo.sh [--bench [N]] [--kinds \"KIND...\"]" >&2; exit 2 ;;
+	--layout) LAYOUT=$2; shift ;;
+	*) echo "usage: demo.sh [--layout takeover|routed|routed-lan] [--bench [N]] [--kinds \"KIND...\"]" >&2; exit 2 ;;
 	esac
 	shift
 done
+case $LAYOUT in
+takeover) LAST_RSC=vpn-bgp ;;
+# shellcheck source=tests/e2e/layout-routed.sh
+routed) . "$E2E/layout-routed.sh"; LAST_RSC=vpn-int-vip ;;
+routed-lan) . "$E2E/layout-routed.sh"; LAST_RSC= ;;
+*) echo "demo.sh: unknown layout $LAYOUT" >&2; exit 2 ;;
+esac
 PY=$E2E/timeline.py
 RES=$LAB_OUT/e2e; mkdir -p "$RES"
 T_START=$EPOCHREALTIME
@@ -53,13 +67,22 @@ has_local_addr() {
 	for x in "${l[@]}"; do [[ $x == *"-- $2" ]] && return 0; done
 	return 1
 }
+# vip_addr SITE: sets VIPA to the VIP that marks the active gateway: the
+# public VIP 203.0.113.N0 (takeover), the LAN VIP 10.N.0.1 (routed)
+vip_addr() { if [ "$LAYOUT" = takeover ]; then VIPA=203.0.113.${1#site}0; else VIPA=10.${1#site}.0.1; fi; }
 # holder SITE: sets HOLDER to the live gateway of SITE that holds the site's
-# public VIP (203.0.113.N0), read from /proc (no fork); 1 if none does.
+# VIP, read from /proc (no fork); 1 if none does.  routed-lan (no VIP): the
+# site's primary while it is alive (its paths are preferred), else the other.
 holder() {
 	local h n=${1#site}
-	HOLDER=
+	HOLDER=; vip_addr "$1"
+	if [ "$LAYOUT" = routed-lan ]; then
+		routed_primary "$1"
+		if pid_of "$PRIMARY"; then HOLDER=$PRIMARY; else HOLDER=$(e2e_other "$PRIMARY"); pid_of "$HOLDER" || return 1; fi
+		return 0
+	fi
 	for h in "gw${n}a" "gw${n}b"; do
-		pid_of "$h" && has_local_addr "$PID" "203.0.113.${n}0" && { HOLDER=$h; return 0; }
+		pid_of "$h" && has_local_addr "$PID" "$VIPA" && { HOLDER=$h; return 0; }
 	done
 	return 1
 }
@@ -78,6 +101,8 @@ lab_install_agents "$AG" || lab_fail "install agents"
 step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"
 e2e_topology || lab_fail "topology"
 e2e_configs "$EX" || lab_fail "configs"
+[ "$LAYOUT" = takeover ] || routed_configs "$EX" || lab_fail "routed configs"
+if [ "$LAYOUT" = routed-lan ]; then routed_lan_setup "$EX" || lab_fail "LAN routers"; fi
 for s in $E2E_SITES; do e2e_cluster_define "$s" "$EX" || lab_fail "cluster $s"; done
 lab_result e2e_topology_s "$(elapsed)"
 
@@ -94,14 +119,19 @@ CIB_DIR=${LAB_E2E_CIB_DIR:-}
 # the host has not written yet could leave hostfs with a stale negative entry)
 cib_ready() { local f=("$CIB_DIR"/statu[s]); [ -e "${f[0]}" ]; }
 pids=()
-for h in $E2E_GWS; do e2e_daemons "$h" >"$RES/daemons-$h.log" 2>&1 & pids+=($!); done
+DAEMONS=e2e_daemons; [ "$LAYOUT" = takeover ] || DAEMONS=routed_daemons
+for h in $E2E_GWS; do $DAEMONS "$h" >"$RES/daemons-$h.log" 2>&1 & pids+=($!); done
 for s in $E2E_SITES; do lab_cluster_start "$s" & pids+=($!); done
 if [ -z "$CIB_DIR" ]; then
 	for s in $E2E_SITES; do
 		n=$(live_node "$s")
+		env=$EX/$s.env; [ "$LAYOUT" = takeover ] || env=$EX/$s-$LAYOUT.env
 		lab_exec "$n" env CIB_IN="$LAB_STATE/clusters/$s.cib.xml" NO_PUSH=1 LAB=1 \
-			"$EX/pcs/configure-site.sh" "$EX/$s.env" >"$RES/pcs-$s.log" 2>&1 & pids+=($!)
+			"$EX/pcs/configure-site.sh" "$env" >"$RES/pcs-$s.log" 2>&1 & pids+=($!)
 	done
+fi
+if [ "$LAYOUT" = routed-lan ]; then
+	for h in lan1 lan2; do routed_lan_daemons "$h" >"$RES/daemons-$h.log" 2>&1 & pids+=($!); done
 fi
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 [ $rc = 0 ] || { tail -n 20 "$RES"/daemons-*.log "$RES"/pcs-*.log 2>/dev/null; lab_fail "daemons, cluster start or pcs failed"; }
@@ -135,8 +165,12 @@ step "waiting for both groups, the SAs, BGP and lan1 -> lan2 traffic"
 lab_wait "${LAB_E2E_WAIT:-600}" 2 lab_exec lan1 ping -c1 -W1 -q 10.2.0.100 >/dev/null 2>&1 ||
 	{ for s in $E2E_SITES; do lab_exec "$(live_node "$s")" crm_mon -1 -r; done; lab_fail "no lan1 -> lan2 traffic"; }
 for s in $E2E_SITES; do
-	lab_resource_wait "$(live_node "$s")" vpn-bgp "" 120 || { lab_exec "$(live_node "$s")" crm_mon -1 -r; lab_fail "group vpn not running on $s"; }
+	[ -n "$LAST_RSC" ] || break
+	lab_resource_wait "$(live_node "$s")" "$LAST_RSC" "" 120 || { lab_exec "$(live_node "$s")" crm_mon -1 -r; lab_fail "$LAST_RSC not running on $s"; }
 done
+if [ "$LAYOUT" != takeover ]; then
+	lab_wait 300 0.5 routed_all_up || { routed_show; lab_fail "not every BGP session is up"; }
+fi
 lab_result e2e_traffic_s "$(elapsed)"
 
 # show_vpn: what an admin would look at on both active gateways
@@ -152,7 +186,8 @@ show_vpn() {
 		echo "    BGP on $a:"; lab_vtysh "$a" -c 'show bgp summary' 2>/dev/null | grep -E '^Neighbor|^172\.' | sed 's/^/      /'
 	done
 }
-show_vpn
+show_state() { if [ "$LAYOUT" = takeover ]; then show_vpn; else routed_show; fi; }
+show_state
 for s in $E2E_SITES; do
 	holder "$s"; a=$HOLDER; n=$(e2e_n "$a"); o=$((3 - n))
 	[ -n "$(ip -n "$a" route show "10.$o.0.0/24" proto bgp)" ] || lab_fail "$a: 10.$o.0.0/24 not learned by BGP"
@@ -229,7 +264,8 @@ link_ok() {
 }
 
 # moved_steady PID VIP TAG SINCE: the new gateway has the VIP and traffic is steady
-moved_steady() { has_local_addr "$1" "$2" && probe_steady "$3" "$4"; }
+# (routed-lan: no VIP, traffic only)
+moved_steady() { { [ "$LAYOUT" = routed-lan ] || has_local_addr "$1" "$2"; } && probe_steady "$3" "$4"; }
 
 # site_idle SITE: the site's DC is idle: a live node's controller last logged a
 # state transition to S_IDLE (no transition in progress).  Read from the
@@ -250,7 +286,14 @@ site_idle() {
 # ready: both groups run (VIP holders, from /proc) and both DCs are idle, seen
 # twice 1 s apart: after a repair (link back, unstandby, rejoin) Pacemaker may
 # still be re-probing or recovering.
-ready_once() { local s; for s in $E2E_SITES; do holder "$s" && site_idle "$s" || return 1; done; }
+# (routed: the VIP is back on the site's primary and every BGP session is up)
+ready_once() {
+	local s
+	for s in $E2E_SITES; do holder "$s" && site_idle "$s" || return 1; done
+	[ "$LAYOUT" = takeover ] && return 0
+	for s in $E2E_SITES; do routed_primary "$s" && holder "$s" && [ "$HOLDER" = "$PRIMARY" ] || return 1; done
+	routed_all_up
+}
 ready() { ready_once && lab_sleep 1 && ready_once; }
 
 N_FO=0
@@ -289,17 +332,22 @@ failover() {
 	# during the outage would take CPU from the one UML vCPU the failover runs on.
 	# Then where the group runs, once.
 	local vpid; vpid=$(lab_pid "$new") || lab_fail "$tag: no pid for $new"
-	lab_wait "${LAB_E2E_WAIT:-600}" 1 moved_steady "$vpid" "203.0.113.$(e2e_n "$new")0" "$tag" "$t0" ||
-		{ show_vpn; lab_fail "$tag: lan1 -> lan2 traffic not back through $new"; }
-	lab_resource_wait "$new" vpn-bgp "$new" 120 || { lab_exec "$new" crm_mon -1 -r; lab_fail "$tag: group did not move to $new"; }
+	vip_addr "$site"
+	lab_wait "${LAB_E2E_WAIT:-600}" 1 moved_steady "$vpid" "$VIPA" "$tag" "$t0" ||
+		{ show_state; lab_fail "$tag: lan1 -> lan2 traffic not back through $new"; }
+	if [ -n "$LAST_RSC" ]; then
+		lab_resource_wait "$new" "$LAST_RSC" "$new" 120 || { lab_exec "$new" crm_mon -1 -r; lab_fail "$tag: $LAST_RSC did not move to $new"; }
+	fi
 	sleep 0.5
 	lab_probe_stop "$tag"
 	python3 "$PY" --t0 "$t0" --kind "$k" --old "$old" --new "$new" --peer "$peer" --hosts "$LAB_HOSTS" \
 		--probe "$LAB_OUT/probes/$tag.txt" --iv "$IV" --tag "$tag" --neighbor "172.16.0.$((3 - $(e2e_n "$new")))" \
+		--layout "$LAYOUT" --others "$E2E_GWS" \
 		--json "$RES/$tag.json" || lab_fail "$tag: timeline"
 	# the gateway that gave up the group keeps nothing of it
 	if [ "$k" != crash ]; then
-		gave_up_clean "$old" || lab_fail "$tag: state left on $old"
+		if [ "$LAYOUT" = takeover ]; then gave_up_clean "$old"; else routed_gave_up_clean "$old"; fi ||
+			lab_fail "$tag: state left on $old"
 		lab_log "ok: nothing of the group left on $old"
 	fi
 	# repair, so that OLD can take the group again
@@ -342,6 +390,7 @@ lab_result e2e_failover_cleartext_gre "$gre"
 # ---------------------------------------------------------------- summary
 step "summary"
 python3 "$E2E/summary.py" "$RES"/[0-9]*.json | tee "$RES/summary.txt"
+cp "$RES/summary.txt" "$LAB_OUT/summary-$LAYOUT.txt"
 lab_result e2e_total_s "$(elapsed)"
 for s in $E2E_SITES; do holder "$s" && lab_log "$s: the VIP and the group are on $HOLDER"; done
 step "done in $(elapsed) s (mode $MODE)"

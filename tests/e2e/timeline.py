@@ -14,6 +14,13 @@ Events (epoch seconds, printed relative to the failure t0):
   SA up         charon on the new node: CHILD_SA ... established
   BGP up        bgpd on the new node: %ADJCHANGE ... Up (and on the peer site)
   traffic back  the probe's first reply after its longest gap
+--layout routed (every gateway keeps its tunnels; only the LAN VIP moves):
+  old: sessions down      bgpd on the failed gateway: its first %ADJCHANGE Down
+  other site: path down   bgpd on the other site's gateways (BFD): first Down
+                          of a session to the failed gateway
+  old: bgp-peer stopped   standby: the first tunnel's bgp-peer stopped (the
+                          other site withdraws at once: make-before-break)
+  new: LAN VIP started    vpn-int-vip started on the new node
 Logs: HOSTS/NAME/var/log/{pacemaker/pacemaker.log,corosync/corosync.log,
 strongswan/charon.log,frr/frr.log}.  Times from logs have millisecond resolution.
 """
@@ -101,7 +108,9 @@ def main():
     ap.add_argument('--probe', required=True)
     ap.add_argument('--iv', type=float, default=0.05)
     ap.add_argument('--tag', default='')
-    ap.add_argument('--neighbor', required=True, help="the new node's BGP neighbor")
+    ap.add_argument('--neighbor', help="the new node's BGP neighbor (takeover)")
+    ap.add_argument('--layout', default='takeover')
+    ap.add_argument('--others', default='', help='every gateway (routed: the other site\'s sessions)')
     ap.add_argument('--json')
     a = ap.parse_args()
 
@@ -137,6 +146,71 @@ def main():
     r = pcmk_first(r'State transition \S+ -> S_POLICY_ENGINE', t0)
     ev.append(('transition computed', r and r[0], 'DC'))
 
+    if a.layout != 'takeover':
+        routed_events(a, ev, t0, log, pcmk_first)
+    else:
+        takeover_events(a, ev, t0, log, pcmk_first)
+
+    gstart, back, gap, sent, recv = probe(a.probe, a.iv, t0)
+    outage = max(0.0, gap - a.iv) if sent > recv else 0.0
+    ev.append(('probe: last reply before', gstart, 'lan1 -> lan2'))
+    ev.append(('traffic back', back if outage > 0 else None, 'lan1 -> lan2'))
+
+    print('timeline %s (%s layout): %s, %s -> %s (times from the failure, seconds)'
+          % (a.tag, a.layout, a.kind, a.old, a.new))
+    prev = None
+    for name, t, det in sorted(ev, key=lambda e: (e[1] is None, e[1] or 0)):
+        if t is None:
+            print('  %-30s %8s   %s' % (name, '-', det))
+            continue
+        d = '' if prev is None else '(+%.2f)' % (t - prev)
+        print('  %-30s %8.2f %-9s %s' % (name, t - t0, d, det))
+        prev = t
+    print('  outage %.2f s (max gap %.2f s at %.0f pkt/s; sent %d, received %d, lost %d)'
+          % (outage, gap, 1 / a.iv, sent, recv, sent - recv))
+    if a.json:
+        with open(a.json, 'w') as f:
+            json.dump({'tag': a.tag, 'kind': a.kind, 'layout': a.layout, 'old': a.old, 'new': a.new,
+                       'outage_s': round(outage, 3), 'max_gap_s': round(gap, 3), 'sent': sent,
+                       'received': recv,
+                       'events': {n: (round(t - t0, 3) if t is not None else None) for n, t, _ in ev}}, f)
+    return 0
+
+
+def routed_events(a, ev, t0, log, pcmk_first):
+    """The routed layout: routing moves the traffic, Pacemaker only the LAN VIP."""
+    site = a.old[:3]
+    r = first(log(a.old, 'frr/frr.log'), r'%ADJCHANGE: neighbor .* Down', t0, ts_iso)
+    ev.append(('old: sessions down', r and r[0], 'bgpd on ' + a.old))
+    best = None
+    for h in a.others.split():
+        if h.startswith(site):
+            continue
+        r = first(log(h, 'frr/frr.log'), r'%ADJCHANGE: neighbor .* Down', t0, ts_iso)
+        if r and (best is None or r[0] < best[0]):
+            best = (r[0], h)
+    ev.append(('other site: path down', best and best[0], 'bgpd on ' + (best[1] if best else '-')))
+    lan = 'lan' + a.old[2]
+    if os.path.exists(log(lan, 'frr/frr.log')):
+        r = first(log(lan, 'frr/frr.log'), r'%ADJCHANGE: neighbor .* Down', t0, ts_iso)
+        ev.append(('LAN router: path down', r and r[0], 'bgpd on ' + lan))
+    if a.kind == 'extcut':
+        r = pcmk_first(r'Setting vpnha-link-ext0\[%s\]: \S+ -> 0' % re.escape(a.old), t0)
+        ev.append(('link attribute 0', r and r[0], 'attrd (mii-link)'))
+    elif a.kind == 'crash':
+        r = first(log(a.new, 'corosync/corosync.log'), r'A new membership .* was formed', t0, ts_syslog)
+        ev.append(('new membership', r and r[0], 'corosync on ' + a.new))
+    else:
+        r = pcmk_first(r'Result of stop operation for bgp-\S+ on %s: ok' % re.escape(a.old), t0)
+        ev.append(('old: bgp-peer stopped', r and r[0], a.old))
+    r = pcmk_first(r'Result of stop operation for vpn-int-vip on %s: ok' % re.escape(a.old), t0)
+    ev.append(('old: LAN VIP stopped', r and r[0], a.old))
+    r = pcmk_first(r'Result of start operation for vpn-int-vip on %s: ok' % re.escape(a.new), t0)
+    ev.append(('new: LAN VIP started', r and r[0], a.new))
+
+
+def takeover_events(a, ev, t0, log, pcmk_first):
+    """The takeover layout: the whole group moves."""
     if a.kind != 'crash':
         r = pcmk_first(r'Result of stop operation for vpn-bgp on %s: ok' % re.escape(a.old), t0)
         ev.append(('old: bgp-peer stopped', r and r[0], a.old))
@@ -154,29 +228,6 @@ def main():
     ev.append(('peer site: old session down', r and r[0], 'bgpd on ' + a.peer))
     r = first(log(a.peer, 'frr/frr.log'), r'%ADJCHANGE: neighbor .* Up', t0, ts_iso)
     ev.append(('peer site: BGP Established', r and r[0], 'bgpd on ' + a.peer))
-
-    gstart, back, gap, sent, recv = probe(a.probe, a.iv, t0)
-    outage = max(0.0, gap - a.iv) if sent > recv else 0.0
-    ev.append(('probe: last reply before', gstart, 'lan1 -> lan2'))
-    ev.append(('traffic back', back if outage > 0 else None, 'lan1 -> lan2'))
-
-    print('timeline %s: %s, group %s -> %s (times from the failure, seconds)' % (a.tag, a.kind, a.old, a.new))
-    prev = None
-    for name, t, det in sorted(ev, key=lambda e: (e[1] is None, e[1] or 0)):
-        if t is None:
-            print('  %-30s %8s   %s' % (name, '-', det))
-            continue
-        d = '' if prev is None else '(+%.2f)' % (t - prev)
-        print('  %-30s %8.2f %-9s %s' % (name, t - t0, d, det))
-        prev = t
-    print('  outage %.2f s (max gap %.2f s at %.0f pkt/s; sent %d, received %d, lost %d)'
-          % (outage, gap, 1 / a.iv, sent, recv, sent - recv))
-    if a.json:
-        with open(a.json, 'w') as f:
-            json.dump({'tag': a.tag, 'kind': a.kind, 'old': a.old, 'new': a.new, 'outage_s': round(outage, 3),
-                       'max_gap_s': round(gap, 3), 'sent': sent, 'received': recv,
-                       'events': {n: (round(t - t0, 3) if t is not None else None) for n, t, _ in ev}}, f)
-    return 0
 
 
 if __name__ == '__main__':

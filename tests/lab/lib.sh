@@ -163,11 +163,13 @@ lab__visible_dirs() {
 
 lab__host_start() {
 	local n=$1 H=$LAB_HOSTS/$1 p c i
+	# up to 60 s for its init to say ready (4 hosts start at once; a loaded
+	# machine took over 15 s)
 	rm -f "$H/ready" "$H/pid"
 	nsenter --net="/run/netns/$n" -- unshare --mount --uts --pid --fork --propagation private \
 		--mount-proc -- "$LAB_DIR/host-init" "$n" "$H" </dev/null >>"$LAB_OUT/host-$n.log" 2>&1 &
 	p=$!
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0; i < 1200; i++)); do
 		[ -s "$H/ready" ] && break
 		lab_sleep 0.05
 	done
@@ -559,7 +561,7 @@ lab_cluster_node_start() {
 	# no CAP_IPC_LOCK: corosync's mlockall() becomes a warning (saves ~50 MB per node)
 	lab_daemon "$h" /var/log/lab/corosync.out setpriv --bounding-set -ipc_lock corosync -f || return 1
 	# ready = corosync logged it (read without forking: exec is slow in UML)
-	lab_wait 30 0.1 lab__log_since "$log" "$old" "ready to provide service" ||
+	lab_wait 90 0.1 lab__log_since "$log" "$old" "ready to provide service" ||
 		lab_wait 5 0.5 lab_exec "$h" corosync-cfgtool -s >/dev/null 2>&1 ||
 		{ echo "lab_cluster_node_start $h: corosync did not come up" >&2; return 1; }
 	PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logpriority=crit PCMK_debug=no \
@@ -722,6 +724,8 @@ lab_charon_wait_child() {
 # bgpd) in HOST with private /etc/frr, /run/frr, /var/log/frr; TCP vty off.  If given,
 # FRR_CONF_FILE becomes /etc/frr/frr.conf and is applied with `vtysh -b`.  `lab_vtysh
 # HOST ...` (plain vtysh inside the host) then works.  Add bfdd for BFD.
+# LAB_FRR_NICE=N starts the daemons at nice N (the routed layout: -15, so BFD
+# keeps its timers while Pacemaker loads the lab's one vCPU).
 lab_frr_start() {
 	local h=$1 f=${2:-} H=$LAB_HOSTS/$1 d p; shift; [ $# -gt 0 ] && shift
 	local daemons=("$@")
@@ -730,7 +734,7 @@ lab_frr_start() {
 	[ -n "${LAB__NOBOOTREC:-}" ] || lab_boot_add "$h" lab_frr_start "$h" "" "${daemons[@]}"
 	p=$(lab_pid "$h") || return 1
 	for d in "${daemons[@]}"; do
-		lab_exec "$h" "/usr/lib/frr/$d" -d -F traditional -P 0 -u frr -g frr \
+		lab_exec "$h" ${LAB_FRR_NICE:+nice -n "$LAB_FRR_NICE"} "/usr/lib/frr/$d" -d -F traditional -P 0 -u frr -g frr \
 			-i "/run/frr/$d.pid" -f /dev/null --log "file:/var/log/frr/$d.log" \
 			>>"$H/var/log/lab/frr.out" 2>&1 ||
 			{ echo "lab_frr_start $h: $d failed to start:" >&2; tail -n 5 "$H/var/log/lab/frr.out" >&2; return 1; }
