@@ -57,7 +57,7 @@ static int validate_update_source(const struct vpnha_val *v, char *why, size_t w
 	struct vpnha_addr a;
 
 	if (vpnha_parse_addr(v->str, 0, &a, NULL, 0) == 0)
-		return 0;
+		return vpnha_addr_unicast_check(&a, 0, why, whylen);
 	if (vpnha_parse_ifname(v->str, NULL, 0) == 0)
 		return 0;
 	snprintf(why, whylen, "'%.40s' is neither an IP address nor an interface name", v->str);
@@ -67,9 +67,9 @@ static int validate_update_source(const struct vpnha_val *v, char *why, size_t w
 static int af_index(const char *s)
 {
 	if (!strcmp(s, "ipv4-unicast"))
-		return FRR_AF_IPV4_UNICAST;
+		return VPNHA_FRR_AF_IPV4_UNICAST;
 	if (!strcmp(s, "ipv6-unicast"))
-		return FRR_AF_IPV6_UNICAST;
+		return VPNHA_FRR_AF_IPV6_UNICAST;
 	return -1;
 }
 
@@ -82,7 +82,7 @@ static int validate_af(const struct vpnha_val *v, char *why, size_t whylen)
 }
 
 static const struct vpnha_param_def params[] = {
-	{ "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, NULL },
+	{ "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast },
 	{ "local_as", VPNHA_PT_INT, NULL, VPNHA_PF_REQUIRED, 1, INT64_C(4294967295), NULL, NULL },
 	{ "remote_as", VPNHA_PT_INT, NULL, 0, 1, INT64_C(4294967295), NULL, NULL },
 	{ "manage", VPNHA_PT_SELECT, "configure", 0, 0, 0, manage_modes, NULL },
@@ -101,7 +101,7 @@ static const struct vpnha_param_def params[] = {
 	{ "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, INT64_C(86400000), NULL,
 	  NULL },
 	{ "wait_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
-	{ "vty_socket_dir", VPNHA_PT_PATH, FRR_VTY_DIR_DEFAULT, 0, 0, 0, NULL, NULL },
+	{ "vty_socket_dir", VPNHA_PT_PATH, VPNHA_FRR_VTY_DIR_DEFAULT, 0, 0, 0, NULL, NULL },
 };
 
 /* What an instance works on: from the parameters, or from the state file at stop. */
@@ -165,7 +165,7 @@ static int state_load(struct vpnha_ctx *ctx, struct peer *p)
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *val = strchr(line, '=');
 		struct vpnha_addr a;
-		struct vpnha_val vv;
+		struct vpnha_val vv = { 0 };
 		int64_t i;
 
 		if (!val)
@@ -222,7 +222,7 @@ static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct vpnha_secret *o
 	if (!path)
 		return VPNHA_RC_OK;
 	if (vpnha_secret_read(path, PASSWORD_MAX, VPNHA_SECRET_WORD, out, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'password_file': %s", why);
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'password_file': %s", why);
 	return VPNHA_RC_OK;
 }
 
@@ -233,9 +233,9 @@ static bool vty_gone(int r)
 	return r == -ENOENT || r == -ECONNREFUSED;
 }
 
-static int vty_open(struct vpnha_ctx *ctx, const struct peer *p, struct frr_vty **v)
+static int vty_open(struct vpnha_ctx *ctx, const struct peer *p, struct vpnha_frr_vty **v)
 {
-	int r = frr_vty_connect(v, p->vty_dir, "bgpd", ctx->deadline);
+	int r = vpnha_frr_vty_connect(v, p->vty_dir, "bgpd", ctx->deadline);
 
 	if (r < 0)
 		vpnha_log_debug("bgpd vty %s/bgpd.vty: %s", p->vty_dir, strerror(-r));
@@ -262,31 +262,31 @@ static const char *first_line(char *s)
  * secret: the command carries a password, so neither it nor the reply (FRR
  * echoes unknown commands) is logged or reported.
  */
-static enum vpnha_rc config_cmd(struct vpnha_ctx *ctx, struct frr_vty *v, bool secret, const char *cmd)
+static enum vpnha_rc config_cmd(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, bool secret, const char *cmd)
 {
 	_vpnha_auto_free char *out = NULL;
 	int st, r;
 
 	if (!secret)
 		vpnha_log_debug("bgpd: %s", cmd);
-	r = frr_vty_cmd(v, cmd, &st, secret ? NULL : &out, NULL);
+	r = vpnha_frr_vty_cmd(v, cmd, &st, secret ? NULL : &out, NULL);
 	if (r < 0)
 		return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
 				  "bgpd: %s while sending a command: %s", secret ? "the password command failed" : "error",
 				  strerror(-r));
-	if (st == FRR_CMD_SUCCESS)
+	if (st == VPNHA_FRR_CMD_SUCCESS)
 		return VPNHA_RC_OK;
 	if (secret)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused the neighbor password (%s)",
-				  frr_cmd_status_str(st));
+				  vpnha_frr_cmd_status_str(st));
 	return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused '%s': %s (%s)", cmd, first_line(out),
-			  frr_cmd_status_str(st));
+			  vpnha_frr_cmd_status_str(st));
 }
 
 __attribute__((format(printf, 3, 4)))
-static enum vpnha_rc config_cmdf(struct vpnha_ctx *ctx, struct frr_vty *v, const char *fmt, ...)
+static enum vpnha_rc config_cmdf(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const char *fmt, ...)
 {
-	char cmd[FRR_CMD_MAX];
+	char cmd[VPNHA_FRR_CMD_MAX];
 	va_list ap;
 	int n;
 
@@ -298,9 +298,9 @@ static enum vpnha_rc config_cmdf(struct vpnha_ctx *ctx, struct frr_vty *v, const
 	return config_cmd(ctx, v, false, cmd);
 }
 
-static enum vpnha_rc enter_router_bgp(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p)
+static enum vpnha_rc enter_router_bgp(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p)
 {
-	int r = frr_vty_config_enter(v);
+	int r = vpnha_frr_vty_config_enter(v);
 
 	if (r == -EACCES)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused configuration mode");
@@ -316,10 +316,10 @@ static enum vpnha_rc enter_router_bgp(struct vpnha_ctx *ctx, struct frr_vty *v, 
  * Query the neighbor: 0 with *nb filled, -ENOENT when not configured,
  * -ENODEV when bgpd has no such BGP instance, other -errno (transport, -EBADMSG).
  */
-static int neighbor_query(struct frr_vty *v, const struct peer *p, struct frr_neighbor *nb)
+static int neighbor_query(struct vpnha_frr_vty *v, const struct peer *p, struct vpnha_frr_neighbor *nb)
 {
 	_vpnha_auto_free char *out = NULL;
-	char cmd[FRR_CMD_MAX];
+	char cmd[VPNHA_FRR_CMD_MAX];
 	size_t len;
 	int st, r;
 
@@ -327,30 +327,30 @@ static int neighbor_query(struct frr_vty *v, const struct peer *p, struct frr_ne
 		snprintf(cmd, sizeof(cmd), "show bgp vrf %s neighbors %s json", p->vrf, p->neighbor);
 	else
 		snprintf(cmd, sizeof(cmd), "show bgp neighbors %s json", p->neighbor);
-	r = frr_vty_cmd(v, cmd, &st, &out, &len);
+	r = vpnha_frr_vty_cmd(v, cmd, &st, &out, &len);
 	if (r < 0)
 		return r;
-	if (st != FRR_CMD_SUCCESS)
+	if (st != VPNHA_FRR_CMD_SUCCESS)
 		return -ENODEV;
-	r = frr_neighbor_parse(out, len, p->neighbor, nb);
+	r = vpnha_frr_neighbor_parse(out, len, p->neighbor, nb);
 	if (r == -EBADMSG)
 		vpnha_log_warn("bgpd: unexpected reply to '%s'", cmd);
 	return r;
 }
 
 /* Does bgpd have the BGP instance for p's vrf? 0, -ENOENT, or -errno. */
-static int instance_query(struct frr_vty *v, const struct peer *p)
+static int instance_query(struct vpnha_frr_vty *v, const struct peer *p)
 {
 	_vpnha_auto_free char *out = NULL;
 	size_t len;
 	int st, r;
 
-	r = frr_vty_cmd(v, "show bgp vrfs json", &st, &out, &len);
+	r = vpnha_frr_vty_cmd(v, "show bgp vrfs json", &st, &out, &len);
 	if (r < 0)
 		return r;
-	if (st != FRR_CMD_SUCCESS)
+	if (st != VPNHA_FRR_CMD_SUCCESS)
 		return -ENOENT;
-	return frr_vrfs_has(out, len, p->vrf);
+	return vpnha_frr_vrfs_has(out, len, p->vrf);
 }
 
 static const char *where(const struct peer *p, char *buf, size_t len)
@@ -372,7 +372,7 @@ static enum vpnha_rc transport_fail(struct vpnha_ctx *ctx, const struct peer *p,
 }
 
 /* Timers, connect timer, BFD: the settings that change without a session reset. */
-static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct frr_vty *v, const char *nbr)
+static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const char *nbr)
 {
 	enum vpnha_rc rc;
 
@@ -400,12 +400,12 @@ static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct frr_vty *v, co
 	return rc;
 }
 
-static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p,
+static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p,
 					const struct vpnha_secret *pw)
 {
 	const struct vpnha_value *afs = vpnha_param(ctx->params, "address_families");
 	const char *nbr = p->neighbor;
-	bool want[FRR_AF_COUNT] = { false };
+	bool want[VPNHA_FRR_AF_COUNT] = { false };
 	enum vpnha_rc rc;
 	size_t i;
 
@@ -419,15 +419,15 @@ static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v
 	if (rc == VPNHA_RC_OK)
 		rc = apply_tunables(ctx, v, nbr);
 	if (rc == VPNHA_RC_OK && pw->data) {
-		char cmd[FRR_CMD_MAX];
+		char cmd[VPNHA_FRR_CMD_MAX];
 
 		snprintf(cmd, sizeof(cmd), "neighbor %s password %s", nbr, pw->data);
 		vpnha_log_debug("bgpd: neighbor %s password (not shown)", nbr);
 		rc = config_cmd(ctx, v, true, cmd);
 		explicit_bzero(cmd, sizeof(cmd));
 	}
-	for (i = 0; rc == VPNHA_RC_OK && i < FRR_AF_COUNT; i++) {
-		rc = config_cmdf(ctx, v, "address-family %s", frr_af_cli((enum frr_af)i));
+	for (i = 0; rc == VPNHA_RC_OK && i < VPNHA_FRR_AF_COUNT; i++) {
+		rc = config_cmdf(ctx, v, "address-family %s", vpnha_frr_af_cli((enum vpnha_frr_af)i));
 		if (rc == VPNHA_RC_OK)
 			rc = config_cmdf(ctx, v, "%sneighbor %s activate", want[i] ? "" : "no ", nbr);
 		if (rc == VPNHA_RC_OK && want[i])
@@ -443,9 +443,9 @@ static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct frr_vty *v
 	return rc;
 }
 
-static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct frr_vty *v, const struct peer *p)
+static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p)
 {
-	struct frr_neighbor nb;
+	struct vpnha_frr_neighbor nb;
 	char w[128];
 	int r;
 
@@ -453,7 +453,7 @@ static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct frr_vty *v, 
 		r = neighbor_query(v, p, &nb);
 		if (r < 0)
 			return transport_fail(ctx, p, r);
-		if (nb.state == FRR_BGP_ESTABLISHED) {
+		if (nb.state == VPNHA_FRR_BGP_ESTABLISHED) {
 			vpnha_log_info("%s Established", where(p, w, sizeof(w)));
 			return VPNHA_RC_OK;
 		}
@@ -465,9 +465,9 @@ static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct frr_vty *v, 
 
 static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 {
-	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
 	_vpnha_auto_secret struct vpnha_secret pw = VPNHA_SECRET_INIT;
-	struct frr_neighbor nb;
+	struct vpnha_frr_neighbor nb;
 	struct peer p, old;
 	enum vpnha_rc rc;
 	bool ours = false;
@@ -556,8 +556,8 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc bgp_stop(struct vpnha_ctx *ctx)
 {
-	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
-	struct frr_neighbor nb;
+	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
+	struct vpnha_frr_neighbor nb;
 	struct peer p, params_peer;
 	enum vpnha_rc rc;
 	bool have_state;
@@ -626,8 +626,8 @@ static enum vpnha_rc bgp_stop(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 {
-	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
-	struct frr_neighbor nb;
+	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
+	struct vpnha_frr_neighbor nb;
 	struct peer p, st;
 	bool have_state;
 	uint64_t grace, down_ms;
@@ -665,7 +665,7 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 			nb.up_ms, nb.accepted_total, nb.bfd ? ", BFD " : "", nb.bfd ? nb.bfd_status : "");
 
 	grace = VPNHA_MS(ctx, "established_grace");
-	if (nb.state != FRR_BGP_ESTABLISHED) {
+	if (nb.state != VPNHA_FRR_BGP_ESTABLISHED) {
 		if (!VPNHA_BOOL(ctx, "require_established")) {
 			if (ctx->check_level >= 10)
 				vpnha_log_info("%s is %s (not failing: require_established=false)", w,
@@ -698,7 +698,7 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc bgp_reload(struct vpnha_ctx *ctx)
 {
-	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
 	struct peer p, st;
 	enum vpnha_rc rc;
 	int r;
@@ -766,7 +766,7 @@ static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 /* validate-all at OCF_CHECK_LEVEL >= 10: the password file, bgpd answering. */
 static enum vpnha_rc bgp_validate_host(struct vpnha_ctx *ctx)
 {
-	struct frr_vty *v __attribute__((cleanup(frr_vty_freep))) = NULL;
+	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
 	_vpnha_auto_secret struct vpnha_secret pw = VPNHA_SECRET_INIT;
 	enum vpnha_rc rc;
 	struct peer p;

@@ -147,8 +147,8 @@ static int v_route(const struct vpnha_val *v, char *why, size_t whylen)
 
 static const struct vpnha_param_def params[] = {
 	{ "ifname", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, v_ifname },
-	{ "remote", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, NULL },
-	{ "local", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, NULL },
+	{ "remote", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, vpnha_validate_unicast_global },
+	{ "local", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
 	{ "mode", VPNHA_PT_SELECT, "gre", 0, 0, 0, modes, NULL },
 	{ "key", VPNHA_PT_STRING, NULL, 0, 0, 15, NULL, v_key },
 	{ "ttl", VPNHA_PT_INT, "255", VPNHA_PF_RELOADABLE, 0, 255, NULL, NULL },
@@ -157,7 +157,7 @@ static const struct vpnha_param_def params[] = {
 	{ "mtu", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 68, 65535, NULL, NULL },
 	{ "dev", VPNHA_PT_IFNAME, NULL, 0, 0, 0, NULL, v_ifname },
 	{ "address", VPNHA_PT_PREFIX, NULL, 0, 0, 0, NULL, NULL },
-	{ "peer", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, NULL },
+	{ "peer", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
 	{ "routes", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE | VPNHA_PF_LIST, 0, 64, NULL, v_route },
 };
 
@@ -166,21 +166,12 @@ static const char *fam_str(int f)
 	return f == AF_INET ? "IPv4" : f == AF_INET6 ? "IPv6" : "?";
 }
 
-static bool addr_unspecified(const struct vpnha_addr *a)
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(a->u.raw, zero, a->family == AF_INET ? 4 : 16);
-}
-
 static enum vpnha_rc gt_validate_params(struct vpnha_ctx *ctx)
 {
 	const struct vpnha_addr *remote = VPNHA_ADDR(ctx, "remote");
 	const struct vpnha_value *routes = vpnha_param(ctx->params, "routes");
 
-	if (addr_unspecified(remote))
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote': must be a unicast address, not %s",
-				  VPNHA_STR(ctx, "remote"));
+	/* remote, local, peer: one host's unicast address, checked by the parameter table */
 	if (VPNHA_GIVEN(ctx, "local") && VPNHA_ADDR(ctx, "local")->family != remote->family)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameters 'local' (%s) and 'remote' (%s) must be the same address family",
@@ -269,7 +260,7 @@ static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, s
 	if (VPNHA_GIVEN(ctx, "dev") && nl) {
 		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "dev"));
 		if (r == -ENODEV)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "underlay device '%s' (parameter 'dev') not found",
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "underlay device '%s' (parameter 'dev') not found",
 					  VPNHA_STR(ctx, "dev"));
 		if (r < 0)
 			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up underlay device '%s': %s",
@@ -978,11 +969,18 @@ static enum vpnha_rc gt_validate_host(struct vpnha_ctx *ctx)
 				       "(it may arrive later, e.g. an IPaddr2 earlier in the group)",
 				       vpnha_addr_str(VPNHA_ADDR(ctx, "local"), s, sizeof(s)));
 	}
-	if (VPNHA_GIVEN(ctx, "dev") && vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "dev")) < 0)
-		vpnha_log_warn("underlay device '%s' (parameter 'dev') does not exist on this host",
-			       VPNHA_STR(ctx, "dev"));
+	if (VPNHA_GIVEN(ctx, "dev")) {
+		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "dev"));
+		if (r == -ENODEV)
+			rc = vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED,
+					"underlay device '%s' (parameter 'dev') does not exist on this host",
+					VPNHA_STR(ctx, "dev"));
+		else if (r < 0)
+			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up underlay device '%s': %s",
+					VPNHA_STR(ctx, "dev"), vpnha_nl_error(nl));
+	}
 	vpnha_nl_close(nl);
-	return VPNHA_RC_OK;
+	return rc;
 }
 
 static const struct vpnha_action actions[] = {

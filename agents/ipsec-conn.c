@@ -86,8 +86,8 @@ static const struct vpnha_param_def params[] = {
 	{ "conn", VPNHA_PT_STRING, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, .max = 64, .validate = check_name },
 	{ "child", VPNHA_PT_STRING, NULL, 0, .max = 64, .validate = check_name },
 	{ "config", VPNHA_PT_SELECT, "agent", 0, .options = configs },
-	{ "local_addrs", VPNHA_PT_ADDR, NULL, 0 },
-	{ "remote_addrs", VPNHA_PT_ADDR, NULL, 0 },
+	{ "local_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
+	{ "remote_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
 	{ "local_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
 	{ "remote_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
 	{ "auth", VPNHA_PT_SELECT, "psk", 0, .options = auths },
@@ -301,50 +301,50 @@ static bool charon_absent(int err)
 	       err == -ENOTDIR;
 }
 
-static int vici_open(struct vpnha_ctx *ctx, struct vici_conn **c)
+static int charon_open(struct vpnha_ctx *ctx, struct vpnha_vici_conn **c)
 {
-	return vici_connect(c, VPNHA_STR(ctx, "vici_socket"), ctx->deadline);
+	return vpnha_vici_connect(c, VPNHA_STR(ctx, "vici_socket"), ctx->deadline);
 }
 
 /* Simple command: 0, or -EREMOTEIO with errmsg copied to why. */
-static int vici_cmd(struct vpnha_ctx *ctx, struct vici_conn *c, const char *cmd,
-		    struct vici_writer *w, char *why, size_t whylen)
+static int charon_cmd(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const char *cmd,
+		      struct vpnha_vici_writer *w, char *why, size_t whylen)
 {
-	struct vici_node *resp = NULL;
+	struct vpnha_vici_node *resp = NULL;
 	const char *msg;
 	int err;
 
-	err = vici_request(c, cmd, w, NULL, NULL, NULL, ctx->deadline, &resp);
+	err = vpnha_vici_request(c, cmd, w, NULL, NULL, NULL, ctx->deadline, &resp);
 	if (err < 0) {
 		snprintf(why, whylen, "%s: %s", cmd, strerror(-err));
 		return err;
 	}
-	err = vici_check_success(resp, &msg);
+	err = vpnha_vici_check_success(resp, &msg);
 	if (err < 0)
 		snprintf(why, whylen, "%s: %s", cmd, msg ? msg : "failed");
-	vici_node_free(resp);
+	vpnha_vici_node_free(resp);
 	return err;
 }
 
-static int conn_loaded(struct vpnha_ctx *ctx, struct vici_conn *c, const char *name, bool *loaded)
+static int conn_loaded(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const char *name, bool *loaded)
 {
-	struct vici_node *resp = NULL;
-	const struct vici_node *l;
+	struct vpnha_vici_node *resp = NULL;
+	const struct vpnha_vici_node *l;
 	int err;
 
 	*loaded = false;
-	err = vici_request(c, "get-conns", NULL, NULL, NULL, NULL, ctx->deadline, &resp);
+	err = vpnha_vici_request(c, "get-conns", NULL, NULL, NULL, NULL, ctx->deadline, &resp);
 	if (err < 0)
 		return err;
-	l = vici_node_get(resp, "conns");
-	if (l && l->type == VICI_NODE_LIST)
+	l = vpnha_vici_node_get(resp, "conns");
+	if (l && l->type == VPNHA_VICI_NODE_LIST)
 		for (size_t i = 0; i < l->n_children; i++) {
-			const char *s = vici_value_str(&l->children[i]);
+			const char *s = vpnha_vici_value_str(&l->children[i]);
 
 			if (s && !strcmp(s, name))
 				*loaded = true;
 		}
-	vici_node_free(resp);
+	vpnha_vici_node_free(resp);
 	return 0;
 }
 
@@ -380,46 +380,46 @@ static bool parse_spi(const char *s, uint32_t *v)
 	return true;
 }
 
-static void copy_ts(const struct vici_node *l, char dst[][80], size_t *n)
+static void copy_ts(const struct vpnha_vici_node *l, char dst[][80], size_t *n)
 {
 	*n = 0;
-	if (!l || l->type != VICI_NODE_LIST)
+	if (!l || l->type != VPNHA_VICI_NODE_LIST)
 		return;
 	for (size_t i = 0; i < l->n_children && *n < MAX_TS; i++) {
-		const char *s = vici_value_str(&l->children[i]);
+		const char *s = vpnha_vici_value_str(&l->children[i]);
 
 		if (s && strlen(s) < 80)
 			snprintf(dst[(*n)++], 80, "%s", s);
 	}
 }
 
-static int on_list_sa(const struct vici_node *ev, void *ud)
+static int on_list_sa(const struct vpnha_vici_node *ev, void *ud)
 {
 	struct sa_view *v = ud;
 
 	for (size_t i = 0; i < ev->n_children; i++) {
-		const struct vici_node *ike = &ev->children[i], *chs;
+		const struct vpnha_vici_node *ike = &ev->children[i], *chs;
 		const char *st, *lh, *rh;
 
-		if (ike->type != VICI_NODE_SECTION)
+		if (ike->type != VPNHA_VICI_NODE_SECTION)
 			continue;
 		v->ike_total++;
-		st = vici_node_str(ike, "state");
+		st = vpnha_vici_node_str(ike, "state");
 		if (!st || strcmp(st, "ESTABLISHED"))
 			continue;
 		v->ike_established++;
-		lh = vici_node_str(ike, "local-host");
-		rh = vici_node_str(ike, "remote-host");
+		lh = vpnha_vici_node_str(ike, "local-host");
+		rh = vpnha_vici_node_str(ike, "remote-host");
 		if (lh && rh) {
 			vpnha_parse_addr(lh, 0, &v->local, NULL, 0);
 			vpnha_parse_addr(rh, 0, &v->remote, NULL, 0);
 		}
-		chs = vici_node_get(ike, "child-sas");
-		if (!chs || chs->type != VICI_NODE_SECTION)
+		chs = vpnha_vici_node_get(ike, "child-sas");
+		if (!chs || chs->type != VPNHA_VICI_NODE_SECTION)
 			continue;
 		for (size_t j = 0; j < chs->n_children; j++) {
-			const struct vici_node *ch = &chs->children[j];
-			const char *name = vici_node_str(ch, "name"), *cst = vici_node_str(ch, "state");
+			const struct vpnha_vici_node *ch = &chs->children[j];
+			const char *name = vpnha_vici_node_str(ch, "name"), *cst = vpnha_vici_node_str(ch, "state");
 			struct sa_child *c;
 
 			if (!name || strcmp(name, v->child) || !cst || strcmp(cst, "INSTALLED"))
@@ -428,32 +428,32 @@ static int on_list_sa(const struct vici_node *ev, void *ud)
 			if (v->n_ch >= VPNHA_ARRAY_SIZE(v->ch))
 				continue;
 			c = &v->ch[v->n_ch];
-			if (!parse_spi(vici_node_str(ch, "spi-in"), &c->spi_in) ||
-			    !parse_spi(vici_node_str(ch, "spi-out"), &c->spi_out))
+			if (!parse_spi(vpnha_vici_node_str(ch, "spi-in"), &c->spi_in) ||
+			    !parse_spi(vpnha_vici_node_str(ch, "spi-out"), &c->spi_out))
 				continue;
-			copy_ts(vici_node_get(ch, "local-ts"), c->local_ts, &c->n_lts);
-			copy_ts(vici_node_get(ch, "remote-ts"), c->remote_ts, &c->n_rts);
+			copy_ts(vpnha_vici_node_get(ch, "local-ts"), c->local_ts, &c->n_lts);
+			copy_ts(vpnha_vici_node_get(ch, "remote-ts"), c->remote_ts, &c->n_rts);
 			v->n_ch++;
 		}
 	}
 	return 0;
 }
 
-static int sa_list(struct vpnha_ctx *ctx, struct vici_conn *c, const char *conn, const char *child,
+static int sa_list(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const char *conn, const char *child,
 		   struct sa_view *v)
 {
-	struct vici_writer w;
-	struct vici_node *resp = NULL;
+	struct vpnha_vici_writer w;
+	struct vpnha_vici_node *resp = NULL;
 	int err;
 
 	memset(v, 0, sizeof(*v));
 	v->child = child;
-	vici_writer_init(&w);
-	vici_kv(&w, "ike", conn);
-	vici_kv(&w, "noblock", "yes");
-	err = vici_request(c, "list-sas", &w, "list-sa", on_list_sa, v, ctx->deadline, &resp);
-	vici_writer_free(&w);
-	vici_node_free(resp);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv(&w, "ike", conn);
+	vpnha_vici_kv(&w, "noblock", "yes");
+	err = vpnha_vici_request(c, "list-sas", &w, "list-sa", on_list_sa, v, ctx->deadline, &resp);
+	vpnha_vici_writer_free(&w);
+	vpnha_vici_node_free(resp);
 	return err;
 }
 
@@ -570,75 +570,75 @@ static int blocks_remove(struct vpnha_ctx *ctx)
 }
 
 /* ---- load-conn ---- */
-static void add_list(struct vici_writer *w, const char *key, const struct vpnha_value *v)
+static void add_list(struct vpnha_vici_writer *w, const char *key, const struct vpnha_value *v)
 {
-	vici_list_start(w, key);
+	vpnha_vici_list_start(w, key);
 	for (size_t i = 0; i < v->n_items; i++)
-		vici_list_item(w, v->items[i].str);
-	vici_list_end(w);
+		vpnha_vici_list_item(w, v->items[i].str);
+	vpnha_vici_list_end(w);
 }
 
-static int load_conn(struct vpnha_ctx *ctx, struct vici_conn *c, const char *lid, const char *rid,
+static int load_conn(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const char *lid, const char *rid,
 		     const char *cert, const char *ca, char *why, size_t whylen)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 	bool psk = vpnha_param(ctx->params, "auth")->v.i == 0;
-	struct vici_writer w;
+	struct vpnha_vici_writer w;
 	int err;
 
-	vici_writer_init(&w);
-	vici_section_start(&w, conn_name(ctx));
-	vici_kv(&w, "version", "2");
-	vici_list_start(&w, "local_addrs");
-	vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, "local_addrs"), l, sizeof(l)));
-	vici_list_end(&w);
-	vici_list_start(&w, "remote_addrs");
-	vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, "remote_addrs"), r, sizeof(r)));
-	vici_list_end(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_section_start(&w, conn_name(ctx));
+	vpnha_vici_kv(&w, "version", "2");
+	vpnha_vici_list_start(&w, "local_addrs");
+	vpnha_vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, "local_addrs"), l, sizeof(l)));
+	vpnha_vici_list_end(&w);
+	vpnha_vici_list_start(&w, "remote_addrs");
+	vpnha_vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, "remote_addrs"), r, sizeof(r)));
+	vpnha_vici_list_end(&w);
 	add_list(&w, "proposals", vpnha_param(ctx->params, "proposals"));
-	vici_kv_fmt(&w, "dpd_delay", "%" PRIu64 "s", (VPNHA_MS(ctx, "dpd_delay") + 999) / 1000);
-	vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, "rekey_time") / 1000);
-	vici_kv(&w, "keyingtries", "0");  /* keep trying: a remote site may come back */
-	vici_kv(&w, "unique", "replace"); /* a restarted peer's new IKE_SA replaces the stale one */
-	vici_kv(&w, "mobike", "no");
-	vici_section_start(&w, "local");
-	vici_kv(&w, "auth", psk ? "psk" : "pubkey");
-	vici_kv(&w, "id", lid);
+	vpnha_vici_kv_fmt(&w, "dpd_delay", "%" PRIu64 "s", (VPNHA_MS(ctx, "dpd_delay") + 999) / 1000);
+	vpnha_vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, "rekey_time") / 1000);
+	vpnha_vici_kv(&w, "keyingtries", "0");  /* keep trying: a remote site may come back */
+	vpnha_vici_kv(&w, "unique", "replace"); /* a restarted peer's new IKE_SA replaces the stale one */
+	vpnha_vici_kv(&w, "mobike", "no");
+	vpnha_vici_section_start(&w, "local");
+	vpnha_vici_kv(&w, "auth", psk ? "psk" : "pubkey");
+	vpnha_vici_kv(&w, "id", lid);
 	if (!psk) {
 		/* VICI takes certificates as data, not file names */
-		vici_list_start(&w, "certs");
-		vici_list_item(&w, cert);
-		vici_list_end(&w);
+		vpnha_vici_list_start(&w, "certs");
+		vpnha_vici_list_item(&w, cert);
+		vpnha_vici_list_end(&w);
 	}
-	vici_section_end(&w);
-	vici_section_start(&w, "remote");
-	vici_kv(&w, "auth", psk ? "psk" : "pubkey");
-	vici_kv(&w, "id", rid);
+	vpnha_vici_section_end(&w);
+	vpnha_vici_section_start(&w, "remote");
+	vpnha_vici_kv(&w, "auth", psk ? "psk" : "pubkey");
+	vpnha_vici_kv(&w, "id", rid);
 	if (!psk) {
-		vici_list_start(&w, "cacerts");
-		vici_list_item(&w, ca);
-		vici_list_end(&w);
+		vpnha_vici_list_start(&w, "cacerts");
+		vpnha_vici_list_item(&w, ca);
+		vpnha_vici_list_end(&w);
 	}
-	vici_section_end(&w);
-	vici_section_start(&w, "children");
-	vici_section_start(&w, child_name(ctx));
+	vpnha_vici_section_end(&w);
+	vpnha_vici_section_start(&w, "children");
+	vpnha_vici_section_start(&w, child_name(ctx));
 	add_list(&w, "local_ts", vpnha_param(ctx->params, "local_ts"));
 	add_list(&w, "remote_ts", vpnha_param(ctx->params, "remote_ts"));
 	add_list(&w, "esp_proposals", vpnha_param(ctx->params, "esp_proposals"));
-	vici_kv(&w, "mode", VPNHA_STR(ctx, "mode"));
-	vici_kv(&w, "dpd_action", "restart");
-	vici_kv(&w, "start_action", "none");
-	vici_kv(&w, "close_action", "none");
-	vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, "child_rekey_time") / 1000);
-	vici_section_end(&w);
-	vici_section_end(&w);
-	vici_section_end(&w);
-	err = vici_writer_error(&w);
+	vpnha_vici_kv(&w, "mode", VPNHA_STR(ctx, "mode"));
+	vpnha_vici_kv(&w, "dpd_action", "restart");
+	vpnha_vici_kv(&w, "start_action", "none");
+	vpnha_vici_kv(&w, "close_action", "none");
+	vpnha_vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, "child_rekey_time") / 1000);
+	vpnha_vici_section_end(&w);
+	vpnha_vici_section_end(&w);
+	vpnha_vici_section_end(&w);
+	err = vpnha_vici_writer_error(&w);
 	if (err < 0)
 		snprintf(why, whylen, "cannot encode load-conn: %s", strerror(-err));
 	else
-		err = vici_cmd(ctx, c, "load-conn", &w, why, whylen);
-	vici_writer_free(&w);
+		err = charon_cmd(ctx, c, "load-conn", &w, why, whylen);
+	vpnha_vici_writer_free(&w);
 	return err;
 }
 
@@ -651,7 +651,7 @@ static void shared_id(struct vpnha_ctx *ctx, char *buf, size_t len)
 
 static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 {
-	struct vici_conn *c = NULL;
+	struct vpnha_vici_conn *c = NULL;
 	struct sa_view v;
 	struct owned o;
 	char why[384] = "";
@@ -665,7 +665,7 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 		vpnha_log_warn("%s", why);
 	if (owned_read(ctx, &o, NULL, 0) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not started on this node", conn_name(ctx));
-	err = vici_open(ctx, &c);
+	err = charon_open(ctx, &c);
 	if (err < 0)
 		return vpnha_fail(ctx, charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
 				  "charon not answering on %s: %s", VPNHA_STR(ctx, "vici_socket"), strerror(-err));
@@ -722,7 +722,7 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 	if (ctx->check_level >= 10 && kernel_check(ctx, &v, why, sizeof(why)) < 0)
 		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 out:
-	vici_close(c);
+	vpnha_vici_close(c);
 	return rc;
 }
 
@@ -731,8 +731,8 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 	_vpnha_auto_secret struct vpnha_secret secret = VPNHA_SECRET_INIT;
 	char why[384] = "", sid[96], l[INET6_ADDRSTRLEN] = "", r[INET6_ADDRSTRLEN] = "";
 	const char *lid = NULL, *rid = NULL;
-	struct vici_conn *c = NULL;
-	struct vici_writer w;
+	struct vpnha_vici_conn *c = NULL;
+	struct vpnha_vici_writer w;
 	struct sa_view v;
 	struct owned o;
 	bool psk = agent_defined(ctx) && vpnha_param(ctx->params, "auth")->v.i == 0, loaded = false;
@@ -747,17 +747,17 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 	/* everything that can be checked is checked before touching anything */
 	if (psk && vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 				     why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file': %s", why);
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
 	if (pubkey) {
 		size_t n;
 
 		if ((err = file_read(VPNHA_STR(ctx, "cert"), &cert, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'cert': %s: %s", VPNHA_STR(ctx, "cert"), strerror(-err));
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cert': %s: %s", VPNHA_STR(ctx, "cert"), strerror(-err));
 		if ((err = file_read(VPNHA_STR(ctx, "cacert"), &ca, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, "cacert"), strerror(-err));
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, "cacert"), strerror(-err));
 		if (vpnha_secret_read(VPNHA_STR(ctx, "key_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 				      why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'key_file': %s", why);
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'key_file': %s", why);
 	}
 	if (agent_defined(ctx)) {
 		addr_s(VPNHA_ADDR(ctx, "local_addrs"), l, sizeof(l));
@@ -765,7 +765,7 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 		lid = VPNHA_GIVEN(ctx, "local_id") ? VPNHA_STR(ctx, "local_id") : l;
 		rid = VPNHA_GIVEN(ctx, "remote_id") ? VPNHA_STR(ctx, "remote_id") : r;
 	}
-	err = vici_open(ctx, &c);
+	err = charon_open(ctx, &c);
 	if (err < 0) {
 		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
 				VPNHA_STR(ctx, "vici_socket"), strerror(-err));
@@ -802,22 +802,22 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 				rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
 				goto out;
 			}
-			vici_writer_init(&w);
-			vici_kv(&w, "id", sid);
-			vici_kv(&w, "type", "IKE");
-			vici_kv_bin(&w, "data", secret.data, secret.len);
-			vici_list_start(&w, "owners");
-			vici_list_item(&w, lid);
-			vici_list_item(&w, rid);
-			vici_list_end(&w);
-			err = vici_cmd(ctx, c, "load-shared", &w, why, sizeof(why));
-			vici_writer_free(&w);
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "id", sid);
+			vpnha_vici_kv(&w, "type", "IKE");
+			vpnha_vici_kv_bin(&w, "data", secret.data, secret.len);
+			vpnha_vici_list_start(&w, "owners");
+			vpnha_vici_list_item(&w, lid);
+			vpnha_vici_list_item(&w, rid);
+			vpnha_vici_list_end(&w);
+			err = charon_cmd(ctx, c, "load-shared", &w, why, sizeof(why));
+			vpnha_vici_writer_free(&w);
 			if (err < 0) {
 				rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 				goto out;
 			}
 		} else {
-			struct vici_node *resp = NULL;
+			struct vpnha_vici_node *resp = NULL;
 			const char *msg, *id;
 
 			o.loaded_conn = true;
@@ -825,21 +825,21 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 				rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
 				goto out;
 			}
-			vici_writer_init(&w);
-			vici_kv(&w, "type", "any");
-			vici_kv_bin(&w, "data", secret.data, secret.len);
-			err = vici_request(c, "load-key", &w, NULL, NULL, NULL, ctx->deadline, &resp);
-			vici_writer_free(&w);
-			if (err == 0 && (err = vici_check_success(resp, &msg)) < 0)
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "type", "any");
+			vpnha_vici_kv_bin(&w, "data", secret.data, secret.len);
+			err = vpnha_vici_request(c, "load-key", &w, NULL, NULL, NULL, ctx->deadline, &resp);
+			vpnha_vici_writer_free(&w);
+			if (err == 0 && (err = vpnha_vici_check_success(resp, &msg)) < 0)
 				snprintf(why, sizeof(why), "load-key: %s", msg ? msg : "failed");
 			else if (err < 0)
 				snprintf(why, sizeof(why), "load-key: %s", strerror(-err));
-			id = vici_node_str(resp, "id");
+			id = vpnha_vici_node_str(resp, "id");
 			if (err == 0 && id && strlen(id) < sizeof(o.key_id)) {
 				snprintf(o.key_id, sizeof(o.key_id), "%s", id);
 				owned_write(ctx, &o);
 			}
-			vici_node_free(resp);
+			vpnha_vici_node_free(resp);
 			if (err < 0) {
 				rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 				goto out;
@@ -859,12 +859,12 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 		goto out;
 	}
 	if (v.children_installed == 0) {
-		vici_writer_init(&w);
-		vici_kv(&w, "child", child_name(ctx));
-		vici_kv(&w, "ike", conn_name(ctx));
-		vici_kv(&w, "timeout", "-1"); /* do not wait: the remote may be down */
-		err = vici_cmd(ctx, c, "initiate", &w, why, sizeof(why));
-		vici_writer_free(&w);
+		vpnha_vici_writer_init(&w);
+		vpnha_vici_kv(&w, "child", child_name(ctx));
+		vpnha_vici_kv(&w, "ike", conn_name(ctx));
+		vpnha_vici_kv(&w, "timeout", "-1"); /* do not wait: the remote may be down */
+		err = charon_cmd(ctx, c, "initiate", &w, why, sizeof(why));
+		vpnha_vici_writer_free(&w);
 		if (err < 0 && err != -EREMOTEIO) {
 			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 			goto out;
@@ -897,7 +897,7 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 		vpnha_sleep_ms(ctx, 50);
 	}
 out:
-	vici_close(c);
+	vpnha_vici_close(c);
 	return rc;
 }
 
@@ -912,8 +912,8 @@ static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 {
-	struct vici_conn *c = NULL;
-	struct vici_writer w;
+	struct vpnha_vici_conn *c = NULL;
+	struct vpnha_vici_writer w;
 	struct nl_sock *sk = NULL;
 	struct owned o;
 	char conn[96] = "", why[384] = "";
@@ -930,7 +930,7 @@ static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 	}
 	if (!*conn && ctx->params_ok)
 		snprintf(conn, sizeof(conn), "%s", conn_name(ctx));
-	err = ctx->params_ok ? vici_open(ctx, &c) : vici_connect(&c, "/run/charon.vici", ctx->deadline);
+	err = ctx->params_ok ? charon_open(ctx, &c) : vpnha_vici_connect(&c, "/run/charon.vici", ctx->deadline);
 	if (err < 0) {
 		if (!charon_absent(err))
 			return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon: %s", strerror(-err));
@@ -938,49 +938,49 @@ static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 		vpnha_log_info("charon is not running: nothing to terminate or unload");
 	}
 	if (charon) {
-		vici_writer_init(&w);
-		vici_kv(&w, "ike", conn);
-		vici_kv(&w, "force", "yes");
+		vpnha_vici_writer_init(&w);
+		vpnha_vici_kv(&w, "ike", conn);
+		vpnha_vici_kv(&w, "force", "yes");
 		/* force without a timeout: charon sends the DELETE and drops the
 		 * SA at once; with stop_wait it first waits that long (at most
 		 * half the op time left) for the peer's answer */
 		if (stop_wait_ms(ctx) > 0)
-			vici_kv_fmt(&w, "timeout", "%" PRIu64, stop_wait_ms(ctx));
-		err = vici_cmd(ctx, c, "terminate", &w, why, sizeof(why));
-		vici_writer_free(&w);
+			vpnha_vici_kv_fmt(&w, "timeout", "%" PRIu64, stop_wait_ms(ctx));
+		err = charon_cmd(ctx, c, "terminate", &w, why, sizeof(why));
+		vpnha_vici_writer_free(&w);
 		if (err < 0 && err != -EREMOTEIO)
 			vpnha_log_warn("%s", why);
 		if (o.loaded_conn) {
-			vici_writer_init(&w);
-			vici_kv(&w, "name", conn);
-			err = vici_cmd(ctx, c, "unload-conn", &w, why, sizeof(why));
-			vici_writer_free(&w);
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "name", conn);
+			err = charon_cmd(ctx, c, "unload-conn", &w, why, sizeof(why));
+			vpnha_vici_writer_free(&w);
 			if (err < 0 && err != -EREMOTEIO) {
-				vici_close(c);
+				vpnha_vici_close(c);
 				return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 			}
 		}
 		if (o.key_id[0]) {
-			vici_writer_init(&w);
-			vici_kv(&w, "id", o.key_id);
-			err = vici_cmd(ctx, c, "unload-key", &w, why, sizeof(why));
-			vici_writer_free(&w);
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "id", o.key_id);
+			err = charon_cmd(ctx, c, "unload-key", &w, why, sizeof(why));
+			vpnha_vici_writer_free(&w);
 			if (err < 0 && err != -EREMOTEIO) {
-				vici_close(c);
+				vpnha_vici_close(c);
 				return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 			}
 		}
 		if (o.shared_id[0]) {
-			vici_writer_init(&w);
-			vici_kv(&w, "id", o.shared_id);
-			err = vici_cmd(ctx, c, "unload-shared", &w, why, sizeof(why));
-			vici_writer_free(&w);
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "id", o.shared_id);
+			err = charon_cmd(ctx, c, "unload-shared", &w, why, sizeof(why));
+			vpnha_vici_writer_free(&w);
 			if (err < 0 && err != -EREMOTEIO) {
-				vici_close(c);
+				vpnha_vici_close(c);
 				return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 			}
 		}
-		vici_close(c);
+		vpnha_vici_close(c);
 	}
 	/* whatever charon left (or a killed charon could not remove) goes now */
 	if (o.local.family && o.remote.family) {
@@ -1022,7 +1022,7 @@ static enum vpnha_rc ic_reload(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 {
-	struct vici_conn *c = NULL;
+	struct vpnha_vici_conn *c = NULL;
 	char why[256];
 	int err;
 
@@ -1032,14 +1032,14 @@ static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 		err = vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 					why, sizeof(why));
 		if (err < 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file': %s", why);
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
 	}
 	/* strongswan-charon's daemon, or charon-systemd's (Debian 12: examples/README.md) */
 	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0 &&
 	    access("/usr/sbin/charon-systemd", X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "strongSwan charon is not installed");
-	err = vici_open(ctx, &c);
-	vici_close(c);
+	err = charon_open(ctx, &c);
+	vpnha_vici_close(c);
 	if (err < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
 				  VPNHA_STR(ctx, "vici_socket"), strerror(-err));

@@ -46,6 +46,11 @@
 /* how long stop lets mii-linkd exit after SIGTERM before SIGKILL (it only
  * has to leave its main loop: the agent deletes the attributes itself) */
 #define STOP_GRACE_MS 2000u
+/* how long attrd keeps a stopped instance's values in the CIB (parameter
+ * stop_grace): a restart within it never shows the scheduler the attributes
+ * gone; a monitor stopped for good has them removed after it */
+#define STOP_GRACE_DEFAULT "30s"
+#define STOP_GRACE_DEFAULT_MS 30000u
 
 static int check_attr_name(const struct vpnha_val *v, char *why, size_t whylen)
 {
@@ -60,14 +65,15 @@ static int check_attr_name(const struct vpnha_val *v, char *why, size_t whylen)
 static const struct vpnha_param_def params[] = {
 	{ "interfaces", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_LIST, 0, 0, NULL, NULL },
 	{ "name", VPNHA_PT_STRING, NULL, VPNHA_PF_UNIQUE, 0, VPNHA_ATTRD_NAME_MAX, NULL, check_attr_name },
-	{ "multiplier", VPNHA_PT_INT, "1", 0, 1, 1000000, NULL, NULL },
-	{ "dampen", VPNHA_PT_DURATION, "0", 0, 0, 3600000, NULL, NULL },
-	{ "attrd_dampen", VPNHA_PT_DURATION, "0", 0, 0, 3600000, NULL, NULL },
-	{ "flap_threshold", VPNHA_PT_INT, "3", 0, 0, VPNHA_LS_MAX_FLAPS, NULL, NULL },
-	{ "flap_window", VPNHA_PT_DURATION, "10s", 0, 1, 3600000, NULL, NULL },
-	{ "poll_interval", VPNHA_PT_DURATION, "2s", 0, 10, 3600000, NULL, NULL },
-	{ "require_all", VPNHA_PT_BOOL, "true", 0, 0, 0, NULL, NULL },
+	{ "multiplier", VPNHA_PT_INT, "1", VPNHA_PF_RELOADABLE, 1, 1000000, NULL, NULL },
+	{ "dampen", VPNHA_PT_DURATION, "0", VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
+	{ "attrd_dampen", VPNHA_PT_DURATION, "0", VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
+	{ "flap_threshold", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, VPNHA_LS_MAX_FLAPS, NULL, NULL },
+	{ "flap_window", VPNHA_PT_DURATION, "10s", VPNHA_PF_RELOADABLE, 1, 3600000, NULL, NULL },
+	{ "poll_interval", VPNHA_PT_DURATION, "2s", VPNHA_PF_RELOADABLE, 10, 3600000, NULL, NULL },
+	{ "require_all", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 	{ "run_dir", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
+	{ "stop_grace", VPNHA_PT_DURATION, STOP_GRACE_DEFAULT, VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
 };
 
 /* ---- parameters ---- */
@@ -109,7 +115,7 @@ static enum vpnha_rc ml_validate_host(struct vpnha_ctx *ctx)
 
 	for (i = 0; i < v->n_items; i++)
 		if (if_nametoindex(v->items[i].str) == 0)
-			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'interfaces': no interface '%s' on this host",
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'interfaces': no interface '%s' on this host",
 					  v->items[i].str);
 	if (access(vpnha_attrd_updater_path(), X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "%s not found: install pacemaker-cli-utils",
@@ -336,7 +342,7 @@ static void child_exec(const char *const argv[], const char *const envp[])
 	_exit(127);
 }
 
-static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, pid_t *out)
+static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *out)
 {
 	const struct vpnha_value *v = ifaces(ctx);
 	const char *argv[MAX_ARGS];
@@ -382,6 +388,8 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, pid_t *out)
 	argv[a++] = "--poll-interval-ms";
 	argv[a++] = s_poll;
 	argv[a++] = VPNHA_BOOL(ctx, "require_all") ? "--require-all" : "--require-any";
+	if (take_over)
+		argv[a++] = "--take-over";
 	argv[a] = NULL;
 
 	/* An explicit environment: the run dir, logging, test overrides. */
@@ -427,35 +435,13 @@ static void report_publish(struct vpnha_ctx *ctx, const struct status *st)
 			       st->error[0] ? ": " : "", st->error);
 }
 
-static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
+/* Wait until the daemon pid has published the initial state. */
+static enum vpnha_rc daemon_wait_initial(struct vpnha_ctx *ctx, pid_t pid)
 {
 	struct status st;
-	pid_t pid, w;
-	enum vpnha_rc rc;
-	int r, wst;
+	pid_t w;
+	int wst;
 
-	apply_run_dir(ctx);
-	pid = read_pid(ctx);
-	if (pid && pid_is_daemon(pid)) {
-		rc = check_running(ctx, false);
-		if (rc == VPNHA_RC_OK)
-			return rc;
-		/* a hung daemon: replace it */
-		free(ctx->reason);
-		ctx->reason = NULL;
-		vpnha_log_warn("replacing an unresponsive mii-linkd (pid %d)", (int)pid);
-		kill(pid, SIGKILL);
-	}
-	remove_files(ctx);
-	r = write_attrs(ctx);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state in %s: %s", vpnha_run_dir(),
-				  strerror(-r));
-	rc = spawn_daemon(ctx, &pid);
-	if (rc != VPNHA_RC_OK)
-		return rc;
-
-	/* Wait until the daemon has published the initial state. */
 	for (;;) {
 		w = waitpid(pid, &wst, WNOHANG);
 		if (w == pid) {
@@ -481,24 +467,79 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
 	return VPNHA_RC_OK;
 }
 
+/*
+ * Start a daemon with the parameters in force. A "released" record means a
+ * previous stop left the attributes' deletion pending in attrd (stop_grace):
+ * the daemon takes them over (mii-linkd --take-over), so the CIB keeps a value
+ * throughout a restart.
+ */
+static enum vpnha_rc daemon_launch(struct vpnha_ctx *ctx)
+{
+	bool take_over = vpnha_state_exists(AGENT, ctx->instance, "released");
+	enum vpnha_rc rc;
+	pid_t pid;
+	int r;
+
+	remove_files(ctx);
+	r = write_attrs(ctx);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state in %s: %s", vpnha_run_dir(),
+				  strerror(-r));
+	rc = spawn_daemon(ctx, take_over, &pid);
+	if (rc == VPNHA_RC_OK)
+		rc = daemon_wait_initial(ctx, pid);
+	if (rc == VPNHA_RC_OK && take_over)
+		vpnha_state_remove(AGENT, ctx->instance, "released");
+	return rc;
+}
+
+static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
+{
+	enum vpnha_rc rc;
+	pid_t pid;
+
+	apply_run_dir(ctx);
+	pid = read_pid(ctx);
+	if (pid && pid_is_daemon(pid)) {
+		rc = check_running(ctx, false);
+		if (rc == VPNHA_RC_OK)
+			return rc;
+		/* a hung daemon: replace it */
+		free(ctx->reason);
+		ctx->reason = NULL;
+		vpnha_log_warn("replacing an unresponsive mii-linkd (pid %d)", (int)pid);
+		kill(pid, SIGKILL);
+	}
+	/* the daemon publishes through attrd_updater: missing here is node-local (5) */
+	if (access(vpnha_attrd_updater_path(), X_OK) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "%s not found: install pacemaker-cli-utils",
+				  vpnha_attrd_updater_path());
+	return daemon_launch(ctx);
+}
+
 /* ---- stop ---- */
 
-static void delete_attrs(struct vpnha_ctx *ctx)
+/*
+ * Delete the published attributes, or leave their deletion to attrd after
+ * grace_ms (then record "released" for the next start). Returns the number
+ * of attributes whose deletion is pending.
+ */
+static size_t delete_attrs(struct vpnha_ctx *ctx, uint64_t grace_ms)
 {
 	_vpnha_auto_free char *data = NULL;
 	char *line, *save = NULL, detail[256];
 	enum vpnha_attrd_result r;
-	size_t len;
+	size_t len, pending = 0;
 	uint64_t left;
 
 	if (vpnha_state_read(AGENT, ctx->instance, "attrs", &data, &len) < 0)
-		return;
+		return 0;
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		left = vpnha_time_left_ms(ctx);
 		if (left < 100)
 			break;
-		r = vpnha_attrd_delete(line, left < ATTRD_TIMEOUT_MS ? left : ATTRD_TIMEOUT_MS,
-				       detail, sizeof(detail));
+		r = vpnha_attrd_delete_after(line, grace_ms, left < ATTRD_TIMEOUT_MS ? left : ATTRD_TIMEOUT_MS,
+					     detail, sizeof(detail));
 		if (r == VPNHA_ATTRD_NO_CLUSTER) {
 			vpnha_log_info("attribute %s not deleted: no cluster on this node", line);
 			break; /* the others would fail the same way */
@@ -506,7 +547,13 @@ static void delete_attrs(struct vpnha_ctx *ctx)
 		if (r != VPNHA_ATTRD_OK)
 			vpnha_log_warn("attribute %s not deleted: %s%s%s", line, vpnha_attrd_result_str(r),
 				       detail[0] ? ": " : "", detail);
+		else if (grace_ms)
+			pending++;
 	}
+	if (pending)
+		vpnha_log_info("%zu attribute(s) deleted; attrd removes them from the CIB in %" PRIu64
+			       " ms unless mii-link starts again here", pending, grace_ms);
+	return pending;
 }
 
 /*
@@ -522,33 +569,49 @@ static void signal_daemon(pid_t pid, int sig)
 		kill(pid, sig);
 }
 
+/* SIGTERM, then SIGKILL after STOP_GRACE_MS (or near the op deadline). */
+static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx, pid_t pid)
+{
+	uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
+
+	signal_daemon(pid, SIGTERM);
+	while (pid_is_daemon(pid)) {
+		if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
+			vpnha_log_warn("mii-linkd (pid %d) still running %" PRIu64 " ms after SIGTERM: SIGKILL",
+				       (int)pid, vpnha_now_ms() + STOP_GRACE_MS - until);
+			signal_daemon(pid, SIGKILL);
+			break;
+		}
+		vpnha_sleep_ms(ctx, 5);
+	}
+	/* after SIGKILL: it's gone once the kernel has reaped it */
+	while (pid_is_daemon(pid) && vpnha_sleep_ms(ctx, 5))
+		;
+	if (pid_is_daemon(pid))
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) does not die", (int)pid);
+	return VPNHA_RC_OK;
+}
+
 static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 {
+	/* with bad parameters: the default grace (stop works from the records) */
+	uint64_t grace = ctx->params_ok ? VPNHA_MS(ctx, "stop_grace") : STOP_GRACE_DEFAULT_MS;
+	enum vpnha_rc rc;
 	pid_t pid;
 	int r;
 
 	apply_run_dir(ctx);
 	pid = read_pid(ctx);
 	if (pid && pid_is_daemon(pid)) {
-		uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
-
-		signal_daemon(pid, SIGTERM);
-		while (pid_is_daemon(pid)) {
-			if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
-				vpnha_log_warn("mii-linkd (pid %d) still running %" PRIu64 " ms after SIGTERM: SIGKILL",
-					       (int)pid, vpnha_now_ms() + STOP_GRACE_MS - until);
-				signal_daemon(pid, SIGKILL);
-				break;
-			}
-			vpnha_sleep_ms(ctx, 5);
-		}
-		/* after SIGKILL: it's gone once the kernel has reaped it */
-		while (pid_is_daemon(pid) && vpnha_sleep_ms(ctx, 5))
-			;
-		if (pid_is_daemon(pid))
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) does not die", (int)pid);
+		rc = daemon_end(ctx, pid);
+		if (rc != VPNHA_RC_OK)
+			return rc;
 	}
-	delete_attrs(ctx);
+	if (delete_attrs(ctx, grace) > 0) {
+		r = vpnha_state_write(AGENT, ctx->instance, "released", "", 0);
+		if (r < 0)
+			vpnha_log_warn("cannot record the pending deletion: %s", strerror(-r));
+	}
 	remove_files(ctx);
 	r = vpnha_state_remove(AGENT, ctx->instance, "attrs");
 	if (r < 0)
@@ -556,10 +619,37 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 	return VPNHA_RC_OK;
 }
 
+/*
+ * reload-agent: the daemon is replaced by one with the new parameters; the
+ * attributes stay published throughout (neither deleted nor written unset).
+ * Names (interfaces, name) and run_dir are not reloadable: Pacemaker
+ * restarts the instance for those.
+ */
+static enum vpnha_rc ml_reload(struct vpnha_ctx *ctx)
+{
+	enum vpnha_rc rc;
+	pid_t pid;
+
+	apply_run_dir(ctx);
+	pid = read_pid(ctx);
+	if (pid && pid_is_daemon(pid)) {
+		rc = daemon_end(ctx, pid);
+		if (rc != VPNHA_RC_OK)
+			return rc;
+	}
+	rc = daemon_launch(ctx);
+	if (rc == VPNHA_RC_OK)
+		vpnha_log_info("reloaded: dampen %" PRIu64 " ms, attrd_dampen %" PRIu64 " ms, poll %" PRIu64
+			       " ms, stop_grace %" PRIu64 " ms", VPNHA_MS(ctx, "dampen"), VPNHA_MS(ctx, "attrd_dampen"),
+			       VPNHA_MS(ctx, "poll_interval"), VPNHA_MS(ctx, "stop_grace"));
+	return rc;
+}
+
 static const struct vpnha_action actions[] = {
 	{ "start", ml_start },
 	{ "stop", ml_stop },
 	{ "monitor", ml_monitor },
+	{ "reload-agent", ml_reload },
 };
 
 const struct vpnha_agent vpnha_agent_def = {

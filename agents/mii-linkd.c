@@ -95,6 +95,7 @@ struct attr {
 	int idx;                   /* interface index; -1: the aggregate */
 	char published[32];        /* last value attrd accepted */
 	bool ok;                   /* published[] is current in attrd */
+	bool take_over;            /* first publish: value first, under attrd's current delay */
 };
 
 struct probe_caps {
@@ -131,6 +132,7 @@ struct mld {
 	pid_t attrd_pid;           /* the attrd our values went to (0: none seen) */
 	char error[400];
 	bool initial;
+	bool take_over;            /* --take-over: a deletion may be pending in attrd */
 	uint64_t events, publishes, overruns;
 	/* CLOCK_REALTIME us, for the benchmark: the last link event that changed
 	 * a value, and when attrd_updater then returned */
@@ -238,8 +240,19 @@ static void publish(struct mld *d)
 		snprintf(value, sizeof(value), "%" PRId64, v);
 		if (a->ok && !strcmp(a->published, value))
 			continue;
-		r = vpnha_attrd_update(a->name, value, d->attrd_dampen_ms, ATTRD_TIMEOUT_MS,
-				       detail, sizeof(detail));
+		/* The previous instance's stop may have left a deletion pending in
+		 * attrd (mii-link stop_grace). Changing the delay makes attrd write
+		 * what it holds at once, so set the value under the old delay first:
+		 * the CIB then goes from the old value to this one, never unset. */
+		r = VPNHA_ATTRD_OK;
+		if (a->take_over) {
+			r = vpnha_attrd_set_value(a->name, value, ATTRD_TIMEOUT_MS, detail, sizeof(detail));
+			if (r == VPNHA_ATTRD_OK)
+				a->take_over = false;
+		}
+		if (r == VPNHA_ATTRD_OK)
+			r = vpnha_attrd_update(a->name, value, d->attrd_dampen_ms, ATTRD_TIMEOUT_MS,
+					       detail, sizeof(detail));
 		d->publishes++;
 		if (r == VPNHA_ATTRD_OK) {
 			d->publish_rt_us = rt_us();
@@ -711,7 +724,7 @@ static void usage(void)
 		"       [--name ATTR]\n"
 		"       [--multiplier N] [--dampen-ms MS] [--attrd-dampen-ms MS] [--flap-threshold N]\n"
 		"       [--flap-window-ms MS] [--poll-interval-ms MS] [--require-all|--require-any]\n"
-		"       [--log-stderr]\n"
+		"       [--take-over] [--log-stderr]\n"
 		"Started by the ocf:vpnha:mii-link agent; see its meta-data.\n");
 }
 
@@ -742,6 +755,7 @@ int main(int argc, char **argv)
 		{ "poll-interval-ms", required_argument, NULL, 'p' },
 		{ "require-all", no_argument, NULL, 'A' },
 		{ "require-any", no_argument, NULL, 'a' },
+		{ "take-over", no_argument, NULL, 'T' },
 		{ "log-stderr", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -807,6 +821,9 @@ int main(int argc, char **argv)
 		case 'e':
 			log_stderr = true;
 			break;
+		case 'T':
+			d.take_over = true;
+			break;
 		case 'h':
 			usage();
 			return 0;
@@ -855,6 +872,11 @@ int main(int argc, char **argv)
 		d.attrs[d.n_attrs].idx = -1;
 		d.n_attrs++;
 	}
+	for (i = 0; i < d.n_attrs; i++)
+		d.attrs[i].take_over = d.take_over;
+	if (d.take_over)
+		vpnha_log_notice("taking over the attributes of the previous instance (their deletion may be "
+				 "pending in attrd)");
 	g = &d;
 
 	snprintf(pidbuf, sizeof(pidbuf), "%d\n", (int)getpid());

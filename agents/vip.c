@@ -42,7 +42,7 @@
 #define OWNER_KEY "owner"
 
 static const struct vpnha_param_def params[] = {
-	{ "ip", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, NULL },
+	{ "ip", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast_global },
 	{ "cidr_netmask", VPNHA_PT_INT, NULL, 0, 1, 128, NULL, NULL },
 	{ "nic", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, NULL },
 	{ "arp_count", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, 100, NULL, NULL },
@@ -50,23 +50,26 @@ static const struct vpnha_param_def params[] = {
 	{ "arp_bg", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 };
 
-static bool addr_is_bad_unicast(const struct vpnha_addr *a)
+/* ip/len is the directed broadcast of its IPv4 subnet (host part all ones). */
+static bool addr_is_subnet_broadcast(const struct vpnha_addr *a, int64_t len)
 {
-	static const uint8_t zero[16];
+	uint32_t host;
 
-	if (a->family == AF_INET)
-		return !memcmp(a->u.raw, zero, 4) || (a->u.raw[0] & 0xf0) == 0xe0 || a->u.raw[0] == 127 ||
-		       !memcmp(a->u.raw, "\xff\xff\xff\xff", 4);
-	return !memcmp(a->u.raw, zero, 16) || a->u.raw[0] == 0xff || IN6_IS_ADDR_LOOPBACK(&a->u.v6);
+	if (a->family != AF_INET || len < 1 || len > 30)
+		return false;
+	host = (uint32_t)0xffffffffu >> len;
+	return (ntohl(a->u.v4.s_addr) & host) == host;
 }
 
 static enum vpnha_rc vip_validate_params(struct vpnha_ctx *ctx)
 {
 	const struct vpnha_addr *ip = VPNHA_ADDR(ctx, "ip");
 
-	if (addr_is_bad_unicast(ip))
-		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'ip': %s is not a unicast address",
-				  VPNHA_STR(ctx, "ip"));
+	/* unspecified, multicast, broadcast, loopback: refused by the parameter's own check */
+	if (VPNHA_GIVEN(ctx, "cidr_netmask") && addr_is_subnet_broadcast(ip, VPNHA_INT(ctx, "cidr_netmask")))
+		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
+				  "parameter 'ip': %s is the broadcast address of %s/%lld, not a unicast address",
+				  VPNHA_STR(ctx, "ip"), VPNHA_STR(ctx, "ip"), (long long)VPNHA_INT(ctx, "cidr_netmask"));
 	if (VPNHA_GIVEN(ctx, "cidr_netmask") && ip->family == AF_INET && VPNHA_INT(ctx, "cidr_netmask") > 32)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameter 'cidr_netmask': %lld is out of range 1-32 for the IPv4 address %s",
@@ -542,7 +545,7 @@ static enum vpnha_rc vip_start(struct vpnha_ctx *ctx)
 		return rc;
 	r = vpnha_nl_link_get(nl, nic, 0, &l);
 	if (r == -ENODEV) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "interface %s (parameter 'nic') does not exist", nic);
+		rc = vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "interface %s (parameter 'nic') does not exist", nic);
 		goto out;
 	}
 	if (r < 0) {
@@ -668,7 +671,7 @@ static enum vpnha_rc vip_validate_host(struct vpnha_ctx *ctx)
 		return rc;
 	r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "nic"));
 	if (r == -ENODEV)
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "interface %s (parameter 'nic') does not exist on this host",
+		rc = vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "interface %s (parameter 'nic') does not exist on this host",
 				VPNHA_STR(ctx, "nic"));
 	else if (r < 0)
 		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up interface %s: %s", VPNHA_STR(ctx, "nic"),

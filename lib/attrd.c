@@ -244,6 +244,42 @@ enum vpnha_attrd_result vpnha_attrd_refresh(uint64_t timeout_ms, char *detail, s
 	return r;
 }
 
+enum vpnha_attrd_result vpnha_attrd_set_value(const char *name, const char *value, uint64_t timeout_ms,
+					      char *detail, size_t detail_len)
+{
+	struct vpnha_proc_result res;
+	enum vpnha_attrd_result r;
+	const char *argv[] = { vpnha_attrd_updater_path(), "-n", name, "-U", value, NULL };
+
+	if (vpnha_attrd_name_check(name) < 0 || !value)
+		return VPNHA_ATTRD_INVALID;
+	r = run(argv, timeout_ms, &res, detail, detail_len);
+	vpnha_proc_result_free(&res);
+	return r;
+}
+
+enum vpnha_attrd_result vpnha_attrd_delete_after(const char *name, uint64_t grace_ms, uint64_t timeout_ms,
+						 char *detail, size_t detail_len)
+{
+	struct vpnha_proc_result res;
+	enum vpnha_attrd_result r;
+	char delay[32];
+	const char *argv[] = { vpnha_attrd_updater_path(), "-n", name, "-Y", "-d", delay, NULL };
+
+	if (vpnha_attrd_name_check(name) < 0)
+		return VPNHA_ATTRD_INVALID;
+	if (grace_ms == 0)
+		return vpnha_attrd_delete(name, timeout_ms, detail, detail_len);
+	snprintf(delay, sizeof(delay), "%" PRIu64 "ms", grace_ms);
+	r = run(argv, timeout_ms, &res, detail, detail_len);
+	vpnha_proc_result_free(&res);
+	if (r == VPNHA_ATTRD_NOT_FOUND)
+		return VPNHA_ATTRD_OK; /* nothing to delete */
+	if (r != VPNHA_ATTRD_OK)
+		return r;
+	return vpnha_attrd_delete(name, timeout_ms, detail, detail_len);
+}
+
 enum vpnha_attrd_result vpnha_attrd_delete(const char *name, uint64_t timeout_ms,
 					   char *detail, size_t detail_len)
 {

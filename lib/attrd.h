@@ -81,6 +81,27 @@ enum vpnha_attrd_result vpnha_attrd_delete(const char *name, uint64_t timeout_ms
 					   char *detail, size_t detail_len);
 
 /*
+ * Delete NAME on this node, but let attrd write the deletion to the CIB only
+ * after grace_ms (attrd's dampening: attrd_updater -n NAME -Y -d MSms, then
+ * -n NAME -D). Until then the CIB, and so the scheduler, keeps the last
+ * value; a vpnha_attrd_set_value() within the grace replaces the deletion
+ * and the CIB never sees the attribute go. grace_ms 0: vpnha_attrd_delete().
+ * An absent attribute is success. timeout_ms bounds each of the two runs.
+ */
+enum vpnha_attrd_result vpnha_attrd_delete_after(const char *name, uint64_t grace_ms, uint64_t timeout_ms,
+						 char *detail, size_t detail_len);
+
+/*
+ * Set NAME's value and leave its dampening as it is (attrd_updater -n NAME
+ * -U VALUE): the value attrd writes when a pending delayed write (e.g. from
+ * vpnha_attrd_delete_after) falls due. vpnha_attrd_update() changes the delay
+ * too, and attrd writes at once what it holds when the delay changes: call
+ * this first when taking over an attribute whose deletion may be pending.
+ */
+enum vpnha_attrd_result vpnha_attrd_set_value(const char *name, const char *value, uint64_t timeout_ms,
+					      char *detail, size_t detail_len);
+
+/*
  * Parse attrd_updater -Q output (lines like: name="N" host="H" value="V")
  * for NAME, and HOST unless NULL (attrd_updater may print other nodes' lines
  * too): copies V into value. 0, -ENOENT (no such line), -EINVAL (malformed),

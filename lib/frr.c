@@ -20,51 +20,51 @@
 #include "util.h"
 #include "vpnha.h"
 
-const char *frr_cmd_status_str(int status)
+const char *vpnha_frr_cmd_status_str(int status)
 {
 	switch (status) {
-	case FRR_CMD_SUCCESS:
+	case VPNHA_FRR_CMD_SUCCESS:
 		return "success";
-	case FRR_CMD_WARNING:
+	case VPNHA_FRR_CMD_WARNING:
 		return "warning";
-	case FRR_CMD_ERR_NO_MATCH:
+	case VPNHA_FRR_CMD_ERR_NO_MATCH:
 		return "unknown command";
-	case FRR_CMD_ERR_AMBIGUOUS:
+	case VPNHA_FRR_CMD_ERR_AMBIGUOUS:
 		return "ambiguous command";
-	case FRR_CMD_ERR_INCOMPLETE:
+	case VPNHA_FRR_CMD_ERR_INCOMPLETE:
 		return "incomplete command";
-	case FRR_CMD_ERR_EXEED_ARGC_MAX:
+	case VPNHA_FRR_CMD_ERR_EXEED_ARGC_MAX:
 		return "too many arguments";
-	case FRR_CMD_ERR_NOTHING_TODO:
+	case VPNHA_FRR_CMD_ERR_NOTHING_TODO:
 		return "nothing to do";
-	case FRR_CMD_WARNING_CONFIG_FAILED:
+	case VPNHA_FRR_CMD_WARNING_CONFIG_FAILED:
 		return "configuration failed";
 	default:
 		return "error";
 	}
 }
 
-bool frr_cmd_text_ok(const char *s)
+bool vpnha_frr_cmd_text_ok(const char *s)
 {
 	size_t n = 0;
 
 	if (!s || !*s)
 		return false;
 	for (; *s; s++, n++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || n >= FRR_CMD_MAX - 1)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || n >= VPNHA_FRR_CMD_MAX - 1)
 			return false;
 	return true;
 }
 
 /* ---- framer ---- */
 
-void frr_framer_init(struct frr_framer *f, size_t max)
+void vpnha_frr_framer_init(struct vpnha_frr_framer *f, size_t max)
 {
 	memset(f, 0, sizeof(*f));
-	f->max = max ? max : FRR_REPLY_MAX;
+	f->max = max ? max : VPNHA_FRR_REPLY_MAX;
 }
 
-void frr_framer_reset(struct frr_framer *f)
+void vpnha_frr_framer_reset(struct vpnha_frr_framer *f)
 {
 	f->len = 0;
 	f->out_len = 0;
@@ -73,17 +73,17 @@ void frr_framer_reset(struct frr_framer *f)
 	f->done = false;
 }
 
-void frr_framer_free(struct frr_framer *f)
+void vpnha_frr_framer_free(struct vpnha_frr_framer *f)
 {
 	free(f->buf);
 	f->buf = NULL;
 	f->cap = 0;
-	frr_framer_reset(f);
+	vpnha_frr_framer_reset(f);
 }
 
 static const char terminator[3] = { 0, 0, 0 };
 
-int frr_framer_feed(struct frr_framer *f, const void *data, size_t n)
+int vpnha_frr_framer_feed(struct vpnha_frr_framer *f, const void *data, size_t n)
 {
 	size_t old = f->len, from;
 
@@ -133,11 +133,11 @@ int frr_framer_feed(struct frr_framer *f, const void *data, size_t n)
 
 /* ---- client ---- */
 
-struct frr_vty {
+struct vpnha_frr_vty {
 	int fd;
 	uint64_t deadline;
 	bool broken;
-	struct frr_framer fr;
+	struct vpnha_frr_framer fr;
 };
 
 static int wait_fd(int fd, short events, uint64_t deadline)
@@ -171,9 +171,9 @@ static bool daemon_name_ok(const char *d)
 	return true;
 }
 
-int frr_vty_from_fd(struct frr_vty **out, int fd, uint64_t deadline)
+int vpnha_frr_vty_from_fd(struct vpnha_frr_vty **out, int fd, uint64_t deadline)
 {
-	struct frr_vty *v = calloc(1, sizeof(*v));
+	struct vpnha_frr_vty *v = calloc(1, sizeof(*v));
 
 	*out = NULL;
 	if (!v) {
@@ -182,12 +182,12 @@ int frr_vty_from_fd(struct frr_vty **out, int fd, uint64_t deadline)
 	}
 	v->fd = fd;
 	v->deadline = deadline;
-	frr_framer_init(&v->fr, FRR_REPLY_MAX);
+	vpnha_frr_framer_init(&v->fr, VPNHA_FRR_REPLY_MAX);
 	*out = v;
 	return 0;
 }
 
-int frr_vty_connect(struct frr_vty **out, const char *dir, const char *daemon, uint64_t deadline)
+int vpnha_frr_vty_connect(struct vpnha_frr_vty **out, const char *dir, const char *daemon, uint64_t deadline)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	_vpnha_auto_close int fd = -1;
@@ -231,27 +231,27 @@ int frr_vty_connect(struct frr_vty **out, const char *dir, const char *daemon, u
 		}
 		return -errno;
 	}
-	r = frr_vty_from_fd(out, fd, deadline);
+	r = vpnha_frr_vty_from_fd(out, fd, deadline);
 	fd = -1;
 	return r;
 }
 
-void frr_vty_free(struct frr_vty *v)
+void vpnha_frr_vty_free(struct vpnha_frr_vty *v)
 {
 	if (!v)
 		return;
 	if (v->fd >= 0)
 		close(v->fd);
-	frr_framer_free(&v->fr);
+	vpnha_frr_framer_free(&v->fr);
 	free(v);
 }
 
-void frr_vty_set_deadline(struct frr_vty *v, uint64_t deadline)
+void vpnha_frr_vty_set_deadline(struct vpnha_frr_vty *v, uint64_t deadline)
 {
 	v->deadline = deadline;
 }
 
-static int send_all(struct frr_vty *v, const char *buf, size_t len)
+static int send_all(struct vpnha_frr_vty *v, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = send(v->fd, buf, len, MSG_NOSIGNAL);
@@ -273,11 +273,11 @@ static int send_all(struct frr_vty *v, const char *buf, size_t len)
 	return 0;
 }
 
-static int read_reply(struct frr_vty *v)
+static int read_reply(struct vpnha_frr_vty *v)
 {
 	char chunk[65536];
 
-	frr_framer_reset(&v->fr);
+	vpnha_frr_framer_reset(&v->fr);
 	for (;;) {
 		ssize_t n;
 		int r = wait_fd(v->fd, POLLIN, v->deadline);
@@ -291,7 +291,7 @@ static int read_reply(struct frr_vty *v)
 			return -errno;
 		if (n == 0)
 			return -ECONNRESET;
-		r = frr_framer_feed(&v->fr, chunk, (size_t)n);
+		r = vpnha_frr_framer_feed(&v->fr, chunk, (size_t)n);
 		if (r < 0)
 			return r;
 		if (r == 1)
@@ -299,7 +299,7 @@ static int read_reply(struct frr_vty *v)
 	}
 }
 
-int frr_vty_cmd(struct frr_vty *v, const char *cmd, int *status, char **out, size_t *out_len)
+int vpnha_frr_vty_cmd(struct vpnha_frr_vty *v, const char *cmd, int *status, char **out, size_t *out_len)
 {
 	int r;
 
@@ -307,7 +307,7 @@ int frr_vty_cmd(struct frr_vty *v, const char *cmd, int *status, char **out, siz
 		*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	if (!frr_cmd_text_ok(cmd))
+	if (!vpnha_frr_cmd_text_ok(cmd))
 		return -EINVAL;
 	if (v->broken || v->fd < 0)
 		return -ENOTCONN;
@@ -331,17 +331,17 @@ int frr_vty_cmd(struct frr_vty *v, const char *cmd, int *status, char **out, siz
 	return 0;
 }
 
-int frr_vty_config_enter(struct frr_vty *v)
+int vpnha_frr_vty_config_enter(struct vpnha_frr_vty *v)
 {
 	static const char *const cmds[] = { "enable", "configure" };
 	size_t i;
 
 	for (i = 0; i < VPNHA_ARRAY_SIZE(cmds); i++) {
-		int st, r = frr_vty_cmd(v, cmds[i], &st, NULL, NULL);
+		int st, r = vpnha_frr_vty_cmd(v, cmds[i], &st, NULL, NULL);
 
 		if (r < 0)
 			return r;
-		if (st != FRR_CMD_SUCCESS)
+		if (st != VPNHA_FRR_CMD_SUCCESS)
 			return -EACCES;
 	}
 	return 0;
@@ -350,30 +350,30 @@ int frr_vty_config_enter(struct frr_vty *v)
 /* ---- BGP JSON ---- */
 
 static const struct {
-	enum frr_bgp_state s;
+	enum vpnha_frr_bgp_state s;
 	const char *name;
 } states[] = {
-	{ FRR_BGP_IDLE, "Idle" },
-	{ FRR_BGP_CONNECT, "Connect" },
-	{ FRR_BGP_ACTIVE, "Active" },
-	{ FRR_BGP_OPENSENT, "OpenSent" },
-	{ FRR_BGP_OPENCONFIRM, "OpenConfirm" },
-	{ FRR_BGP_ESTABLISHED, "Established" },
-	{ FRR_BGP_CLEARING, "Clearing" },
-	{ FRR_BGP_DELETED, "Deleted" },
+	{ VPNHA_FRR_BGP_IDLE, "Idle" },
+	{ VPNHA_FRR_BGP_CONNECT, "Connect" },
+	{ VPNHA_FRR_BGP_ACTIVE, "Active" },
+	{ VPNHA_FRR_BGP_OPENSENT, "OpenSent" },
+	{ VPNHA_FRR_BGP_OPENCONFIRM, "OpenConfirm" },
+	{ VPNHA_FRR_BGP_ESTABLISHED, "Established" },
+	{ VPNHA_FRR_BGP_CLEARING, "Clearing" },
+	{ VPNHA_FRR_BGP_DELETED, "Deleted" },
 };
 
-enum frr_bgp_state frr_bgp_state_parse(const char *s)
+enum vpnha_frr_bgp_state vpnha_frr_bgp_state_parse(const char *s)
 {
 	size_t i;
 
 	for (i = 0; s && i < VPNHA_ARRAY_SIZE(states); i++)
 		if (!strcmp(s, states[i].name))
 			return states[i].s;
-	return FRR_BGP_UNKNOWN;
+	return VPNHA_FRR_BGP_UNKNOWN;
 }
 
-const char *frr_bgp_state_str(enum frr_bgp_state s)
+const char *vpnha_frr_bgp_state_str(enum vpnha_frr_bgp_state s)
 {
 	size_t i;
 
@@ -383,14 +383,14 @@ const char *frr_bgp_state_str(enum frr_bgp_state s)
 	return "Unknown";
 }
 
-const char *frr_af_json_key(enum frr_af af)
+const char *vpnha_frr_af_json_key(enum vpnha_frr_af af)
 {
-	return af == FRR_AF_IPV6_UNICAST ? "ipv6Unicast" : "ipv4Unicast";
+	return af == VPNHA_FRR_AF_IPV6_UNICAST ? "ipv6Unicast" : "ipv4Unicast";
 }
 
-const char *frr_af_cli(enum frr_af af)
+const char *vpnha_frr_af_cli(enum vpnha_frr_af af)
 {
-	return af == FRR_AF_IPV6_UNICAST ? "ipv6 unicast" : "ipv4 unicast";
+	return af == VPNHA_FRR_AF_IPV6_UNICAST ? "ipv6 unicast" : "ipv4 unicast";
 }
 
 struct addr_key {
@@ -542,14 +542,14 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-static int neighbor_fill(json_object *n, struct frr_neighbor *out)
+static int neighbor_fill(json_object *n, struct vpnha_frr_neighbor *out)
 {
 	json_object *afi, *bfd;
 	int err = 0;
 	size_t af;
 
 	err |= get_str(n, "bgpState", out->state_str, sizeof(out->state_str), NULL);
-	out->state = frr_bgp_state_parse(out->state_str);
+	out->state = vpnha_frr_bgp_state_parse(out->state_str);
 	err |= get_bool(n, "adminShutDown", &out->admin_down);
 	err |= get_i64(n, "remoteAs", &out->remote_as);
 	err |= get_i64(n, "localAs", &out->local_as);
@@ -570,8 +570,8 @@ static int neighbor_fill(json_object *n, struct frr_neighbor *out)
 		return -EBADMSG;
 
 	afi = get_obj(n, "addressFamilyInfo", &err);
-	for (af = 0; afi && af < FRR_AF_COUNT; af++) {
-		json_object *a = get_obj(afi, frr_af_json_key((enum frr_af)af), &err);
+	for (af = 0; afi && af < VPNHA_FRR_AF_COUNT; af++) {
+		json_object *a = get_obj(afi, vpnha_frr_af_json_key((enum vpnha_frr_af)af), &err);
 
 		if (!a)
 			continue;
@@ -588,7 +588,7 @@ static int neighbor_fill(json_object *n, struct frr_neighbor *out)
 	return err ? -EBADMSG : 0;
 }
 
-int frr_neighbor_parse(const char *json, size_t len, const char *addr, struct frr_neighbor *out)
+int vpnha_frr_neighbor_parse(const char *json, size_t len, const char *addr, struct vpnha_frr_neighbor *out)
 {
 	__attribute__((cleanup(put_json))) json_object *root = NULL;
 	struct addr_key k;
@@ -613,7 +613,7 @@ int frr_neighbor_parse(const char *json, size_t len, const char *addr, struct fr
 	return -ENOENT;
 }
 
-int frr_summary_parse(const char *json, size_t len, const char *addr, struct frr_summary_peer *out)
+int vpnha_frr_summary_parse(const char *json, size_t len, const char *addr, struct vpnha_frr_summary_peer *out)
 {
 	__attribute__((cleanup(put_json))) json_object *root = NULL;
 	struct addr_key k;
@@ -654,7 +654,7 @@ int frr_summary_parse(const char *json, size_t len, const char *addr, struct frr
 			err |= get_u64(pval, "pfxRcd", &pfx);
 			if (err)
 				return -EBADMSG;
-			out->state = frr_bgp_state_parse(st);
+			out->state = vpnha_frr_bgp_state_parse(st);
 			out->pfx_rcvd = sat_add(out->pfx_rcvd, pfx);
 			out->n_afs++;
 			break;
@@ -663,7 +663,7 @@ int frr_summary_parse(const char *json, size_t len, const char *addr, struct frr
 	return out->n_afs ? 0 : -ENOENT;
 }
 
-int frr_vrfs_has(const char *json, size_t len, const char *vrf)
+int vpnha_frr_vrfs_has(const char *json, size_t len, const char *vrf)
 {
 	__attribute__((cleanup(put_json))) json_object *root = NULL;
 	json_object *vrfs;

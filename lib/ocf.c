@@ -182,7 +182,24 @@ static void arm_backstop(uint64_t deadline)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* Before our own exit reason: the backstop must not add a second one (a
+ * loaded machine can reach it between the soft deadline and the reason). */
+static void disarm_backstop(void)
+{
+	struct itimerval zero = { 0 };
+
+	setitimer(ITIMER_REAL, &zero, NULL);
+}
+
 /* ---- dispatch ---- */
+
+/* The exit-reason prefix: OCF_EXIT_REASON_PREFIX, else the OCF default. */
+static const char *reason_prefix(void)
+{
+	const char *p = getenv("OCF_EXIT_REASON_PREFIX");
+
+	return p && *p ? p : "ocf-exit-reason:";
+}
 
 static void print_usage(const struct vpnha_agent *agent, FILE *f)
 {
@@ -230,16 +247,13 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 	const struct vpnha_action *act = NULL;
 	vpnha_action_fn fn;
 	const char *prefix, *s;
-	enum vpnha_rc rc;
+	enum vpnha_rc rc, vrc = VPNHA_RC_CONFIG;
 	char why[512] = "";
 	int64_t v;
 	int r, code;
 	uint64_t t_action = mono_us();
 
-	prefix = getenv("OCF_EXIT_REASON_PREFIX");
-	if (!prefix || !*prefix)
-		prefix = "ocf-exit-reason:";
-	alarm_prefix = prefix;
+	alarm_prefix = prefix = reason_prefix();
 
 	if (argc != 2) {
 		print_usage(agent, stderr);
@@ -296,6 +310,8 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 		/* cross-parameter checks record their own reason */
 		rc = agent->validate_params(&ctx);
 		ctx.params_ok = rc == VPNHA_RC_OK;
+		if (!ctx.params_ok)
+			vrc = rc;
 		if (!ctx.params_ok && !ctx.reason)
 			snprintf(why, sizeof(why), "invalid parameters");
 		else if (!ctx.params_ok)
@@ -308,8 +324,9 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 			free(ctx.reason);
 			ctx.reason = NULL;
 		} else if (ctx.reason) {
-			/* validate_params already logged and recorded its reason */
-			rc = VPNHA_RC_CONFIG;
+			/* validate_params already logged and recorded its reason (and
+			 * chose the code: 6 for a wrong configuration) */
+			rc = vrc;
 			goto out;
 		} else {
 			rc = vpnha_fail(&ctx, VPNHA_RC_CONFIG, "%s", why);
@@ -331,6 +348,7 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
 		       t_action);
 
 out:
+	disarm_backstop();
 	code = vpnha_rc_to_ocf(rc);
 	if (rc != VPNHA_RC_OK)
 		emit_reason(&ctx, prefix, vpnha_rc_str(rc));

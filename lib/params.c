@@ -288,6 +288,47 @@ bool vpnha_addr_equal(const struct vpnha_addr *a, const struct vpnha_addr *b)
 	       !memcmp(a->u.raw, b->u.raw, n);
 }
 
+int vpnha_addr_unicast_check(const struct vpnha_addr *a, unsigned flags, char *why, size_t whylen)
+{
+	static const uint8_t zero[16];
+	const char *what = NULL;
+	char s[INET6_ADDRSTRLEN];
+
+	if (a->family == AF_INET) {
+		if (!memcmp(a->u.raw, zero, 4))
+			what = "unspecified";
+		else if ((a->u.raw[0] & 0xf0) == 0xe0)
+			what = "multicast";
+		else if (!memcmp(a->u.raw, "\xff\xff\xff\xff", 4))
+			what = "broadcast";
+		else if ((flags & VPNHA_UC_NO_LOOPBACK) && a->u.raw[0] == 127)
+			what = "loopback";
+	} else if (a->family == AF_INET6) {
+		if (!memcmp(a->u.raw, zero, 16))
+			what = "unspecified";
+		else if (a->u.raw[0] == 0xff)
+			what = "multicast";
+		else if ((flags & VPNHA_UC_NO_LOOPBACK) && IN6_IS_ADDR_LOOPBACK(&a->u.v6))
+			what = "loopback";
+	} else {
+		return fail(why, whylen, "not an address");
+	}
+	if (what)
+		return fail(why, whylen, "%s is not a unicast address (%s)",
+			    vpnha_addr_str(a, s, sizeof(s)), what);
+	return 0;
+}
+
+int vpnha_validate_unicast(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	return vpnha_addr_unicast_check(&v->addr, 0, why, whylen);
+}
+
+int vpnha_validate_unicast_global(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	return vpnha_addr_unicast_check(&v->addr, VPNHA_UC_NO_LOOPBACK, why, whylen);
+}
+
 static int family_of(unsigned flags)
 {
 	if (flags & VPNHA_PF_INET4)

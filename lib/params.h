@@ -122,4 +122,21 @@ const char *vpnha_ptype_ocf(enum vpnha_ptype t);
 const char *vpnha_addr_str(const struct vpnha_addr *a, char *buf, size_t len);
 bool vpnha_addr_equal(const struct vpnha_addr *a, const struct vpnha_addr *b);
 
+/*
+ * Role checks for an address that names one host (a BGP neighbor, a tunnel
+ * endpoint, an IKE peer, a service address). vpnha_addr_unicast_check()
+ * returns 0, or -EINVAL with a reason ("224.0.0.5 is not a unicast address (multicast)")
+ * when the address is unspecified (0.0.0.0, ::), multicast (224/4, ff00::/8)
+ * or the limited broadcast 255.255.255.255; with VPNHA_UC_NO_LOOPBACK also
+ * loopback (127/8, ::1). The validate hooks below apply it to a parameter.
+ */
+enum vpnha_unicast_flags {
+	VPNHA_UC_NO_LOOPBACK = 1u << 0,
+};
+int vpnha_addr_unicast_check(const struct vpnha_addr *a, unsigned flags, char *why, size_t whylen);
+/* vpnha_validate_fn for an ADDR parameter that names one remote or local host. */
+int vpnha_validate_unicast(const struct vpnha_val *v, char *why, size_t whylen);
+/* The same, loopback also refused (an address that other hosts must reach). */
+int vpnha_validate_unicast_global(const struct vpnha_val *v, char *why, size_t whylen);
+
 #endif

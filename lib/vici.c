@@ -18,12 +18,12 @@
 
 /* ---------------------------------------------------------------- encoder */
 
-void vici_writer_init(struct vici_writer *w)
+void vpnha_vici_writer_init(struct vpnha_vici_writer *w)
 {
 	memset(w, 0, sizeof(*w));
 }
 
-void vici_writer_free(struct vici_writer *w)
+void vpnha_vici_writer_free(struct vpnha_vici_writer *w)
 {
 	if (w->buf)
 		explicit_bzero(w->buf, w->cap);
@@ -31,20 +31,20 @@ void vici_writer_free(struct vici_writer *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static void w_fail(struct vici_writer *w, int err)
+static void w_fail(struct vpnha_vici_writer *w, int err)
 {
 	if (!w->err)
 		w->err = err;
 }
 
-static bool w_reserve(struct vici_writer *w, size_t n)
+static bool w_reserve(struct vpnha_vici_writer *w, size_t n)
 {
 	size_t cap;
 	uint8_t *nb;
 
 	if (w->err)
 		return false;
-	if (n > VICI_MAX_MSG || w->len > VICI_MAX_MSG - n) {
+	if (n > VPNHA_VICI_MAX_MSG || w->len > VPNHA_VICI_MAX_MSG - n) {
 		w_fail(w, -EMSGSIZE);
 		return false;
 	}
@@ -69,13 +69,13 @@ static bool w_reserve(struct vici_writer *w, size_t n)
 	return true;
 }
 
-static void w_u8(struct vici_writer *w, uint8_t v)
+static void w_u8(struct vpnha_vici_writer *w, uint8_t v)
 {
 	if (w_reserve(w, 1))
 		w->buf[w->len++] = v;
 }
 
-static void w_bytes(struct vici_writer *w, const void *p, size_t n)
+static void w_bytes(struct vpnha_vici_writer *w, const void *p, size_t n)
 {
 	if (n && w_reserve(w, n)) {
 		memcpy(w->buf + w->len, p, n);
@@ -83,7 +83,7 @@ static void w_bytes(struct vici_writer *w, const void *p, size_t n)
 	}
 }
 
-static void w_name(struct vici_writer *w, const char *name)
+static void w_name(struct vpnha_vici_writer *w, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
 
@@ -95,7 +95,7 @@ static void w_name(struct vici_writer *w, const char *name)
 	w_bytes(w, name, n);
 }
 
-static void w_value(struct vici_writer *w, const void *v, size_t n)
+static void w_value(struct vpnha_vici_writer *w, const void *v, size_t n)
 {
 	if (n > 0xffff) {
 		w_fail(w, -EINVAL);
@@ -106,48 +106,48 @@ static void w_value(struct vici_writer *w, const void *v, size_t n)
 	w_bytes(w, v, n);
 }
 
-void vici_section_start(struct vici_writer *w, const char *name)
+void vpnha_vici_section_start(struct vpnha_vici_writer *w, const char *name)
 {
-	if (w->in_list || w->depth >= VICI_MAX_DEPTH) {
+	if (w->in_list || w->depth >= VPNHA_VICI_MAX_DEPTH) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	w_u8(w, VICI_SECTION_START);
+	w_u8(w, VPNHA_VICI_SECTION_START);
 	w_name(w, name);
 	w->depth++;
 }
 
-void vici_section_end(struct vici_writer *w)
+void vpnha_vici_section_end(struct vpnha_vici_writer *w)
 {
 	if (w->in_list || w->depth == 0) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	w_u8(w, VICI_SECTION_END);
+	w_u8(w, VPNHA_VICI_SECTION_END);
 	w->depth--;
 }
 
-void vici_kv_bin(struct vici_writer *w, const char *name, const void *value, size_t len)
+void vpnha_vici_kv_bin(struct vpnha_vici_writer *w, const char *name, const void *value, size_t len)
 {
 	if (w->in_list) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	w_u8(w, VICI_KEY_VALUE);
+	w_u8(w, VPNHA_VICI_KEY_VALUE);
 	w_name(w, name);
 	w_value(w, value, len);
 }
 
-void vici_kv(struct vici_writer *w, const char *name, const char *value)
+void vpnha_vici_kv(struct vpnha_vici_writer *w, const char *name, const char *value)
 {
 	if (!value) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	vici_kv_bin(w, name, value, strlen(value));
+	vpnha_vici_kv_bin(w, name, value, strlen(value));
 }
 
-void vici_kv_fmt(struct vici_writer *w, const char *name, const char *fmt, ...)
+void vpnha_vici_kv_fmt(struct vpnha_vici_writer *w, const char *name, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -160,41 +160,41 @@ void vici_kv_fmt(struct vici_writer *w, const char *name, const char *fmt, ...)
 		w_fail(w, -EINVAL);
 		return;
 	}
-	vici_kv_bin(w, name, buf, (size_t)n);
+	vpnha_vici_kv_bin(w, name, buf, (size_t)n);
 }
 
-void vici_list_start(struct vici_writer *w, const char *name)
+void vpnha_vici_list_start(struct vpnha_vici_writer *w, const char *name)
 {
 	if (w->in_list) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	w_u8(w, VICI_LIST_START);
+	w_u8(w, VPNHA_VICI_LIST_START);
 	w_name(w, name);
 	w->in_list = true;
 }
 
-void vici_list_item(struct vici_writer *w, const char *value)
+void vpnha_vici_list_item(struct vpnha_vici_writer *w, const char *value)
 {
 	if (!w->in_list || !value) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	w_u8(w, VICI_LIST_ITEM);
+	w_u8(w, VPNHA_VICI_LIST_ITEM);
 	w_value(w, value, strlen(value));
 }
 
-void vici_list_end(struct vici_writer *w)
+void vpnha_vici_list_end(struct vpnha_vici_writer *w)
 {
 	if (!w->in_list) {
 		w_fail(w, -EINVAL);
 		return;
 	}
-	w_u8(w, VICI_LIST_END);
+	w_u8(w, VPNHA_VICI_LIST_END);
 	w->in_list = false;
 }
 
-int vici_writer_error(const struct vici_writer *w)
+int vpnha_vici_writer_error(const struct vpnha_vici_writer *w)
 {
 	if (w->err)
 		return w->err;
@@ -263,7 +263,7 @@ static int r_value(struct reader *r, char **out, size_t *len)
 	return 0;
 }
 
-static void node_clear(struct vici_node *n)
+static void node_clear(struct vpnha_vici_node *n)
 {
 	size_t i;
 
@@ -274,7 +274,7 @@ static void node_clear(struct vici_node *n)
 	free(n->value);
 }
 
-void vici_node_free(struct vici_node *n)
+void vpnha_vici_node_free(struct vpnha_vici_node *n)
 {
 	if (!n)
 		return;
@@ -283,12 +283,12 @@ void vici_node_free(struct vici_node *n)
 }
 
 /* Append a zeroed child; returns NULL on ENOMEM or too many children. */
-static struct vici_node *node_add(struct vici_node *parent)
+static struct vpnha_vici_node *node_add(struct vpnha_vici_node *parent)
 {
-	struct vici_node *nc;
+	struct vpnha_vici_node *nc;
 
-	/* every element takes >= 2 bytes, so VICI_MAX_MSG bounds the count */
-	if (parent->n_children >= VICI_MAX_MSG / 2)
+	/* every element takes >= 2 bytes, so VPNHA_VICI_MAX_MSG bounds the count */
+	if (parent->n_children >= VPNHA_VICI_MAX_MSG / 2)
 		return NULL;
 	nc = realloc(parent->children, (parent->n_children + 1) * sizeof(*nc));
 	if (!nc)
@@ -299,9 +299,9 @@ static struct vici_node *node_add(struct vici_node *parent)
 }
 
 /* Parse elements into SEC until SECTION_END (depth > 0) or the end (depth 0). */
-static int parse_section(struct reader *r, struct vici_node *sec, unsigned depth)
+static int parse_section(struct reader *r, struct vpnha_vici_node *sec, unsigned depth)
 {
-	struct vici_node *n;
+	struct vpnha_vici_node *n;
 	uint8_t t;
 	int err;
 
@@ -311,46 +311,46 @@ static int parse_section(struct reader *r, struct vici_node *sec, unsigned depth
 		if ((err = r_u8(r, &t)) < 0)
 			return err;
 		switch (t) {
-		case VICI_SECTION_END:
+		case VPNHA_VICI_SECTION_END:
 			return depth > 0 ? 0 : -EBADMSG;
-		case VICI_SECTION_START:
-			if (depth + 1 > VICI_MAX_DEPTH)
+		case VPNHA_VICI_SECTION_START:
+			if (depth + 1 > VPNHA_VICI_MAX_DEPTH)
 				return -EBADMSG;
 			if (!(n = node_add(sec)))
 				return -ENOMEM;
-			n->type = VICI_NODE_SECTION;
+			n->type = VPNHA_VICI_NODE_SECTION;
 			if ((err = r_name(r, &n->name)) < 0)
 				return err;
 			if ((err = parse_section(r, n, depth + 1)) < 0)
 				return err;
 			break;
-		case VICI_KEY_VALUE:
+		case VPNHA_VICI_KEY_VALUE:
 			if (!(n = node_add(sec)))
 				return -ENOMEM;
-			n->type = VICI_NODE_VALUE;
+			n->type = VPNHA_VICI_NODE_VALUE;
 			if ((err = r_name(r, &n->name)) < 0)
 				return err;
 			if ((err = r_value(r, &n->value, &n->value_len)) < 0)
 				return err;
 			break;
-		case VICI_LIST_START:
+		case VPNHA_VICI_LIST_START:
 			if (!(n = node_add(sec)))
 				return -ENOMEM;
-			n->type = VICI_NODE_LIST;
+			n->type = VPNHA_VICI_NODE_LIST;
 			if ((err = r_name(r, &n->name)) < 0)
 				return err;
 			for (;;) {
-				struct vici_node *it;
+				struct vpnha_vici_node *it;
 
 				if ((err = r_u8(r, &t)) < 0)
 					return err;
-				if (t == VICI_LIST_END)
+				if (t == VPNHA_VICI_LIST_END)
 					break;
-				if (t != VICI_LIST_ITEM)
+				if (t != VPNHA_VICI_LIST_ITEM)
 					return -EBADMSG;
 				if (!(it = node_add(n)))
 					return -ENOMEM;
-				it->type = VICI_NODE_VALUE;
+				it->type = VPNHA_VICI_NODE_VALUE;
 				if ((err = r_value(r, &it->value, &it->value_len)) < 0)
 					return err;
 			}
@@ -361,75 +361,75 @@ static int parse_section(struct reader *r, struct vici_node *sec, unsigned depth
 	}
 }
 
-int vici_msg_parse(const uint8_t *data, size_t len, struct vici_node **root)
+int vpnha_vici_msg_parse(const uint8_t *data, size_t len, struct vpnha_vici_node **root)
 {
 	struct reader r = { data, len };
-	struct vici_node *n;
+	struct vpnha_vici_node *n;
 	int err;
 
 	*root = NULL;
-	if (len > VICI_MAX_MSG)
+	if (len > VPNHA_VICI_MAX_MSG)
 		return -EMSGSIZE;
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	n->type = VICI_NODE_SECTION;
+	n->type = VPNHA_VICI_NODE_SECTION;
 	err = parse_section(&r, n, 0);
 	if (err < 0) {
-		vici_node_free(n);
+		vpnha_vici_node_free(n);
 		return err;
 	}
 	*root = n;
 	return 0;
 }
 
-static void encode_members(const struct vici_node *sec, struct vici_writer *w)
+static void encode_members(const struct vpnha_vici_node *sec, struct vpnha_vici_writer *w)
 {
 	size_t i, j;
 
 	for (i = 0; i < sec->n_children; i++) {
-		const struct vici_node *c = &sec->children[i];
+		const struct vpnha_vici_node *c = &sec->children[i];
 
 		switch (c->type) {
-		case VICI_NODE_SECTION:
-			vici_section_start(w, c->name);
+		case VPNHA_VICI_NODE_SECTION:
+			vpnha_vici_section_start(w, c->name);
 			encode_members(c, w);
-			vici_section_end(w);
+			vpnha_vici_section_end(w);
 			break;
-		case VICI_NODE_VALUE:
-			vici_kv_bin(w, c->name, c->value, c->value_len);
+		case VPNHA_VICI_NODE_VALUE:
+			vpnha_vici_kv_bin(w, c->name, c->value, c->value_len);
 			break;
-		case VICI_NODE_LIST:
-			vici_list_start(w, c->name);
+		case VPNHA_VICI_NODE_LIST:
+			vpnha_vici_list_start(w, c->name);
 			for (j = 0; j < c->n_children; j++) {
-				const struct vici_node *it = &c->children[j];
+				const struct vpnha_vici_node *it = &c->children[j];
 
 				if (it->value_len > 0xffff) {
 					w_fail(w, -EINVAL);
 					return;
 				}
-				w_u8(w, VICI_LIST_ITEM);
+				w_u8(w, VPNHA_VICI_LIST_ITEM);
 				w_value(w, it->value, it->value_len);
 			}
-			vici_list_end(w);
+			vpnha_vici_list_end(w);
 			break;
 		}
 	}
 }
 
-int vici_msg_encode(const struct vici_node *root, struct vici_writer *w)
+int vpnha_vici_msg_encode(const struct vpnha_vici_node *root, struct vpnha_vici_writer *w)
 {
-	if (!root || root->type != VICI_NODE_SECTION)
+	if (!root || root->type != VPNHA_VICI_NODE_SECTION)
 		return -EINVAL;
 	encode_members(root, w);
-	return vici_writer_error(w);
+	return vpnha_vici_writer_error(w);
 }
 
-const struct vici_node *vici_node_get(const struct vici_node *sec, const char *name)
+const struct vpnha_vici_node *vpnha_vici_node_get(const struct vpnha_vici_node *sec, const char *name)
 {
 	size_t i;
 
-	if (!sec || sec->type != VICI_NODE_SECTION)
+	if (!sec || sec->type != VPNHA_VICI_NODE_SECTION)
 		return NULL;
 	for (i = 0; i < sec->n_children; i++)
 		if (sec->children[i].name && !strcmp(sec->children[i].name, name))
@@ -437,34 +437,34 @@ const struct vici_node *vici_node_get(const struct vici_node *sec, const char *n
 	return NULL;
 }
 
-const char *vici_value_str(const struct vici_node *v)
+const char *vpnha_vici_value_str(const struct vpnha_vici_node *v)
 {
-	if (!v || v->type != VICI_NODE_VALUE || !v->value)
+	if (!v || v->type != VPNHA_VICI_NODE_VALUE || !v->value)
 		return NULL;
 	if (memchr(v->value, '\0', v->value_len))
 		return NULL;
 	return v->value;
 }
 
-const char *vici_node_str(const struct vici_node *sec, const char *name)
+const char *vpnha_vici_node_str(const struct vpnha_vici_node *sec, const char *name)
 {
-	return vici_value_str(vici_node_get(sec, name));
+	return vpnha_vici_value_str(vpnha_vici_node_get(sec, name));
 }
 
-int vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
-		      const uint8_t **body, size_t *body_len)
+int vpnha_vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
+			    const uint8_t **body, size_t *body_len)
 {
 	size_t off = 1;
 
 	name[0] = '\0';
-	if (len < 1 || len > VICI_MAX_MSG)
+	if (len < 1 || len > VPNHA_VICI_MAX_MSG)
 		return -EBADMSG;
 	*type = pkt[0];
 	switch (*type) {
-	case VICI_CMD_REQUEST:
-	case VICI_EVENT_REGISTER:
-	case VICI_EVENT_UNREGISTER:
-	case VICI_EVENT: {
+	case VPNHA_VICI_CMD_REQUEST:
+	case VPNHA_VICI_EVENT_REGISTER:
+	case VPNHA_VICI_EVENT_UNREGISTER:
+	case VPNHA_VICI_EVENT: {
 		size_t n;
 
 		if (len < 2)
@@ -477,10 +477,10 @@ int vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
 		off = 2 + n;
 		break;
 	}
-	case VICI_CMD_RESPONSE:
-	case VICI_CMD_UNKNOWN:
-	case VICI_EVENT_CONFIRM:
-	case VICI_EVENT_UNKNOWN:
+	case VPNHA_VICI_CMD_RESPONSE:
+	case VPNHA_VICI_CMD_UNKNOWN:
+	case VPNHA_VICI_EVENT_CONFIRM:
+	case VPNHA_VICI_EVENT_UNKNOWN:
 		break;
 	default:
 		return -EBADMSG;
@@ -490,26 +490,26 @@ int vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
 	return 0;
 }
 
-int vici_check_success(const struct vici_node *resp, const char **errmsg)
+int vpnha_vici_check_success(const struct vpnha_vici_node *resp, const char **errmsg)
 {
-	const char *s = vici_node_str(resp, "success");
+	const char *s = vpnha_vici_node_str(resp, "success");
 
 	if (errmsg)
 		*errmsg = NULL;
 	if (s && !strcmp(s, "yes"))
 		return 0;
 	if (errmsg)
-		*errmsg = vici_node_str(resp, "errmsg");
+		*errmsg = vpnha_vici_node_str(resp, "errmsg");
 	return -EREMOTEIO;
 }
 
 /* ---------------------------------------------------------------- client */
 
-struct vici_conn {
+struct vpnha_vici_conn {
 	int fd;
 };
 
-uint64_t vici_now_ms(void)
+uint64_t vpnha_vici_now_ms(void)
 {
 	struct timespec ts;
 
@@ -522,7 +522,7 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = events };
-		uint64_t now = vici_now_ms();
+		uint64_t now = vpnha_vici_now_ms();
 		int r;
 
 		if (now >= deadline)
@@ -538,10 +538,10 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 	}
 }
 
-int vici_connect(struct vici_conn **out, const char *path, uint64_t deadline)
+int vpnha_vici_connect(struct vpnha_vici_conn **out, const char *path, uint64_t deadline)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct vici_conn *c;
+	struct vpnha_vici_conn *c;
 	int fd, err;
 
 	*out = NULL;
@@ -585,7 +585,7 @@ fail:
 	return err;
 }
 
-void vici_close(struct vici_conn *c)
+void vpnha_vici_close(struct vpnha_vici_conn *c)
 {
 	if (!c)
 		return;
@@ -594,7 +594,7 @@ void vici_close(struct vici_conn *c)
 	free(c);
 }
 
-static int send_all(struct vici_conn *c, const uint8_t *p, size_t n, uint64_t deadline)
+static int send_all(struct vpnha_vici_conn *c, const uint8_t *p, size_t n, uint64_t deadline)
 {
 	while (n > 0) {
 		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
@@ -617,7 +617,7 @@ static int send_all(struct vici_conn *c, const uint8_t *p, size_t n, uint64_t de
 	return 0;
 }
 
-static int recv_all(struct vici_conn *c, uint8_t *p, size_t n, uint64_t deadline)
+static int recv_all(struct vpnha_vici_conn *c, uint8_t *p, size_t n, uint64_t deadline)
 {
 	while (n > 0) {
 		ssize_t r = recv(c->fd, p, n, 0);
@@ -643,8 +643,8 @@ static int recv_all(struct vici_conn *c, uint8_t *p, size_t n, uint64_t deadline
 }
 
 /* Send one packet: type, optional name, optional message body. */
-static int send_packet(struct vici_conn *c, uint8_t type, const char *name,
-		       const struct vici_writer *msg, uint64_t deadline)
+static int send_packet(struct vpnha_vici_conn *c, uint8_t type, const char *name,
+		       const struct vpnha_vici_writer *msg, uint64_t deadline)
 {
 	size_t nlen = name ? strlen(name) : 0, blen = msg ? msg->len : 0, total;
 	uint8_t *pkt;
@@ -652,10 +652,10 @@ static int send_packet(struct vici_conn *c, uint8_t type, const char *name,
 
 	if (nlen > 255 || (name && nlen == 0))
 		return -EINVAL;
-	if (msg && vici_writer_error(msg) < 0)
-		return vici_writer_error(msg);
+	if (msg && vpnha_vici_writer_error(msg) < 0)
+		return vpnha_vici_writer_error(msg);
 	total = 1 + (name ? 1 + nlen : 0) + blen;
-	if (total > VICI_MAX_MSG)
+	if (total > VPNHA_VICI_MAX_MSG)
 		return -EMSGSIZE;
 	pkt = malloc(4 + total);
 	if (!pkt)
@@ -678,7 +678,7 @@ static int send_packet(struct vici_conn *c, uint8_t type, const char *name,
 }
 
 /* Receive one packet into a malloc'd buffer (without the length). */
-static int recv_packet(struct vici_conn *c, uint8_t **pkt, size_t *len, uint64_t deadline)
+static int recv_packet(struct vpnha_vici_conn *c, uint8_t **pkt, size_t *len, uint64_t deadline)
 {
 	uint8_t hdr[4];
 	size_t n;
@@ -689,7 +689,7 @@ static int recv_packet(struct vici_conn *c, uint8_t **pkt, size_t *len, uint64_t
 	if ((err = recv_all(c, hdr, 4, deadline)) < 0)
 		return err;
 	n = ((size_t)hdr[0] << 24) | ((size_t)hdr[1] << 16) | ((size_t)hdr[2] << 8) | hdr[3];
-	if (n == 0 || n > VICI_MAX_MSG)
+	if (n == 0 || n > VPNHA_VICI_MAX_MSG)
 		return -EBADMSG;
 	p = malloc(n);
 	if (!p)
@@ -708,8 +708,8 @@ static int recv_packet(struct vici_conn *c, uint8_t **pkt, size_t *len, uint64_t
  * FN (when their name is EVENT), others are dropped. Returns the packet type
  * (>= 0) and, for a response, the parsed message in *resp.
  */
-static int recv_until(struct vici_conn *c, const char *event, vici_event_fn fn, void *ud,
-		      bool want_response, uint64_t deadline, struct vici_node **resp)
+static int recv_until(struct vpnha_vici_conn *c, const char *event, vpnha_vici_event_fn fn, void *ud,
+		      bool want_response, uint64_t deadline, struct vpnha_vici_node **resp)
 {
 	for (;;) {
 		uint8_t *pkt = NULL, type;
@@ -720,17 +720,17 @@ static int recv_until(struct vici_conn *c, const char *event, vici_event_fn fn, 
 
 		if ((err = recv_packet(c, &pkt, &len, deadline)) < 0)
 			return err;
-		err = vici_packet_parse(pkt, len, &type, name, &body, &blen);
+		err = vpnha_vici_packet_parse(pkt, len, &type, name, &body, &blen);
 		if (err < 0)
 			goto next;
-		if (type == VICI_EVENT) {
+		if (type == VPNHA_VICI_EVENT) {
 			if (event && fn && !strcmp(name, event)) {
-				struct vici_node *ev;
+				struct vpnha_vici_node *ev;
 
-				err = vici_msg_parse(body, blen, &ev);
+				err = vpnha_vici_msg_parse(body, blen, &ev);
 				if (err == 0) {
 					err = fn(ev, ud);
-					vici_node_free(ev);
+					vpnha_vici_node_free(ev);
 				}
 				if (err < 0)
 					goto next;
@@ -739,19 +739,19 @@ static int recv_until(struct vici_conn *c, const char *event, vici_event_fn fn, 
 			continue;
 		}
 		if (want_response) {
-			if (type == VICI_CMD_RESPONSE) {
-				err = resp ? vici_msg_parse(body, blen, resp) : 0;
+			if (type == VPNHA_VICI_CMD_RESPONSE) {
+				err = resp ? vpnha_vici_msg_parse(body, blen, resp) : 0;
 				if (err == 0)
 					err = type;
-			} else if (type == VICI_CMD_UNKNOWN) {
+			} else if (type == VPNHA_VICI_CMD_UNKNOWN) {
 				err = -EOPNOTSUPP;
 			} else {
 				err = -EBADMSG;
 			}
 		} else {
-			if (type == VICI_EVENT_CONFIRM)
+			if (type == VPNHA_VICI_EVENT_CONFIRM)
 				err = type;
-			else if (type == VICI_EVENT_UNKNOWN)
+			else if (type == VPNHA_VICI_EVENT_UNKNOWN)
 				err = -EOPNOTSUPP;
 			else
 				err = -EBADMSG;
@@ -762,33 +762,33 @@ next:
 	}
 }
 
-int vici_request(struct vici_conn *c, const char *cmd, const struct vici_writer *req,
-		 const char *event, vici_event_fn fn, void *ud,
-		 uint64_t deadline, struct vici_node **resp)
+int vpnha_vici_request(struct vpnha_vici_conn *c, const char *cmd, const struct vpnha_vici_writer *req,
+		       const char *event, vpnha_vici_event_fn fn, void *ud,
+		       uint64_t deadline, struct vpnha_vici_node **resp)
 {
 	int err;
 
 	if (resp)
 		*resp = NULL;
 	if (event) {
-		if ((err = send_packet(c, VICI_EVENT_REGISTER, event, NULL, deadline)) < 0)
+		if ((err = send_packet(c, VPNHA_VICI_EVENT_REGISTER, event, NULL, deadline)) < 0)
 			return err;
 		if ((err = recv_until(c, NULL, NULL, NULL, false, deadline, NULL)) < 0)
 			return err;
 	}
-	if ((err = send_packet(c, VICI_CMD_REQUEST, cmd, req, deadline)) < 0)
+	if ((err = send_packet(c, VPNHA_VICI_CMD_REQUEST, cmd, req, deadline)) < 0)
 		return err;
 	err = recv_until(c, event, fn, ud, true, deadline, resp);
 	if (err < 0)
 		return err;
 	if (event) {
-		int e2 = send_packet(c, VICI_EVENT_UNREGISTER, event, NULL, deadline);
+		int e2 = send_packet(c, VPNHA_VICI_EVENT_UNREGISTER, event, NULL, deadline);
 
 		if (e2 == 0)
 			e2 = recv_until(c, NULL, NULL, NULL, false, deadline, NULL);
 		if (e2 < 0) {
 			if (resp) {
-				vici_node_free(*resp);
+				vpnha_vici_node_free(*resp);
 				*resp = NULL;
 			}
 			return e2;

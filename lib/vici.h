@@ -10,10 +10,10 @@
  * elements (section start/end, key/value, list start/item/end). Names have an
  * 8-bit length prefix, values a 16-bit big-endian one.
  *
- * The encoder (vici_writer) has a sticky error: call the element functions,
- * then check vici_writer_error() once. The decoder builds a small tree and
+ * The encoder (vpnha_vici_writer) has a sticky error: call the element functions,
+ * then check vpnha_vici_writer_error() once. The decoder builds a small tree and
  * rejects anything malformed: truncation, trailing bytes, unbalanced sections
- * or lists, nesting deeper than VICI_MAX_DEPTH, NUL bytes in names.
+ * or lists, nesting deeper than VPNHA_VICI_MAX_DEPTH, NUL bytes in names.
  *
  * The client uses a blocking-free unix socket; every call takes an absolute
  * deadline (CLOCK_MONOTONIC milliseconds, as vpnha_now_ms()) and never waits
@@ -28,31 +28,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VICI_MAX_MSG   (512u * 1024u) /* charon's own limit */
-#define VICI_MAX_DEPTH 32
+#define VPNHA_VICI_MAX_MSG   (512u * 1024u) /* charon's own limit */
+#define VPNHA_VICI_MAX_DEPTH 32
 
-enum vici_packet_type {
-	VICI_CMD_REQUEST = 0,
-	VICI_CMD_RESPONSE = 1,
-	VICI_CMD_UNKNOWN = 2,
-	VICI_EVENT_REGISTER = 3,
-	VICI_EVENT_UNREGISTER = 4,
-	VICI_EVENT_CONFIRM = 5,
-	VICI_EVENT_UNKNOWN = 6,
-	VICI_EVENT = 7,
+enum vpnha_vici_packet_type {
+	VPNHA_VICI_CMD_REQUEST = 0,
+	VPNHA_VICI_CMD_RESPONSE = 1,
+	VPNHA_VICI_CMD_UNKNOWN = 2,
+	VPNHA_VICI_EVENT_REGISTER = 3,
+	VPNHA_VICI_EVENT_UNREGISTER = 4,
+	VPNHA_VICI_EVENT_CONFIRM = 5,
+	VPNHA_VICI_EVENT_UNKNOWN = 6,
+	VPNHA_VICI_EVENT = 7,
 };
 
-enum vici_element {
-	VICI_SECTION_START = 1,
-	VICI_SECTION_END = 2,
-	VICI_KEY_VALUE = 3,
-	VICI_LIST_START = 4,
-	VICI_LIST_ITEM = 5,
-	VICI_LIST_END = 6,
+enum vpnha_vici_element {
+	VPNHA_VICI_SECTION_START = 1,
+	VPNHA_VICI_SECTION_END = 2,
+	VPNHA_VICI_KEY_VALUE = 3,
+	VPNHA_VICI_LIST_START = 4,
+	VPNHA_VICI_LIST_ITEM = 5,
+	VPNHA_VICI_LIST_END = 6,
 };
 
 /* ---- encoder ---- */
-struct vici_writer {
+struct vpnha_vici_writer {
 	uint8_t *buf;
 	size_t len, cap;
 	int err;            /* first error, sticky */
@@ -60,76 +60,76 @@ struct vici_writer {
 	bool in_list;
 };
 
-void vici_writer_init(struct vici_writer *w);
+void vpnha_vici_writer_init(struct vpnha_vici_writer *w);
 /* Wipes the buffer (it may hold a secret) and frees it. */
-void vici_writer_free(struct vici_writer *w);
-void vici_section_start(struct vici_writer *w, const char *name);
-void vici_section_end(struct vici_writer *w);
-void vici_kv(struct vici_writer *w, const char *name, const char *value);
-void vici_kv_bin(struct vici_writer *w, const char *name, const void *value, size_t len);
+void vpnha_vici_writer_free(struct vpnha_vici_writer *w);
+void vpnha_vici_section_start(struct vpnha_vici_writer *w, const char *name);
+void vpnha_vici_section_end(struct vpnha_vici_writer *w);
+void vpnha_vici_kv(struct vpnha_vici_writer *w, const char *name, const char *value);
+void vpnha_vici_kv_bin(struct vpnha_vici_writer *w, const char *name, const void *value, size_t len);
 __attribute__((format(printf, 3, 4)))
-void vici_kv_fmt(struct vici_writer *w, const char *name, const char *fmt, ...);
-void vici_list_start(struct vici_writer *w, const char *name);
-void vici_list_item(struct vici_writer *w, const char *value);
-void vici_list_end(struct vici_writer *w);
+void vpnha_vici_kv_fmt(struct vpnha_vici_writer *w, const char *name, const char *fmt, ...);
+void vpnha_vici_list_start(struct vpnha_vici_writer *w, const char *name);
+void vpnha_vici_list_item(struct vpnha_vici_writer *w, const char *value);
+void vpnha_vici_list_end(struct vpnha_vici_writer *w);
 /* 0, or the first error (-EINVAL misuse/too long, -ENOMEM, -EMSGSIZE); also
  * -EINVAL when a section or list is still open. */
-int vici_writer_error(const struct vici_writer *w);
+int vpnha_vici_writer_error(const struct vpnha_vici_writer *w);
 
 /* ---- decoded message tree ---- */
-enum vici_node_type { VICI_NODE_SECTION, VICI_NODE_VALUE, VICI_NODE_LIST };
+enum vpnha_vici_node_type { VPNHA_VICI_NODE_SECTION, VPNHA_VICI_NODE_VALUE, VPNHA_VICI_NODE_LIST };
 
-struct vici_node {
-	enum vici_node_type type;
+struct vpnha_vici_node {
+	enum vpnha_vici_node_type type;
 	char *name;                 /* NULL for list items and the root */
 	char *value;                /* VALUE: the bytes, NUL-terminated copy */
 	size_t value_len;
-	struct vici_node *children; /* SECTION: members in order; LIST: VALUE items */
+	struct vpnha_vici_node *children; /* SECTION: members in order; LIST: VALUE items */
 	size_t n_children;
 };
 
 /* Parse a message body (the elements). *root is a SECTION without name. */
-int vici_msg_parse(const uint8_t *data, size_t len, struct vici_node **root);
-void vici_node_free(struct vici_node *n);
+int vpnha_vici_msg_parse(const uint8_t *data, size_t len, struct vpnha_vici_node **root);
+void vpnha_vici_node_free(struct vpnha_vici_node *n);
 /* Encode a tree back (for tests and the fuzz target's round trip). */
-int vici_msg_encode(const struct vici_node *root, struct vici_writer *w);
+int vpnha_vici_msg_encode(const struct vpnha_vici_node *root, struct vpnha_vici_writer *w);
 
 /* Member NAME of a section (first match), or NULL. */
-const struct vici_node *vici_node_get(const struct vici_node *sec, const char *name);
+const struct vpnha_vici_node *vpnha_vici_node_get(const struct vpnha_vici_node *sec, const char *name);
 /* Value of key NAME as a string: NULL when absent, not a value, or holding a NUL. */
-const char *vici_node_str(const struct vici_node *sec, const char *name);
+const char *vpnha_vici_node_str(const struct vpnha_vici_node *sec, const char *name);
 /* The string value of a VALUE node (NULL if it holds a NUL byte). */
-const char *vici_value_str(const struct vici_node *v);
+const char *vpnha_vici_value_str(const struct vpnha_vici_node *v);
 
 /*
  * Split a packet (the bytes after the 32-bit length) into type, name (for
  * named types; "" otherwise) and message body. name must hold 256 bytes.
  */
-int vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
-		      const uint8_t **body, size_t *body_len);
+int vpnha_vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
+			    const uint8_t **body, size_t *body_len);
 
 /* A response's success=yes; else -EREMOTEIO and *errmsg (may be NULL) set. */
-int vici_check_success(const struct vici_node *resp, const char **errmsg);
+int vpnha_vici_check_success(const struct vpnha_vici_node *resp, const char **errmsg);
 
 /* ---- client ---- */
-struct vici_conn;
+struct vpnha_vici_conn;
 
-uint64_t vici_now_ms(void);
-int vici_connect(struct vici_conn **out, const char *path, uint64_t deadline_ms);
-void vici_close(struct vici_conn *c);
+uint64_t vpnha_vici_now_ms(void);
+int vpnha_vici_connect(struct vpnha_vici_conn **out, const char *path, uint64_t deadline_ms);
+void vpnha_vici_close(struct vpnha_vici_conn *c);
 
 /* A callback for each streamed event; a negative return aborts. */
-typedef int (*vici_event_fn)(const struct vici_node *ev, void *userdata);
+typedef int (*vpnha_vici_event_fn)(const struct vpnha_vici_node *ev, void *userdata);
 
 /*
  * Send command CMD with message REQ (NULL: empty) and wait for its response
- * (*resp, free with vici_node_free). When EVENT is non-NULL it is registered
+ * (*resp, free with vpnha_vici_node_free). When EVENT is non-NULL it is registered
  * first and every EVENT packet arriving before the response is passed to FN
  * (list-sas streams list-sa events, list-conns list-conn events); it is
  * unregistered afterwards.
  */
-int vici_request(struct vici_conn *c, const char *cmd, const struct vici_writer *req,
-		 const char *event, vici_event_fn fn, void *userdata,
-		 uint64_t deadline_ms, struct vici_node **resp);
+int vpnha_vici_request(struct vpnha_vici_conn *c, const char *cmd, const struct vpnha_vici_writer *req,
+		       const char *event, vpnha_vici_event_fn fn, void *userdata,
+		       uint64_t deadline_ms, struct vpnha_vici_node **resp);
 
 #endif

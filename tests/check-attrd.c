@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,46 @@ START_TEST(test_query_delete_argv)
 	write_fake("echo 'name=\"a.b\" host=\"n\" value=\"unterminated'");
 	ck_assert_int_eq(vpnha_attrd_query("a.b", NULL, value, sizeof(value), 5000, NULL, 0),
 			 VPNHA_ATTRD_ERROR);
+}
+END_TEST
+
+/* A deletion attrd writes after a grace, and a value set without touching the delay. */
+START_TEST(test_delete_after_set_value)
+{
+	char all[300], body[600];
+
+	snprintf(all, sizeof(all), "%s.all", argvlog);
+	unlink(all);
+	/* the fake keeps every run's argv, one run a line */
+	snprintf(body, sizeof(body), "echo \"$*\" >> %s", all);
+	write_fake(body);
+	ck_assert_int_eq(vpnha_attrd_delete_after("a.b", 30000, 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(all), "-n a.b -Y -d 30000ms\n-n a.b -D\n");
+	unlink(all);
+	/* grace 0: a plain delete */
+	ck_assert_int_eq(vpnha_attrd_delete_after("a.b", 0, 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(all), "-n a.b -D\n");
+	unlink(all);
+	ck_assert_int_eq(vpnha_attrd_set_value("a.b", "1", 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(all), "-n a.b -U 1\n");
+	unlink(all);
+	/* the delay cannot be set (no such attribute: 105): nothing to delete, no second run */
+	snprintf(body, sizeof(body), "echo \"$*\" >> %s; exit 105", all);
+	write_fake(body);
+	ck_assert_int_eq(vpnha_attrd_delete_after("a.b", 1000, 5000, NULL, 0), VPNHA_ATTRD_OK);
+	ck_assert_str_eq(slurp(all), "-n a.b -Y -d 1000ms\n");
+	unlink(all);
+	/* no cluster: reported, no second run */
+	snprintf(body, sizeof(body), "echo \"$*\" >> %s; exit 102", all);
+	write_fake(body);
+	ck_assert_int_eq(vpnha_attrd_delete_after("a.b", 1000, 5000, NULL, 0), VPNHA_ATTRD_NO_CLUSTER);
+	ck_assert_str_eq(slurp(all), "-n a.b -Y -d 1000ms\n");
+	unlink(all);
+	/* bad arguments run nothing */
+	ck_assert_int_eq(vpnha_attrd_delete_after("bad name", 1000, 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_attrd_set_value("a.b", NULL, 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(vpnha_attrd_set_value("bad name", "1", 5000, NULL, 0), VPNHA_ATTRD_INVALID);
+	ck_assert_int_eq(access(all, F_OK), -1);
 }
 END_TEST
 
@@ -302,6 +344,7 @@ static Suite *attrd_suite(void)
 	tcase_add_test(tc, test_signal);
 	tcase_add_test(tc, test_not_installed);
 	tcase_add_test(tc, test_cib_query_refresh);
+	tcase_add_test(tc, test_delete_after_set_value);
 	tcase_add_test(tc, test_bad_names);
 	tcase_add_test(tc, test_name_check);
 	tcase_add_loop_test(tc, test_parse_query, 0, sizeof(queries) / sizeof(queries[0]));
@@ -309,13 +352,4 @@ static Suite *attrd_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(attrd_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
-}
+VPNHA_TEST_MAIN(attrd_suite)

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <string.h>
 #include <unistd.h>
 
@@ -33,19 +35,15 @@ START_TEST(test_strings)
 }
 END_TEST
 
-int main(void)
+static Suite *cluster_suite(void)
 {
 	Suite *s = suite_create("cluster");
 	TCase *tc = tcase_create("quorum");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_no_cluster);
 	tcase_add_test(tc, test_strings);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(cluster_suite)

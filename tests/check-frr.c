@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,18 +32,18 @@ static const char reply_warn[] = "% Unknown\n\0\0\0\x02";    /* status 2 */
 
 START_TEST(test_framer_whole)
 {
-	struct frr_framer f;
+	struct vpnha_frr_framer f;
 
-	frr_framer_init(&f, 0);
-	ck_assert_int_eq(frr_framer_feed(&f, reply_ok, sizeof(reply_ok) - 1), 1);
+	vpnha_frr_framer_init(&f, 0);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, reply_ok, sizeof(reply_ok) - 1), 1);
 	ck_assert_str_eq(f.buf, "hello\nworld\n");
 	ck_assert_uint_eq(f.out_len, 12);
 	ck_assert_int_eq(f.status, 0);
-	frr_framer_reset(&f);
-	ck_assert_int_eq(frr_framer_feed(&f, reply_warn, sizeof(reply_warn) - 1), 1);
+	vpnha_frr_framer_reset(&f);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, reply_warn, sizeof(reply_warn) - 1), 1);
 	ck_assert_str_eq(f.buf, "% Unknown\n");
-	ck_assert_int_eq(f.status, FRR_CMD_ERR_NO_MATCH);
-	frr_framer_free(&f);
+	ck_assert_int_eq(f.status, VPNHA_FRR_CMD_ERR_NO_MATCH);
+	vpnha_frr_framer_free(&f);
 }
 END_TEST
 
@@ -49,86 +51,86 @@ END_TEST
 START_TEST(test_framer_split)
 {
 	size_t n = sizeof(reply_warn) - 1, i;
-	struct frr_framer f;
+	struct vpnha_frr_framer f;
 
-	frr_framer_init(&f, 0);
+	vpnha_frr_framer_init(&f, 0);
 	for (i = 0; i <= n; i++) {
-		frr_framer_reset(&f);
-		ck_assert_int_eq(frr_framer_feed(&f, reply_warn, i), i == n ? 1 : 0);
-		ck_assert_int_eq(frr_framer_feed(&f, reply_warn + i, n - i), 1);
+		vpnha_frr_framer_reset(&f);
+		ck_assert_int_eq(vpnha_frr_framer_feed(&f, reply_warn, i), i == n ? 1 : 0);
+		ck_assert_int_eq(vpnha_frr_framer_feed(&f, reply_warn + i, n - i), 1);
 		ck_assert_int_eq(f.status, 2);
 		ck_assert_str_eq(f.buf, "% Unknown\n");
 	}
-	frr_framer_reset(&f);
+	vpnha_frr_framer_reset(&f);
 	for (i = 0; i < n; i++)
-		ck_assert_int_eq(frr_framer_feed(&f, reply_warn + i, 1), i + 1 == n ? 1 : 0);
+		ck_assert_int_eq(vpnha_frr_framer_feed(&f, reply_warn + i, 1), i + 1 == n ? 1 : 0);
 	ck_assert_int_eq(f.status, 2);
-	frr_framer_free(&f);
+	vpnha_frr_framer_free(&f);
 }
 END_TEST
 
 START_TEST(test_framer_empty_output)
 {
-	struct frr_framer f;
+	struct vpnha_frr_framer f;
 
-	frr_framer_init(&f, 0);
-	ck_assert_int_eq(frr_framer_feed(&f, "\0\0\0", 3), 0);
-	ck_assert_int_eq(frr_framer_feed(&f, "\x0d", 1), 1);
+	vpnha_frr_framer_init(&f, 0);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, "\0\0\0", 3), 0);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, "\x0d", 1), 1);
 	ck_assert_uint_eq(f.out_len, 0);
 	ck_assert_str_eq(f.buf, "");
-	ck_assert_int_eq(f.status, FRR_CMD_WARNING_CONFIG_FAILED);
-	frr_framer_free(&f);
+	ck_assert_int_eq(f.status, VPNHA_FRR_CMD_WARNING_CONFIG_FAILED);
+	vpnha_frr_framer_free(&f);
 }
 END_TEST
 
 START_TEST(test_framer_errors)
 {
-	struct frr_framer f;
+	struct vpnha_frr_framer f;
 	char big[100];
 
-	frr_framer_init(&f, 0);
+	vpnha_frr_framer_init(&f, 0);
 	/* bytes after the status byte */
-	ck_assert_int_eq(frr_framer_feed(&f, "x\0\0\0\0y", 6), -EPROTO);
-	frr_framer_reset(&f);
-	ck_assert_int_eq(frr_framer_feed(&f, "x\0\0\0\0", 5), 1);
-	ck_assert_int_eq(frr_framer_feed(&f, "y", 1), -EPROTO);
-	frr_framer_free(&f);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, "x\0\0\0\0y", 6), -EPROTO);
+	vpnha_frr_framer_reset(&f);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, "x\0\0\0\0", 5), 1);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, "y", 1), -EPROTO);
+	vpnha_frr_framer_free(&f);
 
 	/* size limit */
 	memset(big, 'a', sizeof(big));
-	frr_framer_init(&f, 64);
-	ck_assert_int_eq(frr_framer_feed(&f, big, 60), 0);
-	ck_assert_int_eq(frr_framer_feed(&f, big, 40), -EMSGSIZE);
-	frr_framer_free(&f);
-	frr_framer_init(&f, 64);
-	ck_assert_int_eq(frr_framer_feed(&f, big, 66), -EMSGSIZE);
-	frr_framer_free(&f);
+	vpnha_frr_framer_init(&f, 64);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, big, 60), 0);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, big, 40), -EMSGSIZE);
+	vpnha_frr_framer_free(&f);
+	vpnha_frr_framer_init(&f, 64);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, big, 66), -EMSGSIZE);
+	vpnha_frr_framer_free(&f);
 	/* exactly the limit is fine */
-	frr_framer_init(&f, 64);
-	ck_assert_int_eq(frr_framer_feed(&f, big, 64), 0);
-	ck_assert_int_eq(frr_framer_feed(&f, "\0\0\0\0", 4), 1);
+	vpnha_frr_framer_init(&f, 64);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, big, 64), 0);
+	ck_assert_int_eq(vpnha_frr_framer_feed(&f, "\0\0\0\0", 4), 1);
 	ck_assert_uint_eq(f.out_len, 64);
-	frr_framer_free(&f);
+	vpnha_frr_framer_free(&f);
 }
 END_TEST
 
 START_TEST(test_cmd_text)
 {
-	char longcmd[FRR_CMD_MAX + 1];
+	char longcmd[VPNHA_FRR_CMD_MAX + 1];
 
-	ck_assert(frr_cmd_text_ok("show bgp neighbors 10.0.0.1 json"));
-	ck_assert(!frr_cmd_text_ok(""));
-	ck_assert(!frr_cmd_text_ok(NULL));
-	ck_assert(!frr_cmd_text_ok("show\nbgp"));
-	ck_assert(!frr_cmd_text_ok("show\rbgp"));
-	ck_assert(!frr_cmd_text_ok("show\tbgp"));
-	ck_assert(!frr_cmd_text_ok("caf\xc3\xa9"));
+	ck_assert(vpnha_frr_cmd_text_ok("show bgp neighbors 10.0.0.1 json"));
+	ck_assert(!vpnha_frr_cmd_text_ok(""));
+	ck_assert(!vpnha_frr_cmd_text_ok(NULL));
+	ck_assert(!vpnha_frr_cmd_text_ok("show\nbgp"));
+	ck_assert(!vpnha_frr_cmd_text_ok("show\rbgp"));
+	ck_assert(!vpnha_frr_cmd_text_ok("show\tbgp"));
+	ck_assert(!vpnha_frr_cmd_text_ok("caf\xc3\xa9"));
 	memset(longcmd, 'a', sizeof(longcmd) - 1);
 	longcmd[sizeof(longcmd) - 1] = '\0';
-	ck_assert(!frr_cmd_text_ok(longcmd));
-	longcmd[FRR_CMD_MAX - 1] = '\0';
-	ck_assert(frr_cmd_text_ok(longcmd));
-	ck_assert_str_eq(frr_cmd_status_str(13), "configuration failed");
+	ck_assert(!vpnha_frr_cmd_text_ok(longcmd));
+	longcmd[VPNHA_FRR_CMD_MAX - 1] = '\0';
+	ck_assert(vpnha_frr_cmd_text_ok(longcmd));
+	ck_assert_str_eq(vpnha_frr_cmd_status_str(13), "configuration failed");
 }
 END_TEST
 
@@ -136,14 +138,14 @@ END_TEST
 
 static int srv = -1;
 
-static struct frr_vty *pair(uint64_t ms)
+static struct vpnha_frr_vty *pair(uint64_t ms)
 {
-	struct frr_vty *v;
+	struct vpnha_frr_vty *v;
 	int sv[2];
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv), 0);
 	srv = sv[1];
-	ck_assert_int_eq(frr_vty_from_fd(&v, sv[0], vpnha_now_ms() + ms), 0);
+	ck_assert_int_eq(vpnha_frr_vty_from_fd(&v, sv[0], vpnha_now_ms() + ms), 0);
 	return v;
 }
 
@@ -162,13 +164,13 @@ static size_t srv_read(char *buf, size_t len)
 
 START_TEST(test_client_cmd)
 {
-	struct frr_vty *v = pair(2000);
+	struct vpnha_frr_vty *v = pair(2000);
 	char got[256], *out = NULL;
 	size_t len = 0, n;
 	int st = -1;
 
 	srv_write(reply_ok, sizeof(reply_ok) - 1);
-	ck_assert_int_eq(frr_vty_cmd(v, "show version", &st, &out, &len), 0);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show version", &st, &out, &len), 0);
 	ck_assert_int_eq(st, 0);
 	ck_assert_str_eq(out, "hello\nworld\n");
 	ck_assert_uint_eq(len, 12);
@@ -178,64 +180,64 @@ START_TEST(test_client_cmd)
 	ck_assert_mem_eq(got, "show version\0", 13);
 	/* a second command on the same connection; no output wanted */
 	srv_write(reply_warn, sizeof(reply_warn) - 1);
-	ck_assert_int_eq(frr_vty_cmd(v, "bogus", &st, NULL, NULL), 0);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "bogus", &st, NULL, NULL), 0);
 	ck_assert_int_eq(st, 2);
-	frr_vty_free(v);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
 
 START_TEST(test_client_rejects_bad_text)
 {
-	struct frr_vty *v = pair(500);
+	struct vpnha_frr_vty *v = pair(500);
 	char got[16];
 	int st;
 
-	ck_assert_int_eq(frr_vty_cmd(v, "neighbor 1.2.3.4\nno router bgp 1", &st, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "neighbor 1.2.3.4\nno router bgp 1", &st, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(read(srv, got, sizeof(got)), -1); /* nothing was sent */
 	ck_assert_int_eq(errno, EAGAIN);
-	frr_vty_free(v);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
 
 START_TEST(test_client_timeout)
 {
-	struct frr_vty *v = pair(150);
+	struct vpnha_frr_vty *v = pair(150);
 	uint64_t t0 = vpnha_now_ms();
 	int st;
 
 	srv_write("partial output", 14); /* never terminated */
-	ck_assert_int_eq(frr_vty_cmd(v, "show bgp summary json", &st, NULL, NULL), -ETIMEDOUT);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show bgp summary json", &st, NULL, NULL), -ETIMEDOUT);
 	ck_assert_uint_ge(vpnha_now_ms() - t0, 100);
 	ck_assert_uint_lt(vpnha_now_ms() - t0, 1000);
 	/* the connection is unusable afterwards */
-	ck_assert_int_eq(frr_vty_cmd(v, "show version", &st, NULL, NULL), -ENOTCONN);
-	frr_vty_free(v);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show version", &st, NULL, NULL), -ENOTCONN);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
 
 START_TEST(test_client_eof)
 {
-	struct frr_vty *v = pair(2000);
+	struct vpnha_frr_vty *v = pair(2000);
 	int st;
 
 	srv_write("half", 4);
 	close(srv);
-	ck_assert_int_eq(frr_vty_cmd(v, "show version", &st, NULL, NULL), -ECONNRESET);
-	frr_vty_free(v);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show version", &st, NULL, NULL), -ECONNRESET);
+	vpnha_frr_vty_free(v);
 }
 END_TEST
 
 START_TEST(test_client_protocol_error)
 {
-	struct frr_vty *v = pair(2000);
+	struct vpnha_frr_vty *v = pair(2000);
 	int st;
 
 	srv_write("out\0\0\0\0junk", 11);
-	ck_assert_int_eq(frr_vty_cmd(v, "show version", &st, NULL, NULL), -EPROTO);
-	frr_vty_free(v);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show version", &st, NULL, NULL), -EPROTO);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
@@ -245,7 +247,7 @@ END_TEST
  * NUL-terminated command (checked against want[i] when non-NULL), then send
  * the reply. Exits 0 when all matched.
  */
-static pid_t fake_server(struct frr_vty *client, const char *const *want, const char *const *replies,
+static pid_t fake_server(struct vpnha_frr_vty *client, const char *const *want, const char *const *replies,
 			 const size_t *lens, size_t n)
 {
 	pid_t pid = fork();
@@ -254,10 +256,10 @@ static pid_t fake_server(struct frr_vty *client, const char *const *want, const 
 	ck_assert_int_ge(pid, 0);
 	if (pid)
 		return pid;
-	frr_vty_free(client); /* the parent's; not used here (and not leaked for valgrind) */
+	vpnha_frr_vty_free(client); /* the parent's; not used here (and not leaked for valgrind) */
 	fcntl(srv, F_SETFL, 0);
 	for (i = 0; i < n; i++) {
-		char cmd[FRR_CMD_MAX];
+		char cmd[VPNHA_FRR_CMD_MAX];
 		size_t k = 0;
 
 		do {
@@ -286,19 +288,19 @@ START_TEST(test_client_config_enter)
 	static const char *const ok[] = { "\0\0\0\0", "\0\0\0\0" };
 	static const char *const refused[] = { "\0\0\0\0", "% denied\n\0\0\0\x0d" };
 	static const size_t ok_len[] = { 4, 4 }, refused_len[] = { 4, 13 };
-	struct frr_vty *v = pair(2000);
+	struct vpnha_frr_vty *v = pair(2000);
 	pid_t pid = fake_server(v, want, ok, ok_len, 2);
 
-	ck_assert_int_eq(frr_vty_config_enter(v), 0);
+	ck_assert_int_eq(vpnha_frr_vty_config_enter(v), 0);
 	fake_server_done(pid);
-	frr_vty_free(v);
+	vpnha_frr_vty_free(v);
 	close(srv);
 
 	v = pair(2000);
 	pid = fake_server(v, want, refused, refused_len, 2);
-	ck_assert_int_eq(frr_vty_config_enter(v), -EACCES);
+	ck_assert_int_eq(vpnha_frr_vty_config_enter(v), -EACCES);
 	fake_server_done(pid);
-	frr_vty_free(v);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
@@ -306,11 +308,11 @@ END_TEST
 /* A pipelined (unsolicited) extra reply is a protocol error, not the next answer. */
 START_TEST(test_client_unsolicited)
 {
-	struct frr_vty *v = pair(2000);
+	struct vpnha_frr_vty *v = pair(2000);
 
 	srv_write("\0\0\0\0\0\0\0\0", 8);
-	ck_assert_int_eq(frr_vty_config_enter(v), -EPROTO);
-	frr_vty_free(v);
+	ck_assert_int_eq(vpnha_frr_vty_config_enter(v), -EPROTO);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
@@ -318,7 +320,7 @@ END_TEST
 /* A reply far larger than the socket buffers, written by another process. */
 START_TEST(test_client_large_reply)
 {
-	struct frr_vty *v = pair(5000);
+	struct vpnha_frr_vty *v = pair(5000);
 	size_t big = 3u << 20, len = 0, i;
 	char *out = NULL;
 	pid_t pid;
@@ -330,7 +332,7 @@ START_TEST(test_client_large_reply)
 		char *b = malloc(big + 4), cmd[64];
 		size_t off = 0;
 
-		frr_vty_free(v);
+		vpnha_frr_vty_free(v);
 		fcntl(srv, F_SETFL, 0);
 		if (!b || read(srv, cmd, sizeof(cmd)) <= 0)
 			_exit(1);
@@ -347,13 +349,13 @@ START_TEST(test_client_large_reply)
 		free(b);
 		_exit(0);
 	}
-	ck_assert_int_eq(frr_vty_cmd(v, "show bgp vrf all summary json", &st, &out, &len), 0);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show bgp vrf all summary json", &st, &out, &len), 0);
 	ck_assert_uint_eq(len, big);
 	ck_assert_int_eq(out[big - 1], 'a' + (big - 1) % 26);
 	free(out);
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
-	frr_vty_free(v);
+	vpnha_frr_vty_free(v);
 	close(srv);
 }
 END_TEST
@@ -362,33 +364,33 @@ START_TEST(test_connect_unix)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[64], got[32];
-	struct frr_vty *v = NULL;
+	struct vpnha_frr_vty *v = NULL;
 	int l, c, st = -1;
 
 	ck_assert_ptr_nonnull(test_mkdtemp(dir, sizeof(dir), "check-frr"));
 	/* no socket: the daemon is not running */
-	ck_assert_int_eq(frr_vty_connect(&v, dir, "bgpd", vpnha_now_ms() + 500), -ENOENT);
-	ck_assert_int_eq(frr_vty_connect(&v, dir, "../bgpd", vpnha_now_ms() + 500), -EINVAL);
+	ck_assert_int_eq(vpnha_frr_vty_connect(&v, dir, "bgpd", vpnha_now_ms() + 500), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_vty_connect(&v, dir, "../bgpd", vpnha_now_ms() + 500), -EINVAL);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bgpd.vty", dir);
 	/* a stale socket file: the daemon died */
 	l = socket(AF_UNIX, SOCK_STREAM, 0);
 	ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(l);
-	ck_assert_int_eq(frr_vty_connect(&v, dir, "bgpd", vpnha_now_ms() + 500), -ECONNREFUSED);
+	ck_assert_int_eq(vpnha_frr_vty_connect(&v, dir, "bgpd", vpnha_now_ms() + 500), -ECONNREFUSED);
 	unlink(sa.sun_path);
 	/* a listening server */
 	l = socket(AF_UNIX, SOCK_STREAM, 0);
 	ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(listen(l, 4), 0);
-	ck_assert_int_eq(frr_vty_connect(&v, dir, "bgpd", vpnha_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_frr_vty_connect(&v, dir, "bgpd", vpnha_now_ms() + 2000), 0);
 	c = accept(l, NULL, NULL);
 	ck_assert_int_ge(c, 0);
 	ck_assert_int_eq(write(c, "{}\n\0\0\0\0", 7), 7);
-	ck_assert_int_eq(frr_vty_cmd(v, "show bgp vrfs json", &st, NULL, NULL), 0);
+	ck_assert_int_eq(vpnha_frr_vty_cmd(v, "show bgp vrfs json", &st, NULL, NULL), 0);
 	ck_assert_int_eq(st, 0);
 	ck_assert_int_eq(read(c, got, sizeof(got)), 19);
 	ck_assert_str_eq(got, "show bgp vrfs json");
-	frr_vty_free(v);
+	vpnha_frr_vty_free(v);
 	close(c);
 	close(l);
 	test_rmtree(dir);
@@ -420,12 +422,12 @@ static char *slurp(const char *name, size_t *len)
 
 START_TEST(test_neighbor_real)
 {
-	struct frr_neighbor nb;
+	struct vpnha_frr_neighbor nb;
 	size_t len;
 	char *j = slurp("neighbor-established.json", &len);
 
-	ck_assert_int_eq(frr_neighbor_parse(j, len, "10.77.0.2", &nb), 0);
-	ck_assert_int_eq(nb.state, FRR_BGP_ESTABLISHED);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(j, len, "10.77.0.2", &nb), 0);
+	ck_assert_int_eq(nb.state, VPNHA_FRR_BGP_ESTABLISHED);
 	ck_assert_str_eq(nb.state_str, "Established");
 	ck_assert(!nb.admin_down);
 	ck_assert_int_eq(nb.remote_as, 65432);
@@ -434,16 +436,16 @@ START_TEST(test_neighbor_real)
 	ck_assert_uint_eq(nb.keepalive_ms, 1000);
 	ck_assert_uint_eq(nb.established, 2);
 	ck_assert_uint_eq(nb.dropped, 1);
-	ck_assert(nb.af_present[FRR_AF_IPV4_UNICAST]);
-	ck_assert(!nb.af_present[FRR_AF_IPV6_UNICAST]);
-	ck_assert_uint_eq(nb.accepted[FRR_AF_IPV4_UNICAST], 1);
+	ck_assert(nb.af_present[VPNHA_FRR_AF_IPV4_UNICAST]);
+	ck_assert(!nb.af_present[VPNHA_FRR_AF_IPV6_UNICAST]);
+	ck_assert_uint_eq(nb.accepted[VPNHA_FRR_AF_IPV4_UNICAST], 1);
 	ck_assert_uint_eq(nb.accepted_total, 1);
 	ck_assert(nb.has_last_reset);
 	ck_assert_int_eq(nb.connect_retry_s, 120);
 	ck_assert(!nb.bfd);
 	/* another address is not this neighbor */
-	ck_assert_int_eq(frr_neighbor_parse(j, len, "10.77.0.3", &nb), -ENOENT);
-	ck_assert_int_eq(frr_neighbor_parse(j, len, "not-an-address", &nb), -EINVAL);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(j, len, "10.77.0.3", &nb), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(j, len, "not-an-address", &nb), -EINVAL);
 	free(j);
 }
 END_TEST
@@ -461,49 +463,49 @@ START_TEST(test_neighbor_cases)
 	static const char trailing[] = "{\"10.0.0.1\":{}} x";
 	static const char array[] = "[{\"10.0.0.1\":{}}]";
 	static const char weird[] = "{\"10.0.0.1\":{\"bgpState\":\"Bogus\"}}";
-	struct frr_neighbor nb;
+	struct vpnha_frr_neighbor nb;
 
-	ck_assert_int_eq(frr_neighbor_parse(nosuch, strlen(nosuch), "10.0.0.1", &nb), -ENOENT);
-	ck_assert_int_eq(frr_neighbor_parse("{}", 2, "10.0.0.1", &nb), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(nosuch, strlen(nosuch), "10.0.0.1", &nb), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse("{}", 2, "10.0.0.1", &nb), -ENOENT);
 	/* any spelling of the IPv6 address matches */
-	ck_assert_int_eq(frr_neighbor_parse(v6, strlen(v6), "2001:DB8:0::2", &nb), 0);
-	ck_assert_int_eq(nb.state, FRR_BGP_ACTIVE);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(v6, strlen(v6), "2001:DB8:0::2", &nb), 0);
+	ck_assert_int_eq(nb.state, VPNHA_FRR_BGP_ACTIVE);
 	ck_assert(nb.admin_down);
 	ck_assert_uint_eq(nb.accepted_total, 7);
-	ck_assert_uint_eq(nb.sent[FRR_AF_IPV6_UNICAST], 1);
+	ck_assert_uint_eq(nb.sent[VPNHA_FRR_AF_IPV6_UNICAST], 1);
 	ck_assert(nb.bfd);
 	ck_assert_str_eq(nb.bfd_status, "Down");
 	ck_assert_int_eq(nb.remote_as, -1);
-	ck_assert_int_eq(frr_neighbor_parse(v6, strlen(v6), "2001:db8::3", &nb), -ENOENT);
-	ck_assert_int_eq(frr_neighbor_parse(wrongtype, strlen(wrongtype), "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse(negative, strlen(negative), "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse(notobj, strlen(notobj), "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse(trailing, strlen(trailing), "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse(array, strlen(array), "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse("{\"10.0.0.1\":{}", 14, "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse("{\"a\":1}\0{}", 10, "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse("", 0, "10.0.0.1", &nb), -EBADMSG);
-	ck_assert_int_eq(frr_neighbor_parse(weird, strlen(weird), "10.0.0.1", &nb), 0);
-	ck_assert_int_eq(nb.state, FRR_BGP_UNKNOWN);
-	ck_assert_str_eq(frr_bgp_state_str(nb.state), "Unknown");
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(v6, strlen(v6), "2001:db8::3", &nb), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(wrongtype, strlen(wrongtype), "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(negative, strlen(negative), "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(notobj, strlen(notobj), "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(trailing, strlen(trailing), "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(array, strlen(array), "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse("{\"10.0.0.1\":{}", 14, "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse("{\"a\":1}\0{}", 10, "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse("", 0, "10.0.0.1", &nb), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_neighbor_parse(weird, strlen(weird), "10.0.0.1", &nb), 0);
+	ck_assert_int_eq(nb.state, VPNHA_FRR_BGP_UNKNOWN);
+	ck_assert_str_eq(vpnha_frr_bgp_state_str(nb.state), "Unknown");
 }
 END_TEST
 
 START_TEST(test_summary_real)
 {
-	struct frr_summary_peer sp;
+	struct vpnha_frr_summary_peer sp;
 	size_t len;
 	char *j = slurp("summary.json", &len);
 
-	ck_assert_int_eq(frr_summary_parse(j, len, "10.77.0.2", &sp), 0);
-	ck_assert_int_eq(sp.state, FRR_BGP_ESTABLISHED);
+	ck_assert_int_eq(vpnha_frr_summary_parse(j, len, "10.77.0.2", &sp), 0);
+	ck_assert_int_eq(sp.state, VPNHA_FRR_BGP_ESTABLISHED);
 	ck_assert_int_eq(sp.remote_as, 65432);
 	ck_assert_int_eq(sp.local_as, 65432);
 	ck_assert_uint_eq(sp.pfx_rcvd, 1);
 	ck_assert_uint_eq(sp.n_afs, 1);
-	ck_assert_int_eq(frr_summary_parse(j, len, "10.77.0.9", &sp), -ENOENT);
-	ck_assert_int_eq(frr_summary_parse("{}", 2, "10.77.0.2", &sp), -ENOENT);
-	ck_assert_int_eq(frr_summary_parse("{\"ipv4Unicast\":{\"peers\":3}}", 27, "10.77.0.2", &sp),
+	ck_assert_int_eq(vpnha_frr_summary_parse(j, len, "10.77.0.9", &sp), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_summary_parse("{}", 2, "10.77.0.2", &sp), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_summary_parse("{\"ipv4Unicast\":{\"peers\":3}}", 27, "10.77.0.2", &sp),
 			 -EBADMSG);
 	free(j);
 }
@@ -514,22 +516,20 @@ START_TEST(test_vrfs)
 	static const char one[] = "{\n  \"vrfs\":{\n    \"default\":{\n      \"type\":\"DFLT\"}},\"totalVrfs\":1}";
 	static const char none[] = "{\n  \"vrfs\":{\n  },\n  \"totalVrfs\":0\n}\n";
 
-	ck_assert_int_eq(frr_vrfs_has(one, strlen(one), NULL), 0);
-	ck_assert_int_eq(frr_vrfs_has(one, strlen(one), "default"), 0);
-	ck_assert_int_eq(frr_vrfs_has(one, strlen(one), "red"), -ENOENT);
-	ck_assert_int_eq(frr_vrfs_has(none, strlen(none), NULL), -ENOENT);
-	ck_assert_int_eq(frr_vrfs_has("{}", 2, NULL), -EBADMSG);
+	ck_assert_int_eq(vpnha_frr_vrfs_has(one, strlen(one), NULL), 0);
+	ck_assert_int_eq(vpnha_frr_vrfs_has(one, strlen(one), "default"), 0);
+	ck_assert_int_eq(vpnha_frr_vrfs_has(one, strlen(one), "red"), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_vrfs_has(none, strlen(none), NULL), -ENOENT);
+	ck_assert_int_eq(vpnha_frr_vrfs_has("{}", 2, NULL), -EBADMSG);
 }
 END_TEST
 
-int main(void)
+static Suite *frr_suite(void)
 {
 	Suite *s = suite_create("frr");
 	TCase *fr = tcase_create("framer");
 	TCase *cl = tcase_create("client");
 	TCase *js = tcase_create("json");
-	SRunner *sr;
-	int failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	tcase_add_test(fr, test_framer_whole);
@@ -553,9 +553,7 @@ int main(void)
 	tcase_add_test(js, test_summary_real);
 	tcase_add_test(js, test_vrfs);
 	suite_add_tcase(s, js);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(frr_suite)

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,12 +148,10 @@ START_TEST(test_facility_names)
 }
 END_TEST
 
-int main(void)
+static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("routing");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_file_routing_and_tag);
 	tcase_add_test(tc, test_debug_level);
@@ -160,9 +160,7 @@ int main(void)
 	tcase_add_test(tc, test_config_env);
 	tcase_add_test(tc, test_facility_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(log_suite)

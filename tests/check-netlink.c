@@ -10,6 +10,8 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -443,19 +445,14 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+/* The suite, in a private network namespace: nothing here touches the machine's links. */
+static Suite *netlink_suite(void)
 {
-	SRunner *sr;
-	int failed;
-
-	/* a private network namespace: nothing here touches the machine's links */
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "check-netlink: unshare(CLONE_NEWNET) failed: %s (run as root)\n", strerror(errno));
-		return 1;
+		return NULL;
 	}
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return suite();
 }
+
+VPNHA_TEST_MAIN(netlink_suite)

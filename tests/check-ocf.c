@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,13 +251,11 @@ START_TEST(test_dispatch_deadline)
 }
 END_TEST
 
-int main(void)
+static Suite *ocf_suite(void)
 {
 	Suite *s = suite_create("ocf");
 	TCase *core = tcase_create("core");
 	TCase *disp = tcase_create("dispatch");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(core, test_rc_map, 0, VPNHA_ARRAY_SIZE(map));
 	tcase_add_test(core, test_rc_map_unknown);
@@ -275,9 +275,7 @@ int main(void)
 	tcase_add_test(disp, test_dispatch_stop_with_bad_params);
 	tcase_add_test(disp, test_dispatch_deadline);
 	suite_add_tcase(s, disp);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(ocf_suite)

@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+
+#include "check-main.h"
 #include <stdio.h>
 #include <errno.h>
 #include <limits.h>
@@ -407,13 +409,11 @@ START_TEST(test_addr_helpers)
 }
 END_TEST
 
-int main(void)
+static Suite *params_suite(void)
 {
 	Suite *s = suite_create("params");
 	TCase *t = tcase_create("types");
 	TCase *set = tcase_create("sets");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(t, test_int, 0, VPNHA_ARRAY_SIZE(ints));
 	tcase_add_loop_test(t, test_bool, 0, VPNHA_ARRAY_SIZE(bools));
@@ -439,9 +439,7 @@ int main(void)
 	tcase_add_test(set, test_set_reason_is_printable);
 	tcase_add_test(set, test_getenv);
 	suite_add_tcase(s, set);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(params_suite)

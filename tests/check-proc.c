@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -172,12 +174,10 @@ START_TEST(test_pid_find)
 }
 END_TEST
 
-int main(void)
+static Suite *proc_suite(void)
 {
 	Suite *s = suite_create("proc");
 	TCase *tc = tcase_create("run");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_output_and_status);
 	tcase_add_test(tc, test_no_shell_interpretation);
@@ -191,9 +191,7 @@ int main(void)
 	tcase_add_test(tc, test_pid_comm);
 	tcase_add_test(tc, test_pid_find);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(proc_suite)

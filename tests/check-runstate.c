@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -296,12 +298,10 @@ START_TEST(test_record_progress)
 }
 END_TEST
 
-int main(void)
+static Suite *runstate_suite(void)
 {
 	Suite *s = suite_create("runstate");
 	TCase *tc = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_run_dir_override);
@@ -322,9 +322,7 @@ int main(void)
 	tcase_add_test(tc, test_record_trailing_garbage);
 	tcase_add_test(tc, test_record_progress);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(runstate_suite)

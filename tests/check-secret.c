@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -323,12 +325,10 @@ START_TEST(test_free)
 }
 END_TEST
 
-int main(void)
+static Suite *secret_suite(void)
 {
 	Suite *s = suite_create("secret");
 	TCase *tc = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_good);
@@ -347,9 +347,7 @@ int main(void)
 	tcase_add_test(tc, test_check_alone);
 	tcase_add_test(tc, test_free);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+VPNHA_TEST_MAIN(secret_suite)

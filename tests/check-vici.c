@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,28 +20,28 @@
 START_TEST(test_encode_bytes)
 {
 	static const uint8_t want[] = {
-		VICI_SECTION_START, 3, 'c', 'o', 'n',
-		VICI_KEY_VALUE, 1, 'k', 0, 2, 'v', 'w',
-		VICI_LIST_START, 1, 'l',
-		VICI_LIST_ITEM, 0, 1, 'a',
-		VICI_LIST_ITEM, 0, 0,
-		VICI_LIST_END,
-		VICI_SECTION_END,
+		VPNHA_VICI_SECTION_START, 3, 'c', 'o', 'n',
+		VPNHA_VICI_KEY_VALUE, 1, 'k', 0, 2, 'v', 'w',
+		VPNHA_VICI_LIST_START, 1, 'l',
+		VPNHA_VICI_LIST_ITEM, 0, 1, 'a',
+		VPNHA_VICI_LIST_ITEM, 0, 0,
+		VPNHA_VICI_LIST_END,
+		VPNHA_VICI_SECTION_END,
 	};
-	struct vici_writer w;
+	struct vpnha_vici_writer w;
 
-	vici_writer_init(&w);
-	vici_section_start(&w, "con");
-	vici_kv(&w, "k", "vw");
-	vici_list_start(&w, "l");
-	vici_list_item(&w, "a");
-	vici_list_item(&w, "");
-	vici_list_end(&w);
-	vici_section_end(&w);
-	ck_assert_int_eq(vici_writer_error(&w), 0);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_section_start(&w, "con");
+	vpnha_vici_kv(&w, "k", "vw");
+	vpnha_vici_list_start(&w, "l");
+	vpnha_vici_list_item(&w, "a");
+	vpnha_vici_list_item(&w, "");
+	vpnha_vici_list_end(&w);
+	vpnha_vici_section_end(&w);
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), 0);
 	ck_assert_uint_eq(w.len, sizeof(want));
 	ck_assert_mem_eq(w.buf, want, sizeof(want));
-	vici_writer_free(&w);
+	vpnha_vici_writer_free(&w);
 	ck_assert_ptr_null(w.buf);
 }
 END_TEST
@@ -47,66 +49,66 @@ END_TEST
 /* ---- encoder misuse is a sticky error ---- */
 START_TEST(test_encode_misuse)
 {
-	struct vici_writer w;
+	struct vpnha_vici_writer w;
 	char big[300];
 
-	vici_writer_init(&w);
-	vici_section_end(&w);
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL);
-	vici_writer_free(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_section_end(&w);
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL);
+	vpnha_vici_writer_free(&w);
 
-	vici_writer_init(&w);
-	vici_section_start(&w, "open");
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL); /* unbalanced */
-	vici_writer_free(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_section_start(&w, "open");
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL); /* unbalanced */
+	vpnha_vici_writer_free(&w);
 
-	vici_writer_init(&w);
-	vici_list_item(&w, "x"); /* item outside a list */
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL);
-	vici_writer_free(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_list_item(&w, "x"); /* item outside a list */
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL);
+	vpnha_vici_writer_free(&w);
 
-	vici_writer_init(&w);
-	vici_list_start(&w, "l");
-	vici_kv(&w, "k", "v"); /* key/value inside a list */
-	vici_list_end(&w);
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL);
-	vici_writer_free(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_list_start(&w, "l");
+	vpnha_vici_kv(&w, "k", "v"); /* key/value inside a list */
+	vpnha_vici_list_end(&w);
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL);
+	vpnha_vici_writer_free(&w);
 
 	memset(big, 'n', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	vici_writer_init(&w);
-	vici_kv(&w, big, "v"); /* name > 255 */
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL);
-	vici_writer_free(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv(&w, big, "v"); /* name > 255 */
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL);
+	vpnha_vici_writer_free(&w);
 
-	vici_writer_init(&w);
-	vici_kv(&w, "", "v"); /* empty name */
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL);
-	vici_writer_free(&w);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv(&w, "", "v"); /* empty name */
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL);
+	vpnha_vici_writer_free(&w);
 }
 END_TEST
 
 START_TEST(test_encode_value_limits)
 {
-	struct vici_writer w;
+	struct vpnha_vici_writer w;
 	char *v = malloc(70000);
 
 	ck_assert_ptr_nonnull(v);
 	memset(v, 'x', 70000);
-	vici_writer_init(&w);
-	vici_kv_bin(&w, "k", v, 0xffff); /* the largest value */
-	ck_assert_int_eq(vici_writer_error(&w), 0);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv_bin(&w, "k", v, 0xffff); /* the largest value */
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), 0);
 	ck_assert_uint_eq(w.len, 1 + 2 + 2 + 0xffff);
-	vici_kv_bin(&w, "k", v, 0x10000);
-	ck_assert_int_eq(vici_writer_error(&w), -EINVAL);
-	vici_writer_free(&w);
+	vpnha_vici_kv_bin(&w, "k", v, 0x10000);
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EINVAL);
+	vpnha_vici_writer_free(&w);
 
 	/* the message limit */
-	vici_writer_init(&w);
+	vpnha_vici_writer_init(&w);
 	for (int i = 0; i < 20; i++)
-		vici_kv_bin(&w, "k", v, 0xffff);
-	ck_assert_int_eq(vici_writer_error(&w), -EMSGSIZE);
-	vici_writer_free(&w);
+		vpnha_vici_kv_bin(&w, "k", v, 0xffff);
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), -EMSGSIZE);
+	vpnha_vici_writer_free(&w);
 	free(v);
 }
 END_TEST
@@ -114,76 +116,76 @@ END_TEST
 /* ---- decode what we encode; lookups ---- */
 START_TEST(test_roundtrip)
 {
-	struct vici_writer w, w2;
-	struct vici_node *root;
-	const struct vici_node *s, *l, *c;
+	struct vpnha_vici_writer w, w2;
+	struct vpnha_vici_node *root;
+	const struct vpnha_vici_node *s, *l, *c;
 
-	vici_writer_init(&w);
-	vici_kv(&w, "success", "yes");
-	vici_section_start(&w, "gw");
-	vici_kv(&w, "state", "ESTABLISHED");
-	vici_section_start(&w, "child-sas");
-	vici_section_start(&w, "gre-7");
-	vici_kv(&w, "state", "INSTALLED");
-	vici_list_start(&w, "local-ts");
-	vici_list_item(&w, "198.51.100.1/32[gre]");
-	vici_list_end(&w);
-	vici_section_end(&w);
-	vici_section_end(&w);
-	vici_section_end(&w);
-	vici_kv_bin(&w, "bin", "a\0b", 3);
-	ck_assert_int_eq(vici_writer_error(&w), 0);
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv(&w, "success", "yes");
+	vpnha_vici_section_start(&w, "gw");
+	vpnha_vici_kv(&w, "state", "ESTABLISHED");
+	vpnha_vici_section_start(&w, "child-sas");
+	vpnha_vici_section_start(&w, "gre-7");
+	vpnha_vici_kv(&w, "state", "INSTALLED");
+	vpnha_vici_list_start(&w, "local-ts");
+	vpnha_vici_list_item(&w, "198.51.100.1/32[gre]");
+	vpnha_vici_list_end(&w);
+	vpnha_vici_section_end(&w);
+	vpnha_vici_section_end(&w);
+	vpnha_vici_section_end(&w);
+	vpnha_vici_kv_bin(&w, "bin", "a\0b", 3);
+	ck_assert_int_eq(vpnha_vici_writer_error(&w), 0);
 
-	ck_assert_int_eq(vici_msg_parse(w.buf, w.len, &root), 0);
-	ck_assert_int_eq(vici_check_success(root, NULL), 0);
-	s = vici_node_get(root, "gw");
+	ck_assert_int_eq(vpnha_vici_msg_parse(w.buf, w.len, &root), 0);
+	ck_assert_int_eq(vpnha_vici_check_success(root, NULL), 0);
+	s = vpnha_vici_node_get(root, "gw");
 	ck_assert_ptr_nonnull(s);
-	ck_assert_int_eq(s->type, VICI_NODE_SECTION);
-	ck_assert_str_eq(vici_node_str(s, "state"), "ESTABLISHED");
-	c = vici_node_get(vici_node_get(s, "child-sas"), "gre-7");
+	ck_assert_int_eq(s->type, VPNHA_VICI_NODE_SECTION);
+	ck_assert_str_eq(vpnha_vici_node_str(s, "state"), "ESTABLISHED");
+	c = vpnha_vici_node_get(vpnha_vici_node_get(s, "child-sas"), "gre-7");
 	ck_assert_ptr_nonnull(c);
-	ck_assert_str_eq(vici_node_str(c, "state"), "INSTALLED");
-	l = vici_node_get(c, "local-ts");
+	ck_assert_str_eq(vpnha_vici_node_str(c, "state"), "INSTALLED");
+	l = vpnha_vici_node_get(c, "local-ts");
 	ck_assert_ptr_nonnull(l);
-	ck_assert_int_eq(l->type, VICI_NODE_LIST);
+	ck_assert_int_eq(l->type, VPNHA_VICI_NODE_LIST);
 	ck_assert_uint_eq(l->n_children, 1);
-	ck_assert_str_eq(vici_value_str(&l->children[0]), "198.51.100.1/32[gre]");
+	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "198.51.100.1/32[gre]");
 	/* a value holding NUL is not a string, but keeps its bytes */
-	ck_assert_ptr_null(vici_node_str(root, "bin"));
-	ck_assert_uint_eq(vici_node_get(root, "bin")->value_len, 3);
+	ck_assert_ptr_null(vpnha_vici_node_str(root, "bin"));
+	ck_assert_uint_eq(vpnha_vici_node_get(root, "bin")->value_len, 3);
 	/* absent keys, wrong types */
-	ck_assert_ptr_null(vici_node_str(root, "nope"));
-	ck_assert_ptr_null(vici_node_str(root, "gw"));
-	ck_assert_ptr_null(vici_node_get(l, "x"));
+	ck_assert_ptr_null(vpnha_vici_node_str(root, "nope"));
+	ck_assert_ptr_null(vpnha_vici_node_str(root, "gw"));
+	ck_assert_ptr_null(vpnha_vici_node_get(l, "x"));
 
 	/* re-encoding gives the same bytes */
-	vici_writer_init(&w2);
-	ck_assert_int_eq(vici_msg_encode(root, &w2), 0);
+	vpnha_vici_writer_init(&w2);
+	ck_assert_int_eq(vpnha_vici_msg_encode(root, &w2), 0);
 	ck_assert_uint_eq(w2.len, w.len);
 	ck_assert_mem_eq(w2.buf, w.buf, w.len);
-	vici_writer_free(&w2);
-	vici_node_free(root);
-	vici_writer_free(&w);
+	vpnha_vici_writer_free(&w2);
+	vpnha_vici_node_free(root);
+	vpnha_vici_writer_free(&w);
 }
 END_TEST
 
 START_TEST(test_check_success)
 {
 	static const uint8_t no[] = {
-		VICI_KEY_VALUE, 7, 's', 'u', 'c', 'c', 'e', 's', 's', 0, 2, 'n', 'o',
-		VICI_KEY_VALUE, 6, 'e', 'r', 'r', 'm', 's', 'g', 0, 3, 'b', 'a', 'd',
+		VPNHA_VICI_KEY_VALUE, 7, 's', 'u', 'c', 'c', 'e', 's', 's', 0, 2, 'n', 'o',
+		VPNHA_VICI_KEY_VALUE, 6, 'e', 'r', 'r', 'm', 's', 'g', 0, 3, 'b', 'a', 'd',
 	};
-	struct vici_node *root;
+	struct vpnha_vici_node *root;
 	const char *msg;
 
-	ck_assert_int_eq(vici_msg_parse(no, sizeof(no), &root), 0);
-	ck_assert_int_eq(vici_check_success(root, &msg), -EREMOTEIO);
+	ck_assert_int_eq(vpnha_vici_msg_parse(no, sizeof(no), &root), 0);
+	ck_assert_int_eq(vpnha_vici_check_success(root, &msg), -EREMOTEIO);
 	ck_assert_str_eq(msg, "bad");
-	vici_node_free(root);
-	ck_assert_int_eq(vici_msg_parse(no, 0, &root), 0); /* empty message */
-	ck_assert_int_eq(vici_check_success(root, &msg), -EREMOTEIO);
+	vpnha_vici_node_free(root);
+	ck_assert_int_eq(vpnha_vici_msg_parse(no, 0, &root), 0); /* empty message */
+	ck_assert_int_eq(vpnha_vici_check_success(root, &msg), -EREMOTEIO);
 	ck_assert_ptr_null(msg);
-	vici_node_free(root);
+	vpnha_vici_node_free(root);
 }
 END_TEST
 
@@ -191,51 +193,51 @@ END_TEST
 static const struct { const char *what; uint8_t b[16]; size_t n; } bad[] = {
 	{ "unknown element", { 9 }, 1 },
 	{ "element 0", { 0 }, 1 },
-	{ "section without name", { VICI_SECTION_START }, 1 },
-	{ "section name truncated", { VICI_SECTION_START, 4, 'a', 'b' }, 4 },
-	{ "zero-length name", { VICI_SECTION_START, 0, VICI_SECTION_END }, 3 },
-	{ "unterminated section", { VICI_SECTION_START, 1, 'a' }, 3 },
-	{ "section end at top", { VICI_SECTION_END }, 1 },
-	{ "value length truncated", { VICI_KEY_VALUE, 1, 'k', 0 }, 4 },
-	{ "value truncated", { VICI_KEY_VALUE, 1, 'k', 0, 5, 'a' }, 6 },
-	{ "NUL in name", { VICI_KEY_VALUE, 2, 'k', 0, 0, 0 }, 6 },
-	{ "unterminated list", { VICI_LIST_START, 1, 'l', VICI_LIST_ITEM, 0, 0 }, 6 },
-	{ "kv in list", { VICI_LIST_START, 1, 'l', VICI_KEY_VALUE, 1, 'k', 0, 0, VICI_LIST_END }, 9 },
-	{ "list item at top", { VICI_LIST_ITEM, 0, 0 }, 3 },
-	{ "list end at top", { VICI_LIST_END }, 1 },
-	{ "section in list", { VICI_LIST_START, 1, 'l', VICI_SECTION_START, 1, 's', VICI_SECTION_END, VICI_LIST_END }, 8 },
+	{ "section without name", { VPNHA_VICI_SECTION_START }, 1 },
+	{ "section name truncated", { VPNHA_VICI_SECTION_START, 4, 'a', 'b' }, 4 },
+	{ "zero-length name", { VPNHA_VICI_SECTION_START, 0, VPNHA_VICI_SECTION_END }, 3 },
+	{ "unterminated section", { VPNHA_VICI_SECTION_START, 1, 'a' }, 3 },
+	{ "section end at top", { VPNHA_VICI_SECTION_END }, 1 },
+	{ "value length truncated", { VPNHA_VICI_KEY_VALUE, 1, 'k', 0 }, 4 },
+	{ "value truncated", { VPNHA_VICI_KEY_VALUE, 1, 'k', 0, 5, 'a' }, 6 },
+	{ "NUL in name", { VPNHA_VICI_KEY_VALUE, 2, 'k', 0, 0, 0 }, 6 },
+	{ "unterminated list", { VPNHA_VICI_LIST_START, 1, 'l', VPNHA_VICI_LIST_ITEM, 0, 0 }, 6 },
+	{ "kv in list", { VPNHA_VICI_LIST_START, 1, 'l', VPNHA_VICI_KEY_VALUE, 1, 'k', 0, 0, VPNHA_VICI_LIST_END }, 9 },
+	{ "list item at top", { VPNHA_VICI_LIST_ITEM, 0, 0 }, 3 },
+	{ "list end at top", { VPNHA_VICI_LIST_END }, 1 },
+	{ "section in list", { VPNHA_VICI_LIST_START, 1, 'l', VPNHA_VICI_SECTION_START, 1, 's', VPNHA_VICI_SECTION_END, VPNHA_VICI_LIST_END }, 8 },
 };
 
 START_TEST(test_malformed)
 {
-	struct vici_node *root = (struct vici_node *)1;
+	struct vpnha_vici_node *root = (struct vpnha_vici_node *)1;
 
-	ck_assert_msg(vici_msg_parse(bad[_i].b, bad[_i].n, &root) == -EBADMSG, "accepted: %s", bad[_i].what);
+	ck_assert_msg(vpnha_vici_msg_parse(bad[_i].b, bad[_i].n, &root) == -EBADMSG, "accepted: %s", bad[_i].what);
 	ck_assert_ptr_null(root);
 }
 END_TEST
 
 START_TEST(test_depth_limit)
 {
-	uint8_t buf[4 * (VICI_MAX_DEPTH + 2)];
-	struct vici_node *root;
+	uint8_t buf[4 * (VPNHA_VICI_MAX_DEPTH + 2)];
+	struct vpnha_vici_node *root;
 	size_t n = 0;
 	unsigned i, d;
 
-	for (d = VICI_MAX_DEPTH; d <= VICI_MAX_DEPTH + 1; d++) {
+	for (d = VPNHA_VICI_MAX_DEPTH; d <= VPNHA_VICI_MAX_DEPTH + 1; d++) {
 		n = 0;
 		for (i = 0; i < d; i++) {
-			buf[n++] = VICI_SECTION_START;
+			buf[n++] = VPNHA_VICI_SECTION_START;
 			buf[n++] = 1;
 			buf[n++] = 's';
 		}
 		for (i = 0; i < d; i++)
-			buf[n++] = VICI_SECTION_END;
-		if (d == VICI_MAX_DEPTH) {
-			ck_assert_int_eq(vici_msg_parse(buf, n, &root), 0);
-			vici_node_free(root);
+			buf[n++] = VPNHA_VICI_SECTION_END;
+		if (d == VPNHA_VICI_MAX_DEPTH) {
+			ck_assert_int_eq(vpnha_vici_msg_parse(buf, n, &root), 0);
+			vpnha_vici_node_free(root);
 		} else {
-			ck_assert_int_eq(vici_msg_parse(buf, n, &root), -EBADMSG);
+			ck_assert_int_eq(vpnha_vici_msg_parse(buf, n, &root), -EBADMSG);
 		}
 	}
 }
@@ -243,26 +245,26 @@ END_TEST
 
 START_TEST(test_packet_parse)
 {
-	static const uint8_t ev[] = { VICI_EVENT, 7, 'l', 'i', 's', 't', '-', 's', 'a', VICI_SECTION_START };
-	static const uint8_t resp[] = { VICI_CMD_RESPONSE, VICI_KEY_VALUE };
+	static const uint8_t ev[] = { VPNHA_VICI_EVENT, 7, 'l', 'i', 's', 't', '-', 's', 'a', VPNHA_VICI_SECTION_START };
+	static const uint8_t resp[] = { VPNHA_VICI_CMD_RESPONSE, VPNHA_VICI_KEY_VALUE };
 	uint8_t type;
 	char name[256];
 	const uint8_t *body;
 	size_t blen;
 
-	ck_assert_int_eq(vici_packet_parse(ev, sizeof(ev), &type, name, &body, &blen), 0);
-	ck_assert_int_eq(type, VICI_EVENT);
+	ck_assert_int_eq(vpnha_vici_packet_parse(ev, sizeof(ev), &type, name, &body, &blen), 0);
+	ck_assert_int_eq(type, VPNHA_VICI_EVENT);
 	ck_assert_str_eq(name, "list-sa");
 	ck_assert_uint_eq(blen, 1);
-	ck_assert_int_eq(vici_packet_parse(resp, sizeof(resp), &type, name, &body, &blen), 0);
-	ck_assert_int_eq(type, VICI_CMD_RESPONSE);
+	ck_assert_int_eq(vpnha_vici_packet_parse(resp, sizeof(resp), &type, name, &body, &blen), 0);
+	ck_assert_int_eq(type, VPNHA_VICI_CMD_RESPONSE);
 	ck_assert_str_eq(name, "");
 	ck_assert_uint_eq(blen, 1);
 	/* truncated name, empty name, unknown type, empty packet */
-	ck_assert_int_eq(vici_packet_parse(ev, 5, &type, name, &body, &blen), -EBADMSG);
-	ck_assert_int_eq(vici_packet_parse((const uint8_t[]){ VICI_EVENT, 0 }, 2, &type, name, &body, &blen), -EBADMSG);
-	ck_assert_int_eq(vici_packet_parse((const uint8_t[]){ 8 }, 1, &type, name, &body, &blen), -EBADMSG);
-	ck_assert_int_eq(vici_packet_parse(ev, 0, &type, name, &body, &blen), -EBADMSG);
+	ck_assert_int_eq(vpnha_vici_packet_parse(ev, 5, &type, name, &body, &blen), -EBADMSG);
+	ck_assert_int_eq(vpnha_vici_packet_parse((const uint8_t[]){ VPNHA_VICI_EVENT, 0 }, 2, &type, name, &body, &blen), -EBADMSG);
+	ck_assert_int_eq(vpnha_vici_packet_parse((const uint8_t[]){ 8 }, 1, &type, name, &body, &blen), -EBADMSG);
+	ck_assert_int_eq(vpnha_vici_packet_parse(ev, 0, &type, name, &body, &blen), -EBADMSG);
 }
 END_TEST
 
@@ -290,7 +292,7 @@ static int read_full(int fd, uint8_t *p, size_t n)
 	return 0;
 }
 
-static void write_pkt(int fd, uint8_t type, const char *name, const struct vici_writer *w)
+static void write_pkt(int fd, uint8_t type, const char *name, const struct vpnha_vici_writer *w)
 {
 	uint8_t hdr[6 + 255];
 	size_t nl = name ? strlen(name) : 0, hl = 5 + (name ? 1 + nl : 0);
@@ -335,42 +337,42 @@ static void *fake_main(void *arg)
 			break;
 		}
 		if (f->mode == FAKE_GARBAGE) {
-			static const uint8_t junk[] = { 0, 0, 0, 3, VICI_CMD_RESPONSE, 9, 9 };
+			static const uint8_t junk[] = { 0, 0, 0, 3, VPNHA_VICI_CMD_RESPONSE, 9, 9 };
 
 			ck_assert_int_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
 			free(p);
 			continue;
 		}
-		if (p[0] == VICI_EVENT_REGISTER || p[0] == VICI_EVENT_UNREGISTER) {
-			f->got_register += p[0] == VICI_EVENT_REGISTER;
-			write_pkt(fd, VICI_EVENT_CONFIRM, NULL, NULL);
-		} else if (p[0] == VICI_CMD_REQUEST) {
-			struct vici_writer w;
+		if (p[0] == VPNHA_VICI_EVENT_REGISTER || p[0] == VPNHA_VICI_EVENT_UNREGISTER) {
+			f->got_register += p[0] == VPNHA_VICI_EVENT_REGISTER;
+			write_pkt(fd, VPNHA_VICI_EVENT_CONFIRM, NULL, NULL);
+		} else if (p[0] == VPNHA_VICI_CMD_REQUEST) {
+			struct vpnha_vici_writer w;
 
 			memcpy(f->got_cmd, p + 2, p[1]);
 			f->got_cmd[p[1]] = '\0';
 			if (f->mode == FAKE_UNKNOWN) {
-				write_pkt(fd, VICI_CMD_UNKNOWN, NULL, NULL);
+				write_pkt(fd, VPNHA_VICI_CMD_UNKNOWN, NULL, NULL);
 				free(p);
 				continue;
 			}
 			/* an unrelated event first, then two list-sa events */
-			vici_writer_init(&w);
-			vici_kv(&w, "x", "y");
-			write_pkt(fd, VICI_EVENT, "log", &w);
-			vici_writer_free(&w);
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "x", "y");
+			write_pkt(fd, VPNHA_VICI_EVENT, "log", &w);
+			vpnha_vici_writer_free(&w);
 			for (int i = 0; i < 2; i++) {
-				vici_writer_init(&w);
-				vici_section_start(&w, i ? "b" : "a");
-				vici_kv(&w, "state", "ESTABLISHED");
-				vici_section_end(&w);
-				write_pkt(fd, VICI_EVENT, "list-sa", &w);
-				vici_writer_free(&w);
+				vpnha_vici_writer_init(&w);
+				vpnha_vici_section_start(&w, i ? "b" : "a");
+				vpnha_vici_kv(&w, "state", "ESTABLISHED");
+				vpnha_vici_section_end(&w);
+				write_pkt(fd, VPNHA_VICI_EVENT, "list-sa", &w);
+				vpnha_vici_writer_free(&w);
 			}
-			vici_writer_init(&w);
-			vici_kv(&w, "success", "yes");
-			write_pkt(fd, VICI_CMD_RESPONSE, NULL, &w);
-			vici_writer_free(&w);
+			vpnha_vici_writer_init(&w);
+			vpnha_vici_kv(&w, "success", "yes");
+			write_pkt(fd, VPNHA_VICI_CMD_RESPONSE, NULL, &w);
+			vpnha_vici_writer_free(&w);
 		}
 		free(p);
 	}
@@ -401,9 +403,9 @@ static void fake_stop(struct fake *f, pthread_t th)
 	unlink(f->sock);
 }
 
-static int count_ev(const struct vici_node *ev, void *ud)
+static int count_ev(const struct vpnha_vici_node *ev, void *ud)
 {
-	ck_assert_ptr_nonnull(vici_node_get(ev, "a") ? vici_node_get(ev, "a") : vici_node_get(ev, "b"));
+	ck_assert_ptr_nonnull(vpnha_vici_node_get(ev, "a") ? vpnha_vici_node_get(ev, "a") : vpnha_vici_node_get(ev, "b"));
 	(*(int *)ud)++;
 	return 0;
 }
@@ -412,24 +414,24 @@ START_TEST(test_client_stream)
 {
 	struct fake f;
 	pthread_t th;
-	struct vici_conn *c;
-	struct vici_node *resp;
+	struct vpnha_vici_conn *c;
+	struct vpnha_vici_node *resp;
 	int n = 0;
 
 	fake_start(&f, &th, FAKE_NORMAL);
-	ck_assert_int_eq(vici_connect(&c, f.sock, vici_now_ms() + 2000), 0);
-	ck_assert_int_eq(vici_request(c, "list-sas", NULL, "list-sa", count_ev, &n,
-				      vici_now_ms() + 2000, &resp), 0);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "list-sas", NULL, "list-sa", count_ev, &n,
+				      vpnha_vici_now_ms() + 2000, &resp), 0);
 	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(vici_check_success(resp, NULL), 0);
+	ck_assert_int_eq(vpnha_vici_check_success(resp, NULL), 0);
 	ck_assert_str_eq(f.got_cmd, "list-sas");
 	ck_assert_uint_eq(f.got_register, 1);
-	vici_node_free(resp);
+	vpnha_vici_node_free(resp);
 	/* a second request on the same connection, no events wanted */
-	ck_assert_int_eq(vici_request(c, "version", NULL, NULL, NULL, NULL, vici_now_ms() + 2000, &resp), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, vpnha_vici_now_ms() + 2000, &resp), 0);
 	ck_assert_str_eq(f.got_cmd, "version");
-	vici_node_free(resp);
-	vici_close(c);
+	vpnha_vici_node_free(resp);
+	vpnha_vici_close(c);
 	fake_stop(&f, th);
 }
 END_TEST
@@ -438,19 +440,19 @@ START_TEST(test_client_timeout)
 {
 	struct fake f;
 	pthread_t th;
-	struct vici_conn *c;
-	struct vici_node *resp;
+	struct vpnha_vici_conn *c;
+	struct vpnha_vici_node *resp;
 	uint64_t t0;
 	int r;
 
 	fake_start(&f, &th, FAKE_SILENT);
-	ck_assert_int_eq(vici_connect(&c, f.sock, vici_now_ms() + 2000), 0);
-	t0 = vici_now_ms();
-	r = vici_request(c, "version", NULL, NULL, NULL, NULL, t0 + 200, &resp);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
+	t0 = vpnha_vici_now_ms();
+	r = vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, t0 + 200, &resp);
 	ck_assert_int_eq(r, -ETIMEDOUT);
 	ck_assert_ptr_null(resp);
-	ck_assert_uint_lt(vici_now_ms() - t0, 600);
-	vici_close(c);
+	ck_assert_uint_lt(vpnha_vici_now_ms() - t0, 600);
+	vpnha_vici_close(c);
 	fake_stop(&f, th);
 }
 END_TEST
@@ -459,29 +461,29 @@ START_TEST(test_client_garbage_unknown)
 {
 	struct fake f;
 	pthread_t th;
-	struct vici_conn *c;
-	struct vici_node *resp;
+	struct vpnha_vici_conn *c;
+	struct vpnha_vici_node *resp;
 
 	fake_start(&f, &th, FAKE_GARBAGE);
-	ck_assert_int_eq(vici_connect(&c, f.sock, vici_now_ms() + 2000), 0);
-	ck_assert_int_eq(vici_request(c, "version", NULL, NULL, NULL, NULL, vici_now_ms() + 2000, &resp), -EBADMSG);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, vpnha_vici_now_ms() + 2000, &resp), -EBADMSG);
 	ck_assert_ptr_null(resp);
-	vici_close(c);
+	vpnha_vici_close(c);
 	fake_stop(&f, th);
 
 	fake_start(&f, &th, FAKE_UNKNOWN);
-	ck_assert_int_eq(vici_connect(&c, f.sock, vici_now_ms() + 2000), 0);
-	ck_assert_int_eq(vici_request(c, "nosuch", NULL, NULL, NULL, NULL, vici_now_ms() + 2000, &resp), -EOPNOTSUPP);
-	vici_close(c);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "nosuch", NULL, NULL, NULL, NULL, vpnha_vici_now_ms() + 2000, &resp), -EOPNOTSUPP);
+	vpnha_vici_close(c);
 	fake_stop(&f, th);
 }
 END_TEST
 
 START_TEST(test_client_absent)
 {
-	struct vici_conn *c;
+	struct vpnha_vici_conn *c;
 
-	ck_assert_int_eq(vici_connect(&c, "/nonexistent/charon.vici", vici_now_ms() + 500), -ENOENT);
+	ck_assert_int_eq(vpnha_vici_connect(&c, "/nonexistent/charon.vici", vpnha_vici_now_ms() + 500), -ENOENT);
 	ck_assert_ptr_null(c);
 }
 END_TEST
@@ -509,13 +511,4 @@ static Suite *vici_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(vici_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+VPNHA_TEST_MAIN(vici_suite)

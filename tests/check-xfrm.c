@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "check-main.h"
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -185,13 +187,4 @@ static Suite *xfrm_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(xfrm_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+VPNHA_TEST_MAIN(xfrm_suite)

@@ -24,7 +24,7 @@ timeit() {
 		t0=$EPOCHREALTIME
 		"$@" >/dev/null 2>&1
 		t1=$EPOCHREALTIME
-		ms+=("$(( (${t1/./} - ${t0/./}) ))")
+		ms+=("$(( ${t1/./} - ${t0/./} ))")
 	done
 	printf '%s\n' "${ms[@]}" | sort -n | awk -v name="$name" '
 		{ v[NR] = $1 }

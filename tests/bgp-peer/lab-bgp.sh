@@ -9,6 +9,7 @@
 # Every scenario prints what it measured; any failed expectation fails the test.
 # shellcheck disable=SC2317
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
 BUILD=${abs_top_builddir:?}
@@ -76,7 +77,7 @@ lab_log "topology and FRR up"
 
 NBR=172.16.0.2
 # keepalive 3 / hold 9: robust when the lab machine is loaded; BFD does the fast detection
-BASE=(neighbor=$NBR local_as=65432 remote_as=65432 keepalive=3 holdtime=9 connect_timer=1)
+BASE=("neighbor=$NBR" local_as=65432 remote_as=65432 keepalive=3 holdtime=9 connect_timer=1)
 ocf() { lab_ocf gw1 "$AGENT" "$@"; }   # ocf ACTION KEY=VALUE...
 # monitors are recurring ones unless a test says OCF_RESKEY_CRM_meta_interval=0 (probe)
 export OCF_RESKEY_CRM_meta_interval=10000
@@ -91,9 +92,10 @@ gw1_no_neighbor() { ! gw1_has_neighbor; }
 bfd_up() { [ "$(nbr_field gw1 $NBR .peerBfdInfo.status)" = Up ]; }
 
 # route_present HOST A.B.C.D: HOST's kernel has a route to that /24 (no fork: /proc).
+# shellcheck disable=SC2086 # split the address on IFS=.
 route_hex() { local IFS=.; set -- $1; printf '%02X%02X%02X%02X' "$4" "$3" "$2" "$1"; }
 route_present() {
-	local l pid; pid=$(lab_pid "$1"); local want=$'\t'"$(route_hex "$2")"$'\t'
+	local l pid want; pid=$(lab_pid "$1"); want=$'\t'"$(route_hex "$2")"$'\t'
 	while IFS= read -r l; do [[ $l == *"$want"* ]] && return 0; done <"/proc/$pid/net/route"
 	return 1
 }
@@ -112,11 +114,11 @@ lab_log "== bad input: rc 6 with a reason, nothing configured"
 install -d -m 700 "$(lab_hostpath gw1 /etc/vpnha)"
 printf 'S3cret-pw\n' >"$(lab_hostpath gw1 /etc/vpnha/bgp.pw)"; chmod 600 "$(lab_hostpath gw1 /etc/vpnha/bgp.pw)"
 printf 'S3cret-pw\n' >"$(lab_hostpath gw1 /etc/vpnha/open.pw)"; chmod 644 "$(lab_hostpath gw1 /etc/vpnha/open.pw)"
-bad() { # bad DESC WANT-IN-REASON KEY=VALUE...
+bad() { # bad DESC WANT-IN-REASON KEY=VALUE... (rc 6; BAD_RC=5 for a node-local fault)
 	local d=$1 want=$2 rc; shift 2
 	rc=$(rc_of ocf start "$@")
-	if [ "$rc" = 6 ] && grep -q "ocf-exit-reason:.*$want" /tmp/ocf.out && ! gw1_has_neighbor; then
-		lab_log "ok - bad input: $d -> rc 6: $(grep ocf-exit-reason /tmp/ocf.out)"
+	if [ "$rc" = "${BAD_RC:-6}" ] && grep -q "ocf-exit-reason:.*$want" /tmp/ocf.out && ! gw1_has_neighbor; then
+		lab_log "ok - bad input: $d -> rc $rc: $(grep ocf-exit-reason /tmp/ocf.out)"
 	else
 		lab_log "not ok - bad input: $d -> rc $rc"; cat /tmp/ocf.out; fails=$((fails + 1))
 	fi
@@ -128,8 +130,9 @@ bad "AS 4294967296" "local_as" neighbor=$NBR local_as=4294967296 remote_as=65432
 bad "unknown address family" "address_families" "${BASE[@]}" address_families=ipv4-multicast
 bad "vrf with a space" "vrf" "${BASE[@]}" "vrf=red blue"
 bad "update_source with a newline" "update_source" "${BASE[@]}" "update_source=$(printf 'eth0\nno router bgp 65432')"
-bad "password file missing" "password_file" "${BASE[@]}" password_file=/etc/vpnha/missing.pw
-bad "password file world-readable" "password_file" "${BASE[@]}" password_file=/etc/vpnha/open.pw
+BAD_RC=5 bad "password file missing (node-local: 5)" "password_file" "${BASE[@]}" password_file=/etc/vpnha/missing.pw
+BAD_RC=5 bad "password file world-readable (node-local: 5)" "password_file" "${BASE[@]}" password_file=/etc/vpnha/open.pw
+bad "multicast neighbor" "neighbor.*multicast" neighbor=224.0.0.5 local_as=65432 remote_as=65432
 bad "holdtime without keepalive" "keepalive" neighbor=$NBR local_as=65432 remote_as=65432 holdtime=9
 bad "configure-only parameter in shutdown mode" "bfd" neighbor=$NBR local_as=65432 manage=shutdown bfd=true
 
@@ -183,7 +186,7 @@ rc=$(rc_of ocf reload-agent neighbor=$NBR local_as=65432 remote_as=65432 keepali
 check "reload-agent (bfd on) rc 0" test "$rc" = 0
 check "BFD comes up" lab_wait 10 0.3 bfd_up
 check "still Established" lab_bgp_wait_established gw1 $NBR 20
-BFD=(neighbor=$NBR local_as=65432 remote_as=65432 keepalive=2 holdtime=6 connect_timer=1 bfd=true bfd_profile=fast)
+BFD=("neighbor=$NBR" local_as=65432 remote_as=65432 keepalive=2 holdtime=6 connect_timer=1 bfd=true bfd_profile=fast)
 
 # ================================================================ BFD
 lab_log "== BFD: underlay cut detected in < 1 s"
@@ -279,7 +282,7 @@ lab_frr_start gw1 "" bgpd || lab_fail "restart bgpd"
 lab_log "== manage=shutdown: neighbor from frr.conf"
 lab_vtysh gw1 -c "configure terminal" -c "router bgp 65432" -c "neighbor $NBR remote-as 65432" \
 	-c "neighbor $NBR timers 3 9" -c "neighbor $NBR timers connect 1" -c "neighbor $NBR shutdown" >/dev/null
-SH=(neighbor=$NBR local_as=65432 remote_as=65432 manage=shutdown)
+SH=("neighbor=$NBR" local_as=65432 remote_as=65432 manage=shutdown)
 check "configure mode refuses a neighbor it did not add: rc 1" test "$(rc_of ocf start "${BASE[@]}")" = 1
 grep ocf-exit-reason /tmp/ocf.out
 lab_exec gw1 $BIN/ocf-conformance -o neighbor=$NBR -o local_as=65432 -o manage=shutdown $AGENT >/tmp/conf.out 2>&1

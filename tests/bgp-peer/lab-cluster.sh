@@ -21,6 +21,7 @@
 # lab's load average would otherwise make each node run one action at a time),
 # and every wait is deadline-based and polls without forking where it can.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
 BUILD=${abs_top_builddir:?}

@@ -18,20 +18,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void parse_all(const char *s, size_t n)
 {
-	struct frr_neighbor nb;
-	struct frr_summary_peer sp;
+	struct vpnha_frr_neighbor nb;
+	struct vpnha_frr_summary_peer sp;
 
-	frr_neighbor_parse(s, n, "10.77.0.2", &nb);
-	frr_neighbor_parse(s, n, "2001:db8::2", &nb);
-	frr_summary_parse(s, n, "10.77.0.2", &sp);
-	frr_vrfs_has(s, n, NULL);
-	frr_vrfs_has(s, n, "red");
-	(void)frr_bgp_state_str(nb.state);
+	vpnha_frr_neighbor_parse(s, n, "10.77.0.2", &nb);
+	vpnha_frr_neighbor_parse(s, n, "2001:db8::2", &nb);
+	vpnha_frr_summary_parse(s, n, "10.77.0.2", &sp);
+	vpnha_frr_vrfs_has(s, n, NULL);
+	vpnha_frr_vrfs_has(s, n, "red");
+	(void)vpnha_frr_bgp_state_str(nb.state);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct frr_framer f;
+	struct vpnha_frr_framer f;
 	size_t chunk, off = 0;
 	int r = 0;
 
@@ -42,11 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	parse_all((const char *)data, size);
 
-	frr_framer_init(&f, 16384);
+	vpnha_frr_framer_init(&f, 16384);
 	while (off < size && r == 0) {
 		size_t n = size - off < chunk ? size - off : chunk;
 
-		r = frr_framer_feed(&f, data + off, n);
+		r = vpnha_frr_framer_feed(&f, data + off, n);
 		off += n;
 	}
 	if (r == 1) {
@@ -54,6 +54,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		parse_all(f.buf, f.out_len);
 	}
-	frr_framer_free(&f);
+	vpnha_frr_framer_free(&f);
 	return 0;
 }

@@ -20,18 +20,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_message(const uint8_t *data, size_t size)
 {
-	struct vici_node *root;
-	struct vici_writer w;
+	struct vpnha_vici_node *root;
+	struct vpnha_vici_writer w;
 
-	if (vici_msg_parse(data, size, &root) < 0)
+	if (vpnha_vici_msg_parse(data, size, &root) < 0)
 		return;
-	vici_writer_init(&w);
-	if (vici_msg_encode(root, &w) < 0 || w.len != size || (size && memcmp(w.buf, data, size)))
+	vpnha_vici_writer_init(&w);
+	if (vpnha_vici_msg_encode(root, &w) < 0 || w.len != size || (size && memcmp(w.buf, data, size)))
 		abort(); /* a parsed message must re-encode to the same bytes */
-	vici_writer_free(&w);
-	(void)vici_node_str(root, "success");
-	(void)vici_check_success(root, NULL);
-	vici_node_free(root);
+	vpnha_vici_writer_free(&w);
+	(void)vpnha_vici_node_str(root, "success");
+	(void)vpnha_vici_check_success(root, NULL);
+	vpnha_vici_node_free(root);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,10 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t type;
 	char name[256];
 
-	if (size > VICI_MAX_MSG + 16)
+	if (size > VPNHA_VICI_MAX_MSG + 16)
 		return 0;
 	check_message(data, size);
-	if (vici_packet_parse(data, size, &type, name, &body, &blen) == 0) {
+	if (vpnha_vici_packet_parse(data, size, &type, name, &body, &blen) == 0) {
 		if (strlen(name) > 255 || body < data || body + blen != data + size)
 			abort();
 		check_message(body, blen);
@@ -55,37 +55,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifndef VPNHA_LIBFUZZER
 static size_t seed(uint8_t *buf, size_t cap, unsigned which)
 {
-	struct vici_writer w;
+	struct vpnha_vici_writer w;
 	size_t n;
 
-	vici_writer_init(&w);
+	vpnha_vici_writer_init(&w);
 	switch (which) {
 	case 0:
-		vici_kv(&w, "success", "yes");
+		vpnha_vici_kv(&w, "success", "yes");
 		break;
 	case 1:
-		vici_section_start(&w, "gw");
-		vici_kv(&w, "state", "ESTABLISHED");
-		vici_section_start(&w, "child-sas");
-		vici_section_start(&w, "gre-1");
-		vici_list_start(&w, "local-ts");
-		vici_list_item(&w, "198.51.100.1/32[gre]");
-		vici_list_item(&w, "");
-		vici_list_end(&w);
-		vici_section_end(&w);
-		vici_section_end(&w);
-		vici_section_end(&w);
+		vpnha_vici_section_start(&w, "gw");
+		vpnha_vici_kv(&w, "state", "ESTABLISHED");
+		vpnha_vici_section_start(&w, "child-sas");
+		vpnha_vici_section_start(&w, "gre-1");
+		vpnha_vici_list_start(&w, "local-ts");
+		vpnha_vici_list_item(&w, "198.51.100.1/32[gre]");
+		vpnha_vici_list_item(&w, "");
+		vpnha_vici_list_end(&w);
+		vpnha_vici_section_end(&w);
+		vpnha_vici_section_end(&w);
+		vpnha_vici_section_end(&w);
 		break;
 	default:
-		vici_list_start(&w, "conns");
-		vici_list_item(&w, "a");
-		vici_list_end(&w);
-		vici_kv_bin(&w, "b", "\0\1\2", 3);
+		vpnha_vici_list_start(&w, "conns");
+		vpnha_vici_list_item(&w, "a");
+		vpnha_vici_list_end(&w);
+		vpnha_vici_kv_bin(&w, "b", "\0\1\2", 3);
 		break;
 	}
 	n = w.len < cap ? w.len : cap;
 	memcpy(buf, w.buf, n);
-	vici_writer_free(&w);
+	vpnha_vici_writer_free(&w);
 	return n;
 }
 
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		size_t n = seed(buf + 1, sizeof(buf) - 1, (unsigned)(it % 3)) + 1;
 		unsigned k, muts;
 
-		buf[0] = it & 1 ? VICI_CMD_RESPONSE : VICI_EVENT; /* half as packets */
+		buf[0] = it & 1 ? VPNHA_VICI_CMD_RESPONSE : VPNHA_VICI_EVENT; /* half as packets */
 		s = s * 1103515245u + 12345u;
 		muts = (s >> 16) % 6;
 		for (k = 0; k < muts; k++) {

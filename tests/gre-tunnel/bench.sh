@@ -6,6 +6,7 @@
 # process exec'd from a loop inside the host, as the executor runs it) and the
 # number of fork/clone and execve calls it makes (strace -f).
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 : "${top_builddir:?}"
 runs=${1:-101}

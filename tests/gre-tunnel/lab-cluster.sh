@@ -8,6 +8,7 @@
 # on the other node, traffic (ping from site2, also from its routed LAN) resumes, and
 # the old node is left with no tunnel and no ownership record. Prints the outage.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 : "${top_builddir:?}"
 

@@ -8,6 +8,7 @@
 # absent underlay address, reload-agent, IPv6 underlay, gretap/ip6gretap, bad input.
 # Prints "ok"/"not ok" per check, measured numbers as RESULT lines; exit 1 on any failure.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
 : "${top_srcdir:?}" "${top_builddir:?}"
@@ -44,7 +45,7 @@ ocfi() {
 ocfi10() { OCF_CHECK_LEVEL=10 ocfi "$@"; }
 # expect DESC WANT_RC [REASON_REGEX] -- CMD...: check rc (and the exit reason)
 expect() {
-	local desc=$1 want=$2 re= rc
+	local desc=$1 want=$2 re='' rc
 	shift 2
 	if [ "$1" != -- ]; then re=$1; shift; fi
 	shift
@@ -259,6 +260,7 @@ bad "mixed families" ifname=badg remote=198.51.100.2 local=2001:db8:100::1
 bad "unspecified remote" ifname=badg remote=0.0.0.0
 bad "ifname too long" ifname=abcdefghijklmnop remote=198.51.100.2
 bad "ifname with a slash" ifname=gre/1 remote=198.51.100.2
+# shellcheck disable=SC2016 # the text itself is the test
 bad "ifname injection" 'ifname=$(reboot)' remote=198.51.100.2
 bad "remote injection" 'ifname=badg' 'remote=198.51.100.2;reboot'
 bad "key out of range" ifname=badg remote=198.51.100.2 key=4294967296
@@ -273,6 +275,8 @@ bad "pmtudisc off with ttl" ifname=badg remote=198.51.100.2 pmtudisc=false
 bad "mode unknown" ifname=badg remote=198.51.100.2 mode=ipip
 bad "mtu too small" ifname=badg remote=198.51.100.2 mtu=10
 bad "missing remote" ifname=badg
+bad "multicast remote" ifname=badg remote=224.0.0.1
+bad "broadcast local" ifname=badg remote=198.51.100.2 local=255.255.255.255
 [ "$(ip -n gw1 -o link | wc -l)" = "$links_before" ] && ok "bad input created no link" || notok "bad input created links"
 [ -e "/proc/$(lab_pid gw1)/root/run/vpnha/gre-tunnel/bad.owner" ] && notok "bad input wrote an ownership record" || ok "bad input wrote no ownership record"
 
@@ -293,11 +297,12 @@ has_link gw1 gre1 && notok "gre1 left behind" || ok "gre1 deleted"
 expect "gw2 stop gre" 0 -- ocf gw2 gre stop "${G2[@]}"
 ping_fails "no traffic after stop" gw1 -I 10.1.0.1 10.2.0.1
 for x in "gw1 gre6" "gw2 gre6" "gw1 gre6b" "gw2 gre6b" "gw1 tap4" "gw2 tap4" "gw1 tap6" "gw2 tap6"; do
+	# shellcheck disable=SC2086 # "HOST IFNAME"
 	set -- $x
 	expect "$1 stop $2" 0 -- ocf "$1" "$2" stop
 done
 left=$(ip -n gw1 -o link | grep -cE 'gre|tap[46]@' )
-[ "$(ip -n gw1 -o link | grep -E ': (gre1|gre6|gre6b|tap4|tap6)[@:]' | wc -l)" = 0 ] && ok "gw1: every agent link deleted" || notok "gw1 links left: $(ip -n gw1 -o link | cut -d: -f2 | tr '\n' ' ')"
+[ "$(ip -n gw1 -o link | grep -cE ': (gre1|gre6|gre6b|tap4|tap6)[@:]')" = 0 ] && ok "gw1: every agent link deleted" || notok "gw1 links left: $(ip -n gw1 -o link | cut -d: -f2 | tr '\n' ' ')"
 : "$left"
 
 echo "# $pass passed, $failed failed"

@@ -12,6 +12,7 @@
 # is left with no SA, no policy but the documented fail-closed block policy, no
 # connection in its charon and no ownership record.  Prints the times and the outage.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 B=${abs_top_builddir:-${top_builddir:?}}
 
@@ -234,7 +235,7 @@ check "$N2 has no SA" no_sa "$N2"
 check "$N2: the probe installed only the fail-closed block policy" only_block "$N2"
 check "$N2: no connection loaded in charon" no_conn "$N2"
 for r in vip $RSC; do
-	rc=$(probe_rc "$N2" $r)
+	rc=$(probe_rc "$N2" "$r")
 	check "probe of $r on $N2 returned 7 (got '$rc')" test "$rc" = 7
 done
 fails=$(failures)

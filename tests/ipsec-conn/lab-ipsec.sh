@@ -1,8 +1,10 @@
 #!/bin/bash
+# shellcheck disable=SC2046 # $(params H) and $(x5 H) print KEY=VALUE words (no blanks), split on purpose
 # ocf:vpnha:ipsec-conn in the lab: two gateways, each with its own charon, on an
 # "internet" segment; GRE between them protected by ESP (dynamic[gre]).
 #   PHASES="basic conformance faults x509 transport bench failclosed dpd" (default: all)
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 B=${abs_top_builddir:-${top_builddir:?}}
 S=${abs_top_srcdir:-${top_srcdir:?}}
@@ -91,7 +93,7 @@ if has conformance; then
 	opts=(); for kv in $(params gw1); do opts+=(-o "$kv"); done
 	lab_exec gw1 env OCF_ROOT=/usr/lib/ocf "$S/tests/ocf-conformance" -t 30000 -i site "${opts[@]}" "$A" \
 		>"$LAB_OUT/ipsec-conformance.txt" 2>&1
-	rc=$?; cat "$LAB_OUT/ipsec-conformance.txt" | tail -25
+	rc=$?; tail -25 "$LAB_OUT/ipsec-conformance.txt"
 	check "conformance harness" test $rc = 0
 	ocf gw1 stop; ocf gw2 stop
 fi
@@ -101,12 +103,13 @@ if has faults; then
 	ocf gw2 start
 	# bad input: nothing loaded, clear reason naming the parameter
 	chmod 644 "$(lab_hostpath gw1 /etc/swanctl/private/psk)"
-	check "world-readable psk refused (6)" test "$(ocf_rc gw1 start)" = 6; reason
+	check "world-readable psk refused (5, node-local)" test "$(ocf_rc gw1 start)" = 5; reason
 	chmod 600 "$(lab_hostpath gw1 /etc/swanctl/private/psk)"
 	ln -sf /etc/swanctl/private/psk "$(lab_hostpath gw1 /etc/swanctl/private/psk-link)"
-	check "symlinked psk refused (6)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/psk-link)" = 6
-	check "missing psk refused (6)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/none)" = 6
+	check "symlinked psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/psk-link)" = 5
+	check "missing psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/none)" = 5
 	check "bad address refused (6)" test "$(ocf_rc gw1 start remote_addrs=198.51.100.300)" = 6; reason
+	check "multicast IKE peer refused (6)" test "$(ocf_rc gw1 start remote_addrs=224.0.0.5)" = 6; reason
 	check "bad proposal refused (6)" test "$(ocf_rc gw1 start 'proposals=aes128;rm')" = 6
 	check "bad ts refused (6)" test "$(ocf_rc gw1 start 'remote_ts=dynamic[nosuch]')" = 6
 	check "unknown swanctl conn = error (1)" test "$(ocf_rc gw1 start config=swanctl conn=nosuch psk_file=)" = 1; reason
@@ -179,8 +182,8 @@ if has x509; then
 		install -m 644 "$D/$h.pem" "$(lab_hostpath $h /etc/swanctl/x509/$h.pem)"
 		install -m 644 "$D/ca.pem" "$(lab_hostpath $h /etc/swanctl/x509ca/ca.pem)"
 	done
-	x5() { local h=$1 o=gw2; [ $h = gw2 ] && o=gw1; echo auth=pubkey psk_file= cert=/etc/swanctl/x509/$h.pem \
-		key_file=/etc/swanctl/private/$h.key cacert=/etc/swanctl/x509ca/ca.pem local_id=$h.lab remote_id=$o.lab; }
+	x5() { local h=$1 o=gw2; [ "$h" = gw2 ] && o=gw1; echo auth=pubkey psk_file= "cert=/etc/swanctl/x509/$h.pem" \
+		"key_file=/etc/swanctl/private/$h.key" cacert=/etc/swanctl/x509ca/ca.pem "local_id=$h.lab" "remote_id=$o.lab"; }
 	lab_capture_start x509 inet br0 || lab_fail capture
 	ocf gw2 start $(x5 gw2); reason
 	ocf gw1 start $(x5 gw1); reason
@@ -202,6 +205,7 @@ if has bench; then
 	for kv in $(params gw1); do envs+=("OCF_RESKEY_$kv"); done
 	bench() { # bench N CMD... -> median ms of N runs inside gw1 (one nsenter, a bash loop)
 		local n=$1; shift
+		# shellcheck disable=SC2016 # expanded by the inner bash
 		lab_exec gw1 env "${envs[@]}" bash -c 'n=$1; shift; for i in $(seq $n); do
 			s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(((e-s)/1000)); done' _ "$n" "$@" |
 			sort -n | awk '{a[NR]=$1} END{printf "%.2f", a[int((NR+1)/2)]/1000}'
@@ -216,6 +220,7 @@ if has bench; then
 	check "monitor forks 0" test "$forks" = 0
 	# in-process time of monitor (the agent logs it: excludes exec and dynamic
 	# linking, which UML makes slow); median of 30 runs
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	inproc=$(lab_exec gw1 env "${envs[@]}" HA_debug=1 HA_LOGFACILITY=none bash -c 'for i in $(seq 30); do
 		"$1" monitor 2>&1 | sed -n "s/.*monitor: ok (\([0-9]*\) us).*/\1/p"; done' _ "$A" |
 		sort -n | awk '{a[NR]=$1} END{if (NR) printf "%.3f", a[int((NR+1)/2)]/1000}')
@@ -277,7 +282,7 @@ if has dpd; then
 		n_ike=$(lab_swanctl gw1 --list-sas --raw 2>/dev/null | grep -c 'state=ESTABLISHED')
 		lab_log "cut $i: $cur -> $nxt: traffic back after ${dt}s, IKE_SAs on gw1: $n_ike"
 		check "cut $i recovered" test $ok = 1
-		tmax=$(awk -v a=$tmax -v b=$dt 'BEGIN{print (b>a)?b:a}'); tsum=$(awk -v a=$tsum -v b=$dt 'BEGIN{print a+b}')
+		tmax=$(awk -v a="$tmax" -v b="$dt" 'BEGIN{print (b>a)?b:a}'); tsum=$(awk -v a="$tsum" -v b="$dt" 'BEGIN{print a+b}')
 		# the crashed node comes back empty: restart its charon, address stays on $nxt
 		LAB__NOBOOTREC=1 lab_charon_start $cur >/dev/null 2>&1
 		rm -rf "/proc/$(lab_pid $cur)/root/run/vpnha" 2>/dev/null
@@ -286,7 +291,7 @@ if has dpd; then
 	sleep 3
 	dup=$(lab_swanctl gw1 --list-sas --raw 2>/dev/null | grep -c 'state=ESTABLISHED')
 	lab_result dpd_failover_max_s "$tmax"
-	lab_result dpd_failover_mean_s "$(awk -v a=$tsum 'BEGIN{printf "%.2f", a/10}')"
+	lab_result dpd_failover_mean_s "$(awk -v a="$tsum" 'BEGIN{printf "%.2f", a/10}')"
 	lab_result dpd_ike_sas_after_10_cuts "$dup"
 	check "no duplicate SAs after 10 cuts" test "$dup" = 1
 fi

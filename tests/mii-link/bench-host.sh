@@ -23,14 +23,14 @@ export VPNHA_RUN_DIR=$tmp/run VPNHA_ATTRD_UPDATER=$tmp/attrd_updater HA_LOGFACIL
 dpid=$!
 st=$tmp/run/mii-link/bh.status
 field() { sed -n "s/^$1=//p" "$st" 2>/dev/null; }
-for i in $(seq 100); do [ "$(field initial)" = 1 ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ "$(field initial)" = 1 ] && break; sleep 0.05; done
 : >"$tmp/ev"; : >"$tmp/pub"
 for ((c = 0; c < CUTS; c++)); do
 	for updown in down up; do
 		p0=$(field publishes)
 		t=$EPOCHREALTIME
 		ip link set v1 $updown
-		for i in $(seq 200); do [ "$(field publishes)" != "$p0" ] && break; sleep 0.005; done
+		for _ in $(seq 200); do [ "$(field publishes)" != "$p0" ] && break; sleep 0.005; done
 		if [ $updown = down ]; then
 			awk -v a="$t" -v c="$(field change_rt_us)" -v p="$(field publish_rt_us)" \
 				'BEGIN{printf "%.3f\n", (c/1e6-a)*1000 >> "'"$tmp/ev"'"; printf "%.3f\n", (p-c)/1000 >> "'"$tmp/pub"'"}'

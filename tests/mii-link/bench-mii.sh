@@ -17,6 +17,7 @@ read -r BPN BPI <"$LAB_STATE/seg/peer.gw2.bm0"
 
 # watch ATTR VALUE TIMEOUT: inside gw1, poll until gw2's ATTR is VALUE; prints
 # "SEEN_EPOCH POLLS FIRST_EPOCH"
+# shellcheck disable=SC2016 # run by bash -c: expanded there
 watch_script='a=$1 v=$2 tmo=$3 n=0 t0=$EPOCHREALTIME
 while :; do
 	n=$((n + 1))
@@ -42,7 +43,7 @@ one_cut() {
 	fi
 	ms=$(awk -v a="$tcut" -v b="$seen" 'BEGIN{printf "%.1f", (b-a)*1000}')
 	echo "$ms" >>"$LAT_FILE"
-	echo "$(awk -v a="$t0" -v b="$seen" -v n="$polls" 'BEGIN{printf "%.1f", (b-a)*1000/n}')" >>"$POLL_FILE"
+	awk -v a="$t0" -v b="$seen" -v n="$polls" 'BEGIN{printf "%.1f\n", (b-a)*1000/n}' >>"$POLL_FILE"
 	if [ "${DAEMON:-0}" = 1 ]; then
 		local sf chg pub
 		sf=$(ls /proc/"$(lab_pid gw2)"/root/run/vpnha/mii-link/linkb*.status)
@@ -64,10 +65,10 @@ pct() { # pct FILE P: the P-th percentile (nearest rank) of the numbers in FILE
 }
 
 bench() { # bench LABEL ATTR CUTS TIMEOUT
-	local label=$1 a=$2 cuts=$3 tmo=$4 i ok=0
+	local label=$1 a=$2 cuts=$3 tmo=$4 ok=0
 	LAT_FILE=$(mktemp) POLL_FILE=$(mktemp) DLAT_FILE=$(mktemp) ELAT_FILE=$(mktemp) PLAT_FILE=$(mktemp)
 	lab_wait 60 0.3 attr_is gw1 gw2 "$a" 1 || { lab_log "bench $label: $a never 1"; FAILS=$((FAILS + 1)); return; }
-	for i in $(seq "$cuts"); do one_cut "$a" "$tmo" && ok=$((ok + 1)); done
+	for _ in $(seq "$cuts"); do one_cut "$a" "$tmo" && ok=$((ok + 1)); done
 	lab_result "bench_${label}_cuts" "$ok/$cuts"
 	lab_result "bench_${label}_p50_ms" "$(pct "$LAT_FILE" 50)"
 	lab_result "bench_${label}_p95_ms" "$(pct "$LAT_FILE" 95)"

@@ -21,6 +21,7 @@ fi
 
 tmp=$(mktemp -d /tmp/mii-vg.XXXXXX)
 vgpid=
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() { [ -n "$vgpid" ] && kill "$vgpid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 printf '#!/bin/sh\nexit 0\n' >"$tmp/attrd_updater"; chmod 700 "$tmp/attrd_updater"
@@ -29,6 +30,7 @@ ip link add v0 type veth peer name v1 || { echo "FAIL: no veth"; exit 1; }
 ip link set v0 up; ip link set v1 up
 
 export VPNHA_RUN_DIR=$tmp/run VPNHA_ATTRD_UPDATER=$tmp/attrd_updater HA_LOGFACILITY=none
+# shellcheck disable=SC2054 # a comma inside one option's value
 vg=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 	--trace-children=no --log-file="$tmp/vg.log")
 # MII_VG_TOOL=none: the same run without valgrind (the daemon's own RSS)

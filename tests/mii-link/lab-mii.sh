@@ -3,14 +3,15 @@
 # on the "ring" segment), each node with an uplink up0 on the "wan" segment.
 # A clone of mii-link watches up0; a group g1 (Dummy) has the location rule
 #   score=-INFINITY vpnha-link-up0 ne 1
-#   LAB_MII_PHASES="bad conformance cut storm kill attrd cib" (default: all of these)
+#   LAB_MII_PHASES="bad conformance cut storm kill attrd cib restart" (default: all of these)
 # plus "bench" (LAB_MII_BENCH_CUTS, default 50; LAB_MII_BENCH_CUTS_DEFAULT for
 # ethmonitor at its defaults, default 10). (LAB_* variables reach the guest.)
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 B=${abs_top_builddir:-${top_builddir:?}}
 S=${abs_top_srcdir:-${top_srcdir:-$B/..}}
-PHASES=${LAB_MII_PHASES:-bad conformance cut storm kill attrd cib}
+PHASES=${LAB_MII_PHASES:-bad conformance cut storm kill attrd cib restart}
 A=/usr/lib/ocf/resource.d/vpnha/mii-link
 FAILS=0
 check() { # check DESC CMD...: run CMD, count a failure (keep going)
@@ -26,7 +27,7 @@ attr() {
 }
 attr_is() { [ "$(attr "$1" "$2" "$3")" = "$4" ]; }
 # status NODE KEY: a field of the mii-link clone's daemon status file on NODE
-status_file() { ls /proc/"$(lab_pid "$1")"/root/run/vpnha/mii-link/link*.status 2>/dev/null | head -n1; }
+status_file() { local f; for f in /proc/"$(lab_pid "$1")"/root/run/vpnha/mii-link/link*.status; do [ -e "$f" ] && { echo "$f"; return 0; }; done; return 0; }
 status() { sed -n "s/^$2=//p" "$(status_file "$1")" 2>/dev/null; }
 daemon_pid() { status "$1" pid; }  # pid inside the node's PID namespace
 
@@ -57,7 +58,7 @@ if has bad; then
 	lab_ocf gw1 "$A" validate-all interfaces=nosuch0 >/dev/null 2>&1; rc=$?
 	check "unknown interface at level 0: rc 0 ($rc)" test $rc -eq 0
 	o=$(OCF_CHECK_LEVEL=10 lab_ocf gw1 "$A" validate-all interfaces=nosuch0 2>&1); rc=$?
-	check "unknown interface at level 10: rc 6 ($rc)" test $rc -eq 6
+	check "unknown interface at level 10: rc 5 ($rc, node-local)" test $rc -eq 5
 	lab_ocf gw1 "$A" monitor interfaces=nosuch0 >/dev/null 2>&1; rc=$?
 	check "probe with an unknown interface: rc 7 ($rc)" test $rc -eq 7
 	# no cluster yet: start works and says so; stop works
@@ -172,7 +173,7 @@ if has kill; then
 	lab_log "killing mii-linkd (pid $p in $n)"
 	lab_exec $n kill -9 "$p"
 	lab_now; T0=$LAB_NOW
-	newpid() { q=$(daemon_pid $n); [ -n "$q" ] && [ "$q" != "$p" ] && lab_exec $n kill -0 "$q" 2>/dev/null; }
+	newpid() { q=$(daemon_pid "$n"); [ -n "$q" ] && [ "$q" != "$p" ] && lab_exec "$n" kill -0 "$q" 2>/dev/null; }
 	check "Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 newpid
 	lab_result mii_kill_restart_s "$(lab_since "$T0")"
 	fc=$(lab_exec gw1 crm_failcount -G -r link -N $n -q 2>/dev/null)
@@ -201,7 +202,7 @@ if has attrd; then
 	done
 	# noticed from /proc (a new pacemaker-attrd pid), then published again
 	relog() {
-		tail -n +$((attrd_nl0[$1] + 1)) "$(lab_hostpath $1 /var/log/pacemaker/pacemaker.log)" |
+		tail -n +$((attrd_nl0[$1] + 1)) "$(lab_hostpath "$1" /var/log/pacemaker/pacemaker.log)" |
 			grep -q "pacemaker-attrd restarted (pid [0-9]*, was ${attrd_pid[$1]}): re-publishing"
 	}
 	for n in gw2 gw1; do
@@ -234,6 +235,75 @@ if has cib; then
 	lab_result mii_cib_restored_s "$(lab_since "$T0")"
 	cibfix() { tail -n +$((nl0 + 1)) "$plog" | grep -q "the CIB lost vpnha-link-up0.*write its values again"; }
 	check "mii-linkd noticed and asked attrd to rewrite" lab_wait 10 1 cibfix
+fi
+
+# ------------------------------------------------------------------ restarts and reloads never move g1 (issue 16)
+# stop leaves the attributes' deletion pending in attrd for stop_grace (30 s):
+# an instance restarted (failed monitor), the whole clone restarted, or a
+# reload of a reloadable parameter must not stop d1; link monitoring stopped
+# for good must (once stop_grace has passed).
+if has restart; then
+	n=$(lab_resource_node gw1 d1) || lab_fail "where is d1"
+	declare -A rl0   # per node: its pacemaker.log's length at the last mark
+	mark() { local m; for m in gw1 gw2; do rl0[$m]=$(wc -l <"$(lab_hostpath $m /var/log/pacemaker/pacemaker.log)"); done; }
+	since() { tail -n +$((rl0[$1] + 1)) "$(lab_hostpath "$1" /var/log/pacemaker/pacemaker.log)"; }
+	logged() { since "$1" | grep -q "$2"; }                 # logged NODE REGEX (since the mark)
+	ops() { local c=0 m; for m in gw1 gw2; do c=$((c + $(since $m | grep -c "$1"))); done; echo $c; }
+	cib_val() { lab_exec gw1 crm_attribute --lifetime reboot --node "$1" --name vpnha-link-up0 --query --quiet 2>/dev/null; }
+	cib_both_1() { [ "$(cib_val gw1)" = 1 ] && [ "$(cib_val gw2)" = 1 ]; }
+	no_d1_stop() { # no_d1_stop WHAT: d1 never stopped since the mark, still on $n, CIB values kept
+		check "$1: d1 not stopped ($(ops 'stop operation for d1') stop ops logged)" test "$(ops 'stop operation for d1')" = 0
+		check "$1: d1 still on $n" test "$(lab_resource_node gw1 d1)" = "$n"
+		check "$1: the CIB has vpnha-link-up0=1 for both nodes" cib_both_1
+	}
+	restarted() { local q; q=$(daemon_pid "$1"); [ -n "$q" ] && [ "$q" != "$2" ] && lab_exec "$1" kill -0 "$q" 2>/dev/null; }
+
+	lab_log "d1 runs on $n: killing its mii-linkd (Pacemaker restarts that node's instance)"
+	mark; p=$(daemon_pid "$n")
+	lab_exec "$n" kill -9 "$p"
+	check "instance restart: Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 restarted "$n" "$p"
+	lab_sleep 3
+	no_d1_stop "instance restart"
+	check "instance restart: the stop left the deletion pending, the new daemon took over" \
+		logged "$n" "taking over the attributes"
+	lab_exec gw1 crm_resource --cleanup -r link >/dev/null 2>&1
+
+	lab_log "restarting the clone (target-role Stopped, then Started)"
+	lab_sleep 2; mark; p1=$(daemon_pid gw1) p2=$(daemon_pid gw2)
+	lab_now; T0=$LAB_NOW
+	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Stopped >/dev/null 2>&1
+	gone() { [ -z "$(status_file gw1)" ] && [ -z "$(status_file gw2)" ]; }
+	check "clone restart: stopped on both nodes" lab_wait 60 0.3 gone
+	check "clone restart: attrd no longer has the value (seen from gw2)" attr_is gw2 "$n" vpnha-link-up0 ""
+	check "clone restart: the CIB still has vpnha-link-up0=1 for both nodes while stopped" cib_both_1
+	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Started >/dev/null 2>&1
+	both() { restarted gw1 "$p1" && restarted gw2 "$p2"; }
+	check "clone restart: started again on both nodes" lab_wait 60 0.3 both
+	lab_result mii_clone_restart_s "$(lab_since "$T0")"
+	lab_sleep 3
+	no_d1_stop "clone restart"
+
+	lab_log "reloading: dampen=100ms (reload-agent, no restart)"
+	mark
+	lab_exec gw1 crm_resource -r link -p dampen -v 100ms >/dev/null 2>&1
+	reloaded() { logged gw1 "reloaded: dampen $1 ms" && logged gw2 "reloaded: dampen $1 ms"; }
+	check "reload: reload-agent ran on both nodes" lab_wait 60 0.5 reloaded 100
+	lab_sleep 3
+	check "reload: the instances were not stopped" test "$(ops 'stop operation for link')" = 0
+	no_d1_stop "reload"
+
+	lab_log "link monitoring stopped for good (stop_grace=3s): d1 must stop"
+	mark
+	lab_exec gw1 crm_resource -r link -p stop_grace -v 3s >/dev/null 2>&1
+	check "stop_grace=3s reloaded on both nodes" lab_wait 60 0.5 reloaded 100
+	lab_now; T0=$LAB_NOW
+	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Stopped >/dev/null 2>&1
+	d1_down() { ! lab_resource_node gw1 d1 >/dev/null; }
+	check "stopped for good: d1 stops (the CIB loses the attributes after stop_grace)" lab_wait 90 1 d1_down
+	lab_result mii_stopped_for_good_d1_stopped_s "$(lab_since "$T0")"
+	check "stopped for good: the CIB has no vpnha-link-up0 for $n" test -z "$(cib_val "$n")"
+	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Started >/dev/null 2>&1
+	check "monitoring back: d1 runs again" lab_resource_wait gw1 d1 "" 90
 fi
 
 # ------------------------------------------------------------------ benchmark

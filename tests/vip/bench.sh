@@ -10,6 +10,7 @@
 # returns; vip sends them itself, so its start includes (arp_count-1)*arp_interval
 # = 200 ms of waiting. The "vip arp_count=1" line shows the start without that wait.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 : "${top_builddir:?}"
 runs=${1:-10}

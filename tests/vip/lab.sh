@@ -10,6 +10,7 @@
 # failure (1, not 7); bad input; nic down; stop leaves nothing.
 # Prints "ok"/"not ok" per check, measured numbers as RESULT lines; exit 1 on any failure.
 set -u
+# shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
 : "${top_srcdir:?}" "${top_builddir:?}"
@@ -39,7 +40,7 @@ ocf() {
 ocfi() { OCF_RESKEY_CRM_meta_interval=10000 ocf "$@"; }
 # expect DESC WANT_RC [REASON_REGEX] -- CMD...: check rc, the one exit-reason line (and its text)
 expect() {
-	local desc=$1 want=$2 re= rc n
+	local desc=$1 want=$2 re='' rc n
 	shift 2
 	if [ "$1" != -- ]; then re=$1; shift; fi
 	shift
@@ -84,9 +85,9 @@ echo "# va eth0 $MAC_A, vb eth0 $MAC_B"
 ping1 10.20.0.1 && ping1 10.20.0.2 || lab_fail "segment: vc cannot ping va/vb"
 
 VIP=10.20.0.100
-V=(ip=$VIP cidr_netmask=24 nic=eth0)
+V=("ip=$VIP" cidr_netmask=24 nic=eth0)
 VIP6=fd00:20::100
-V6=(ip=$VIP6 cidr_netmask=64 nic=eth0)
+V6=("ip=$VIP6" cidr_netmask=64 nic=eth0)
 
 echo "# ---- conformance harness (va)"
 if lab_exec va env OCF_RNG=/usr/share/pcs/data/ocf-1.1.rng "$CONF" -i conf -o ip=10.20.0.200 -o cidr_netmask=24 \
@@ -255,10 +256,10 @@ expect "netmask 129 (v6) -> 6" 6 "cidr_netmask" -- ocf va bad start ip=fd00:20::
 expect "multicast ip -> 6" 6 "not a unicast address" -- ocf va bad start ip=224.0.0.5 nic=eth0
 expect "missing ip -> 6" 6 "parameter 'ip'" -- ocf va bad start nic=eth0
 expect "arp_count 101 -> 6" 6 "arp_count" -- ocf va bad start ip=10.20.0.170 nic=eth0 arp_count=101
-expect "missing nic at start -> 1" 1 "interface nope0 \(parameter 'nic'\) does not exist" -- ocf va bad start ip=10.20.0.170 nic=nope0
+expect "missing nic at start -> 5 (node-local)" 5 "interface nope0 \(parameter 'nic'\) does not exist" -- ocf va bad start ip=10.20.0.170 nic=nope0
 expect "missing nic at probe -> 7" 7 "does not exist" -- ocf va bad monitor ip=10.20.0.170 nic=nope0
 OUT=$(OCF_CHECK_LEVEL=10 LAB_OCF_INSTANCE=bad lab_ocf va "$AG" validate-all ip=10.20.0.170 nic=nope0 2>&1); rc=$?
-[ $rc -eq 1 ] && [ "$(grep -c '^ocf-exit-reason:.*nope0' <<<"$OUT")" = 1 ] && ok "validate-all level 10: missing nic -> 1" || notok "validate-all level 10 missing nic: rc $rc: $OUT"
+[ $rc -eq 5 ] && [ "$(grep -c '^ocf-exit-reason:.*nope0' <<<"$OUT")" = 1 ] && ok "validate-all level 10: missing nic -> 5" || notok "validate-all level 10 missing nic: rc $rc: $OUT"
 expect "validate-all level 0 does not look at the host" 0 -- ocf va bad validate-all ip=10.20.0.170 nic=nope0
 lab_ip va link add dum1 type dummy
 expect "nic admin down at start -> 1" 1 "administratively down" -- ocf va bad start ip=10.20.0.170 nic=dum1
