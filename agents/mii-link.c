@@ -342,23 +342,40 @@ static void child_exec(const char *const argv[], const char *const envp[])
 	_exit(127);
 }
 
+/* The daemon's numeric options, from the parameters ("--OPT VALUE"). */
+static const struct {
+	const char *opt, *param;
+	bool ms; /* a duration (milliseconds), else an integer */
+} daemon_num_opts[] = {
+	{ "--multiplier", "multiplier", false },
+	{ "--dampen-ms", "dampen", true },
+	{ "--attrd-dampen-ms", "attrd_dampen", true },
+	{ "--flap-threshold", "flap_threshold", false },
+	{ "--flap-window-ms", "flap_window", true },
+	{ "--poll-interval-ms", "poll_interval", true },
+	/* another node's stop may leave a deletion pending in attrd for stop_grace */
+	{ "--hold-ms", "stop_grace", true },
+};
+
 static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *out)
 {
 	const struct vpnha_value *v = ifaces(ctx);
 	const char *argv[MAX_ARGS];
 	const char *envp[16];
-	char s_mult[32], s_damp[32], s_adamp[32], s_thr[32], s_win[32], s_poll[32];
+	char nums[VPNHA_ARRAY_SIZE(daemon_num_opts)][32];
 	char e_run[4200], e_attrd[4200], e_fac[128], e_file[4200], e_dbg[32];
 	size_t a = 0, e = 0, i;
 	const char *s;
 	pid_t pid;
 
-	snprintf(s_mult, sizeof(s_mult), "%" PRId64, VPNHA_INT(ctx, "multiplier"));
-	snprintf(s_damp, sizeof(s_damp), "%" PRIu64, VPNHA_MS(ctx, "dampen"));
-	snprintf(s_adamp, sizeof(s_adamp), "%" PRIu64, VPNHA_MS(ctx, "attrd_dampen"));
-	snprintf(s_thr, sizeof(s_thr), "%" PRId64, VPNHA_INT(ctx, "flap_threshold"));
-	snprintf(s_win, sizeof(s_win), "%" PRIu64, VPNHA_MS(ctx, "flap_window"));
-	snprintf(s_poll, sizeof(s_poll), "%" PRIu64, VPNHA_MS(ctx, "poll_interval"));
+	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
+		const char *p = daemon_num_opts[i].param;
+
+		if (daemon_num_opts[i].ms)
+			snprintf(nums[i], sizeof(nums[i]), "%" PRIu64, VPNHA_MS(ctx, p));
+		else
+			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, VPNHA_INT(ctx, p));
+	}
 
 	argv[a++] = daemon_path();
 	argv[a++] = "--instance";
@@ -375,18 +392,10 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 		argv[a++] = "--name";
 		argv[a++] = VPNHA_STR(ctx, "name");
 	}
-	argv[a++] = "--multiplier";
-	argv[a++] = s_mult;
-	argv[a++] = "--dampen-ms";
-	argv[a++] = s_damp;
-	argv[a++] = "--attrd-dampen-ms";
-	argv[a++] = s_adamp;
-	argv[a++] = "--flap-threshold";
-	argv[a++] = s_thr;
-	argv[a++] = "--flap-window-ms";
-	argv[a++] = s_win;
-	argv[a++] = "--poll-interval-ms";
-	argv[a++] = s_poll;
+	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
+		argv[a++] = daemon_num_opts[i].opt;
+		argv[a++] = nums[i];
+	}
 	argv[a++] = VPNHA_BOOL(ctx, "require_all") ? "--require-all" : "--require-any";
 	if (take_over)
 		argv[a++] = "--take-over";

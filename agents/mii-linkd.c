@@ -96,6 +96,8 @@ struct attr {
 	char published[32];        /* last value attrd accepted */
 	bool ok;                   /* published[] is current in attrd */
 	bool take_over;            /* first publish: value first, under attrd's current delay */
+	/* published under attrd's current delay (the hold) */
+	bool held;
 };
 
 struct probe_caps {
@@ -133,6 +135,10 @@ struct mld {
 	char error[400];
 	bool initial;
 	bool take_over;            /* --take-over: a deletion may be pending in attrd */
+	/* --hold-ms: keep attrd's delay this long after the start (holding) */
+	uint64_t hold_ms;
+	bool holding;
+	qb_loop_timer_handle t_hold;
 	uint64_t events, publishes, overruns;
 	/* CLOCK_REALTIME us, for the benchmark: the last link event that changed
 	 * a value, and when attrd_updater then returned */
@@ -240,17 +246,20 @@ static void publish(struct mld *d)
 		snprintf(value, sizeof(value), "%" PRId64, v);
 		if (a->ok && !strcmp(a->published, value))
 			continue;
-		/* The previous instance's stop may have left a deletion pending in
-		 * attrd (mii-link stop_grace). Changing the delay makes attrd write
-		 * what it holds at once, so set the value under the old delay first:
-		 * the CIB then goes from the old value to this one, never unset. */
+		/* A stop (here or on another node: the clone restarts) may have left a
+		 * deletion pending in attrd (mii-link stop_grace). Changing the delay
+		 * makes attrd write at once every node's value it holds, a pending
+		 * deletion too, so for hold_ms after the start a value is set under
+		 * the delay in force; a link lost (0) is written at once all the same. */
 		r = VPNHA_ATTRD_OK;
-		if (a->take_over) {
+		a->held = false;
+		if (a->take_over || (d->holding && v != 0)) {
 			r = vpnha_attrd_set_value(a->name, value, ATTRD_TIMEOUT_MS, detail, sizeof(detail));
 			if (r == VPNHA_ATTRD_OK)
 				a->take_over = false;
+			a->held = d->holding && r == VPNHA_ATTRD_OK;
 		}
-		if (r == VPNHA_ATTRD_OK)
+		if (r == VPNHA_ATTRD_OK && !a->held)
 			r = vpnha_attrd_update(a->name, value, d->attrd_dampen_ms, ATTRD_TIMEOUT_MS,
 					       detail, sizeof(detail));
 		d->publishes++;
@@ -596,8 +605,8 @@ static void cib_check(struct mld *d)
 	size_t i;
 
 	d->cib_checked_ms = mono_ms();
-	if (stopping || d->attrd != ATTRD_OK || d->quorum == VPNHA_QUORUM_NO_CLUSTER)
-		return;
+	if (stopping || d->holding || d->attrd != ATTRD_OK || d->quorum == VPNHA_QUORUM_NO_CLUSTER)
+		return; /* in the hold, attrd writes under a delay of up to hold_ms */
 	if (d->publish_rt_us && rt_us() < d->publish_rt_us + (d->attrd_dampen_ms + 5000u) * 1000u)
 		return; /* a value may still be on its way to the CIB */
 	for (i = 0; i < d->n_attrs && !stopping; i++) {
@@ -647,6 +656,22 @@ static void cib_checks_schedule(struct mld *d)
 			qb_loop_timer_del(d->loop, d->t_cib[i]);
 		qb_loop_timer_add(d->loop, QB_LOOP_LOW, after_ms[i] * NS_PER_MS, d, on_cib_check, &d->t_cib[i]);
 	}
+}
+
+/* The hold is over: publish again, now with attrd_dampen as the delay. */
+static void on_hold_end(void *data)
+{
+	struct mld *d = data;
+	size_t i;
+
+	d->holding = false;
+	for (i = 0; i < d->n_attrs; i++) {
+		if (d->attrs[i].held) {
+			d->attrs[i].held = false;
+			d->attrs[i].ok = false;
+		}
+	}
+	publish(d);
 }
 
 static void on_republish(void *data)
@@ -724,7 +749,7 @@ static void usage(void)
 		"       [--name ATTR]\n"
 		"       [--multiplier N] [--dampen-ms MS] [--attrd-dampen-ms MS] [--flap-threshold N]\n"
 		"       [--flap-window-ms MS] [--poll-interval-ms MS] [--require-all|--require-any]\n"
-		"       [--take-over] [--log-stderr]\n"
+		"       [--take-over] [--hold-ms MS] [--log-stderr]\n"
 		"Started by the ocf:vpnha:mii-link agent; see its meta-data.\n");
 }
 
@@ -738,6 +763,27 @@ static uint64_t num_arg(const char *opt, const char *s, int64_t min, int64_t max
 		exit(2);
 	}
 	return (uint64_t)v;
+}
+
+/* The initial state (poll, publish, report), then the timers. */
+static void initial_state(struct mld *d, size_t n_if)
+{
+	d->holding = d->hold_ms > 0;
+	/* the initial state: poll, publish, report */
+	poll_links(d);
+	publish(d);
+	if (d->attrd == ATTRD_OK)
+		d->attrd_pid = vpnha_pid_find(ATTRD_COMM, 0);
+	d->initial = true;
+	arm_deadline(d);
+	status_write(d);
+	vpnha_log_notice("watching %zu interface(s), attributes %s", n_if, attrd_state_str[d->attrd]);
+
+	qb_loop_timer_add(d->loop, QB_LOOP_MED, d->poll_ms * NS_PER_MS, d, on_poll, &d->t_poll);
+	d->cib_checked_ms = mono_ms();
+	qb_loop_timer_add(d->loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, d, on_republish, &d->t_republish);
+	if (d->holding)
+		qb_loop_timer_add(d->loop, QB_LOOP_LOW, d->hold_ms * NS_PER_MS, d, on_hold_end, &d->t_hold);
 }
 
 int main(int argc, char **argv)
@@ -756,6 +802,7 @@ int main(int argc, char **argv)
 		{ "require-all", no_argument, NULL, 'A' },
 		{ "require-any", no_argument, NULL, 'a' },
 		{ "take-over", no_argument, NULL, 'T' },
+		{ "hold-ms", required_argument, NULL, 'H' },
 		{ "log-stderr", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -823,6 +870,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			d.take_over = true;
+			break;
+		case 'H':
+			d.hold_ms = num_arg("hold-ms", optarg, 0, 3600000);
 			break;
 		case 'h':
 			usage();
@@ -900,19 +950,7 @@ int main(int argc, char **argv)
 	stop_signals_chain();
 
 	quorum_open(&d);
-	/* the initial state: poll, publish, report */
-	poll_links(&d);
-	publish(&d);
-	if (d.attrd == ATTRD_OK)
-		d.attrd_pid = vpnha_pid_find(ATTRD_COMM, 0);
-	d.initial = true;
-	arm_deadline(&d);
-	status_write(&d);
-	vpnha_log_notice("watching %zu interface(s), attributes %s", n_if, attrd_state_str[d.attrd]);
-
-	qb_loop_timer_add(d.loop, QB_LOOP_MED, d.poll_ms * NS_PER_MS, &d, on_poll, &d.t_poll);
-	d.cib_checked_ms = mono_ms();
-	qb_loop_timer_add(d.loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, &d, on_republish, &d.t_republish);
+	initial_state(&d, n_if);
 	qb_loop_run(d.loop);
 
 	/* clean exit: release everything (valgrind checks for leaks) */

@@ -101,9 +101,9 @@ if has conformance; then
 	check "conformance harness in the cluster (rc $rc)" test $rc -eq 0
 	check "stop deleted the attribute" test -z "$(attr gw2 gw1 conf-aux)"
 	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" start interfaces=aux0 >/dev/null 2>&1
-	check "manual start publishes vpnha-link-aux0=1 (seen from gw2)" lab_wait 5 0.2 attr_is gw2 gw1 vpnha-link-aux0 1
+	check "manual start publishes vpnha-link-aux0=1 (seen from gw2)" lab_wait 30 0.2 attr_is gw2 gw1 vpnha-link-aux0 1
 	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" stop interfaces=aux0 >/dev/null 2>&1
-	check "stop deletes it (seen from gw2)" lab_wait 5 0.2 attr_is gw2 gw1 vpnha-link-aux0 ""
+	check "stop deletes it (seen from gw2)" lab_wait 30 0.2 attr_is gw2 gw1 vpnha-link-aux0 ""
 	# a stopped (SIGSTOP) daemon is reported hung once its status is older than
 	# 3 polls + 2 publish timeouts + 2 s (1 s polls: 15 s), and healthy again after SIGCONT
 	hung() { LAB_OCF_INSTANCE=conf3 lab_ocf gw1 "$A" "$1" interfaces=aux0 poll_interval=1s run_dir=/run/vpnha-hung; }
@@ -119,7 +119,7 @@ if has conformance; then
 		check "monitor reports the stopped daemon hung (rc 1)" lab_wait 40 1 hung_rc 1 "is hung"
 		lab_result mii_hung_detected_s "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}')"
 		lab_exec gw1 kill -CONT "$hp"
-		check "monitor 0 again after SIGCONT" lab_wait 15 1 hung_rc 0
+		check "monitor 0 again after SIGCONT" lab_wait 30 1 hung_rc 0
 	fi
 	hung stop >/dev/null 2>&1
 fi
@@ -131,12 +131,12 @@ if has cut; then
 	lab_log "d1 runs on $n: cutting $n's up0"
 	lab_now; T0=$LAB_NOW
 	lab_cut "$n" up0
-	check "attribute of $n goes to 0 (seen from $o)" lab_wait 10 0.05 attr_is "$o" "$n" vpnha-link-up0 0
+	check "attribute of $n goes to 0 (seen from $o)" lab_wait 30 0.05 attr_is "$o" "$n" vpnha-link-up0 0
 	lab_result mii_cut_attr_visible_s "$(lab_since "$T0")"
 	check "g1 moves to $o" lab_resource_wait "$o" d1 "$o" 60
 	lab_result mii_cut_group_moved_s "$(lab_since "$T0")"
 	lab_uncut "$n" up0
-	check "carrier back: attribute of $n back to 1" lab_wait 10 0.05 attr_is "$o" "$n" vpnha-link-up0 1
+	check "carrier back: attribute of $n back to 1" lab_wait 30 0.05 attr_is "$o" "$n" vpnha-link-up0 1
 fi
 
 # ------------------------------------------------------------------ flap storm
@@ -156,7 +156,7 @@ if has storm; then
 	exec 9<&-; rm -f /run/mii-storm.fifo
 	lab_result mii_storm_20_toggles_s "$(lab_since "$T0")"
 	lab_log "storm done; waiting for the flap window"
-	check "after the storm the attribute settles at 1" lab_wait 15 0.3 attr_is "$n" "$s" vpnha-link-up0 1
+	check "after the storm the attribute settles at 1" lab_wait 30 0.3 attr_is "$n" "$s" vpnha-link-up0 1
 	sleep 2
 	after=$(status "$s" publishes)
 	lab_result mii_storm_link_events_seen $(($(status "$s" events) - ev_before))
@@ -178,7 +178,7 @@ if has kill; then
 	lab_result mii_kill_restart_s "$(lab_since "$T0")"
 	fc=$(lab_exec gw1 crm_failcount -G -r link -N $n -q 2>/dev/null)
 	check "the monitor failure was recorded (fail-count $fc)" test "${fc:-0}" != 0 -a "${fc:-0}" != INFINITY
-	check "attribute still 1 after the restart" lab_wait 10 0.3 attr_is gw1 $n vpnha-link-up0 1
+	check "attribute still 1 after the restart" lab_wait 30 0.3 attr_is gw1 $n vpnha-link-up0 1
 	lab_exec gw1 crm_resource --cleanup -r link >/dev/null 2>&1
 fi
 
@@ -206,9 +206,9 @@ if has attrd; then
 			grep -q "pacemaker-attrd restarted (pid [0-9]*, was ${attrd_pid[$1]}): re-publishing"
 	}
 	for n in gw2 gw1; do
-		check "mii-linkd on $n re-published it" lab_wait 10 1 relog $n
+		check "mii-linkd on $n re-published it" lab_wait 30 1 relog $n
 	done
-	check "gw2 sees gw1's value again" lab_wait 10 0.3 attr_is gw2 gw1 vpnha-link-up0 1
+	check "gw2 sees gw1's value again" lab_wait 30 0.3 attr_is gw2 gw1 vpnha-link-up0 1
 fi
 
 # ------------------------------------------------------------------ CIB lost the values -> attrd rewrites them
@@ -234,7 +234,7 @@ if has cib; then
 	check "the CIB has it again (mii-linkd's CIB check)" lab_wait 100 2 cib_is $n vpnha-link-up0 1
 	lab_result mii_cib_restored_s "$(lab_since "$T0")"
 	cibfix() { tail -n +$((nl0 + 1)) "$plog" | grep -q "the CIB lost vpnha-link-up0.*write its values again"; }
-	check "mii-linkd noticed and asked attrd to rewrite" lab_wait 10 1 cibfix
+	check "mii-linkd noticed and asked attrd to rewrite" lab_wait 30 1 cibfix
 fi
 
 # ------------------------------------------------------------------ restarts and reloads never move g1 (issue 16)
