@@ -96,8 +96,6 @@ struct attr {
 	char published[32];        /* last value attrd accepted */
 	bool ok;                   /* published[] is current in attrd */
 	bool take_over;            /* first publish: value first, under attrd's current delay */
-	/* published under attrd's current delay (the hold) */
-	bool held;
 };
 
 struct probe_caps {
@@ -236,6 +234,7 @@ static void publish(struct mld *d)
 	enum vpnha_attrd_result r, worst = VPNHA_ATTRD_OK;
 	char value[32], detail[256];
 	size_t i;
+	bool held;
 
 	for (i = 0; i < d->n_attrs && !stopping; i++) {
 		struct attr *a = &d->attrs[i];
@@ -252,14 +251,13 @@ static void publish(struct mld *d)
 		 * deletion too, so for hold_ms after the start a value is set under
 		 * the delay in force; a link lost (0) is written at once all the same. */
 		r = VPNHA_ATTRD_OK;
-		a->held = false;
-		if (a->take_over || (d->holding && v != 0)) {
+		held = d->holding && v != 0;
+		if (a->take_over || held) {
 			r = vpnha_attrd_set_value(a->name, value, ATTRD_TIMEOUT_MS, detail, sizeof(detail));
 			if (r == VPNHA_ATTRD_OK)
 				a->take_over = false;
-			a->held = d->holding && r == VPNHA_ATTRD_OK;
 		}
-		if (r == VPNHA_ATTRD_OK && !a->held)
+		if (r == VPNHA_ATTRD_OK && !held)
 			r = vpnha_attrd_update(a->name, value, d->attrd_dampen_ms, ATTRD_TIMEOUT_MS,
 					       detail, sizeof(detail));
 		d->publishes++;
@@ -665,12 +663,8 @@ static void on_hold_end(void *data)
 	size_t i;
 
 	d->holding = false;
-	for (i = 0; i < d->n_attrs; i++) {
-		if (d->attrs[i].held) {
-			d->attrs[i].held = false;
-			d->attrs[i].ok = false;
-		}
-	}
+	for (i = 0; i < d->n_attrs; i++)
+		d->attrs[i].ok = false;
 	publish(d);
 }
 
@@ -769,7 +763,6 @@ static uint64_t num_arg(const char *opt, const char *s, int64_t min, int64_t max
 static void initial_state(struct mld *d, size_t n_if)
 {
 	d->holding = d->hold_ms > 0;
-	/* the initial state: poll, publish, report */
 	poll_links(d);
 	publish(d);
 	if (d->attrd == ATTRD_OK)
