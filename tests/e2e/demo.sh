@@ -190,7 +190,8 @@ show_vpn() {
 show_state() { if [ "$LAYOUT" = takeover ]; then show_vpn; else routed_show; fi; }
 show_state
 for s in $E2E_SITES; do
-	holder "$s"; a=$HOLDER; n=$(e2e_n "$a"); o=$((3 - n))
+	holder "$s" || { show_state; lab_fail "$s: no live gateway holds the VIP"; }
+	a=$HOLDER; n=$(e2e_n "$a"); o=$((3 - n))
 	[ -n "$(ip -n "$a" route show "10.$o.0.0/24" proto bgp)" ] || lab_fail "$a: 10.$o.0.0/24 not learned by BGP"
 done
 step "ESP on the wire: capturing the internet segment for 2 s"
@@ -309,7 +310,7 @@ failover() {
 	# Both gateways of the site report their links up (after the previous
 	# repair), then both groups run and both clusters are idle.
 	lab_wait 180 0.5 links_up "$site" || lab_fail "$tag: $site's links are not all reported up"
-	lab_wait 300 0.5 ready || { show_vpn; lab_fail "$tag: groups not running or clusters not idle"; }
+	lab_wait 300 0.5 ready || { show_state; lab_fail "$tag: groups not running or clusters not idle"; }
 	holder "$site"; old=$HOLDER; new=$(e2e_other "$old")
 	lab_alive "$new" || lab_fail "$tag: $new is down"
 	holder "$([ "$site" = site1 ] && echo site2 || echo site1)"; peer=$HOLDER
