@@ -288,12 +288,16 @@ site_idle() {
 # ready: both groups run (VIP holders, from /proc) and both DCs are idle, seen
 # twice 1 s apart: after a repair (link back, unstandby, rejoin) Pacemaker may
 # still be re-probing or recovering.
-# (routed: the VIP is back on the site's primary and every BGP session is up)
+# (routed: the VIP is back on the site's primary, unless the primary stays
+# off after the site's last crash, and every live BGP session is up)
 ready_once() {
 	local s
 	for s in $E2E_SITES; do holder "$s" && site_idle "$s" || return 1; done
 	[ "$LAYOUT" = takeover ] && return 0
-	for s in $E2E_SITES; do routed_primary "$s" && holder "$s" && [ "$HOLDER" = "$PRIMARY" ] || return 1; done
+	for s in $E2E_SITES; do
+		routed_primary "$s" && holder "$s" || return 1
+		[ "$HOLDER" = "$PRIMARY" ] || ! pid_of "$PRIMARY" || return 1
+	done
 	routed_all_up
 }
 ready() { ready_once && lab_sleep 1 && ready_once; }
