@@ -188,4 +188,32 @@ void vpnha_status_role_add(struct vpnha_status_node *n, uint64_t at, enum vpnha_
 /* Does the node hold (present) at least one VIP: the active gateway. */
 bool vpnha_status_node_active(const struct vpnha_status_node *n);
 
+/* ---- health, for `vpnha status`'s exit code ---- */
+
+enum vpnha_status_health {
+	VPNHA_HEALTH_OK = 0,       /* every node online, everything up */
+	VPNHA_HEALTH_DEGRADED = 1, /* the VPN carries traffic, something is down */
+	VPNHA_HEALTH_DOWN = 2,     /* no gateway carries the VPN */
+};
+
+/* A report older than this (s) is stale: the node counts as not reporting. */
+#define VPNHA_STATUS_STALE_S 60u
+
+/*
+ * Judge a site snapshot at time now (realtime s). The VPN is down when no
+ * live node (online, or the local node without a cluster) has an installed
+ * CHILD_SA in the kernel, or none holds the VIPs some node reports, or BGP
+ * sessions exist and none is Established. Degraded: a node not online, no
+ * quorum, a stale report, two nodes holding VIPs, or on a live node a link
+ * down or suppressed, an SA not installed or missing from the kernel, a GRE
+ * tunnel down, a BGP session not Established, a VIP missing. why gets the
+ * first reason of the worst level ("" when healthy).
+ */
+enum vpnha_status_health vpnha_status_site_health(const struct vpnha_status_site *s, uint64_t now, char *why,
+						  size_t whylen);
+const char *vpnha_status_health_str(enum vpnha_status_health h);
+
+/* Is the node's report usable at time now: online (or no cluster) and fresh. */
+bool vpnha_status_node_live(const struct vpnha_status_node *n, uint64_t now);
+
 #endif

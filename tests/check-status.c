@@ -317,6 +317,68 @@ START_TEST(test_roles_ring)
 }
 END_TEST
 
+/* Two gateways, gw1 active with everything up, gw2 standby with its links. */
+static struct vpnha_status_site *healthy_site(void)
+{
+	struct vpnha_status_site *s = calloc(1, sizeof(*s));
+
+	s->n_nodes = 2;
+	fill_node(&s->nodes[0], "gw1", 1);
+	s->nodes[0].links[1].published = VPNHA_ST_UP;
+	s->nodes[0].links[1].suppressed = 0;
+	fill_node(&s->nodes[1], "gw2", 2);
+	s->nodes[1].links[1] = s->nodes[0].links[1];
+	s->nodes[1].n_sas = s->nodes[1].n_gres = s->nodes[1].n_bgps = s->nodes[1].n_vips = 0;
+	s->nodes[0].member = s->nodes[1].member = VPNHA_MEMBER_ONLINE;
+	return s;
+}
+
+START_TEST(test_health)
+{
+	struct vpnha_status_site *s = healthy_site();
+	uint64_t now = 1764970010u;
+	char why[128];
+
+	ck_assert_int_eq(vpnha_status_site_health(s, now, why, sizeof(why)), VPNHA_HEALTH_OK);
+	ck_assert_str_eq(why, "");
+	/* the standby's link down: degraded */
+	s->nodes[1].links[0].published = VPNHA_ST_DOWN;
+	ck_assert_int_eq(vpnha_status_site_health(s, now, why, sizeof(why)), VPNHA_HEALTH_DEGRADED);
+	ck_assert_str_eq(why, "gw2: link eth0 down");
+	s->nodes[1].links[0].published = VPNHA_ST_UP;
+	/* the partner lost: degraded, and its stale state does not count */
+	s->nodes[1].member = VPNHA_MEMBER_LOST;
+	s->nodes[1].links[0].published = VPNHA_ST_DOWN;
+	ck_assert_int_eq(vpnha_status_site_health(s, now, why, sizeof(why)), VPNHA_HEALTH_DEGRADED);
+	ck_assert_str_eq(why, "gw2 lost");
+	/* a report older than VPNHA_STATUS_STALE_S: not live */
+	ck_assert_int_eq(vpnha_status_site_health(s, now + VPNHA_STATUS_STALE_S + 1, why, sizeof(why)),
+			 VPNHA_HEALTH_DOWN);
+	/* the SA not in the kernel: the VPN is down (the only one) */
+	s->nodes[0].sas[0].in_kernel = VPNHA_ST_DOWN;
+	ck_assert_int_eq(vpnha_status_site_health(s, now, why, sizeof(why)), VPNHA_HEALTH_DOWN);
+	ck_assert_str_eq(why, "no IPsec SA installed on any gateway");
+	s->nodes[0].sas[0].in_kernel = VPNHA_ST_UP;
+	/* BGP not established anywhere */
+	snprintf(s->nodes[0].bgps[0].state, sizeof(s->nodes[0].bgps[0].state), "Active");
+	ck_assert_int_eq(vpnha_status_site_health(s, now, NULL, 0), VPNHA_HEALTH_DOWN);
+	snprintf(s->nodes[0].bgps[0].state, sizeof(s->nodes[0].bgps[0].state), "Established");
+	/* nobody holds the VIP */
+	s->nodes[0].vips[0].present = VPNHA_ST_DOWN;
+	ck_assert_int_eq(vpnha_status_site_health(s, now, why, sizeof(why)), VPNHA_HEALTH_DOWN);
+	ck_assert_str_eq(why, "no gateway holds the VIPs");
+	s->nodes[0].vips[0].present = VPNHA_ST_UP;
+	/* both hold VIPs */
+	s->nodes[1].member = VPNHA_MEMBER_ONLINE;
+	s->nodes[1].links[0].published = VPNHA_ST_UP;
+	s->nodes[1].n_vips = 1;
+	s->nodes[1].vips[0] = s->nodes[0].vips[0];
+	ck_assert_int_eq(vpnha_status_site_health(s, now, why, sizeof(why)), VPNHA_HEALTH_DEGRADED);
+	ck_assert_str_eq(why, "2 gateways hold VIPs");
+	free(s);
+}
+END_TEST
+
 static Suite *status_suite(void)
 {
 	Suite *s = suite_create("status");
@@ -330,6 +392,7 @@ static Suite *status_suite(void)
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_site_members);
 	tcase_add_test(tc, test_roles_ring);
+	tcase_add_test(tc, test_health);
 	suite_add_tcase(s, tc);
 	return s;
 }
