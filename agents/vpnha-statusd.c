@@ -424,20 +424,25 @@ static void teardown(struct sd *d)
 
 int main(int argc, char **argv)
 {
-	struct sd d = { .sock_path = VPNHA_STATUS_SOCKET, .group = "vpnha-status", .interval_ms = 5000,
+	struct sd d = { .group = "vpnha-status", .interval_ms = 5000,
 			.lfd = -1, .cpg_fd = -1,
 			.src = { .vici_socket = "/run/charon.vici", .budget_ms = 1000 } };
 	struct vpnha_log_config logcfg;
-	bool log_stderr = false;
+	bool log_stderr = false, sock_given;
 	struct utsname u;
 	int r;
 
 	r = parse_args(&d, argc, argv, &log_stderr);
+	sock_given = d.sock_path != NULL;
+	if (!d.sock_path)
+		d.sock_path = VPNHA_STATUS_SOCKET;
 	if (r != 0) {
 		usage();
 		return r > 0 ? 0 : 2;
 	}
 	d.src.mii_instance = d.instance;
+	if (!sock_given && getenv("VPNHA_STATUS_SOCKET") && *getenv("VPNHA_STATUS_SOCKET"))
+		d.sock_path = getenv("VPNHA_STATUS_SOCKET"); /* as vpnha status reads it (tests) */
 	if (!d.node[0] && uname(&u) == 0)
 		snprintf(d.node, sizeof(d.node), "%.63s", u.nodename); /* Pacemaker's default name */
 	vpnha_log_config_env(&logcfg);
