@@ -267,7 +267,12 @@ static void role_reason(struct sd *d, bool active, char *buf, size_t len)
 
 		if (n->nodeid == d->nodeid)
 			continue;
-		if (active && (n->member == VPNHA_MEMBER_LOST || n->member == VPNHA_MEMBER_STOPPED))
+		if (!active)
+			continue;
+		if (n->n_roles && n->roles[n->n_roles - 1].kind == VPNHA_ROLE_GAVE_UP &&
+		    n->roles[n->n_roles - 1].at + 60 >= wall_s())
+			snprintf(buf, len, "%s gave up: %.60s", n->name[0] ? n->name : "?", n->roles[n->n_roles - 1].reason);
+		if (n->member == VPNHA_MEMBER_LOST || n->member == VPNHA_MEMBER_STOPPED)
 			snprintf(buf, len, "partner %s %s", n->name[0] ? n->name : "?", vpnha_status_member_str(n->member));
 	}
 	for (i = 0; !active && i < d->me->n_links; i++)
