@@ -340,7 +340,7 @@ static int write_attrs(struct vpnha_ctx *ctx)
 void ml_env_build(struct ml_env *e)
 {
 	static const char *const pass[] = { "VPNHA_ATTRD_UPDATER", "VPNHA_STATUS_SOCKET", "HA_LOGFACILITY",
-					     "HA_LOGFILE", "HA_debug" };
+					    "HA_LOGFILE", "HA_debug" };
 	size_t n = 0, i;
 	const char *v;
 

@@ -11,9 +11,9 @@
 #include "status.h"
 
 struct statusd_src {
-	const char *mii_instance;   /* the mii-link instance whose links are shown */
-	const char *vici_socket;    /* charon's VICI socket */
-	uint64_t budget_ms;         /* per source (VICI, each bgpd vty) */
+	const char *mii_instance; /* the mii-link instance whose links are shown */
+	const char *vici_socket;  /* charon's VICI socket */
+	uint64_t budget_ms;       /* per source (VICI, each bgpd vty) */
 };
 
 /*

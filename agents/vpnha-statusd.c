@@ -64,8 +64,8 @@ struct sd {
 	int cpg_fd;
 	uint32_t nodeid;
 	struct vpnha_status_site *site;
-	struct vpnha_status_node *me;  /* this node's report (roles kept here) */
-	uint8_t *report;               /* the last one sent */
+	struct vpnha_status_node *me; /* this node's report (roles kept here) */
+	uint8_t *report;              /* the last one sent */
 	size_t report_len;
 	bool collected, was_active;
 	qb_loop_timer_handle t_tick;
@@ -302,8 +302,8 @@ static void on_tick(void *data)
 	cpg_open(d);
 	statusd_collect(&d->src, d->me);
 	q = vpnha_cluster_quorum();
-	d->me->quorate = q == VPNHA_QUORUM_QUORATE ? VPNHA_ST_UP :
-			 q == VPNHA_QUORUM_INQUORATE ? VPNHA_ST_DOWN : VPNHA_ST_UNKNOWN;
+	d->me->quorate = q == VPNHA_QUORUM_QUORATE ? VPNHA_ST_UP : q == VPNHA_QUORUM_INQUORATE ? VPNHA_ST_DOWN
+											       : VPNHA_ST_UNKNOWN;
 	d->me->updated = wall_s();
 	d->me->minor = VPNHA_STATUS_MINOR;
 	snprintf(d->me->name, sizeof(d->me->name), "%s", d->node);
@@ -350,10 +350,14 @@ static void usage(void)
 static int parse_args(struct sd *d, int argc, char **argv, bool *log_stderr)
 {
 	static const struct option opts[] = {
-		{ "instance", required_argument, NULL, 'i' }, { "node", required_argument, NULL, 'N' },
-		{ "socket", required_argument, NULL, 's' },   { "interval-ms", required_argument, NULL, 't' },
-		{ "vici-socket", required_argument, NULL, 'v' }, { "group", required_argument, NULL, 'g' },
-		{ "log-stderr", no_argument, NULL, 'e' },     { "help", no_argument, NULL, 'h' },
+		{ "instance", required_argument, NULL, 'i' },
+		{ "node", required_argument, NULL, 'N' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "interval-ms", required_argument, NULL, 't' },
+		{ "vici-socket", required_argument, NULL, 'v' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "log-stderr", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v;
@@ -429,9 +433,7 @@ static void teardown(struct sd *d)
 
 int main(int argc, char **argv)
 {
-	struct sd d = { .group = "vpnha-status", .interval_ms = 5000,
-			.lfd = -1, .cpg_fd = -1,
-			.src = { .vici_socket = "/run/charon.vici", .budget_ms = 1000 } };
+	struct sd d = { .group = "vpnha-status", .interval_ms = 5000, .lfd = -1, .cpg_fd = -1, .src = { .vici_socket = "/run/charon.vici", .budget_ms = 1000 } };
 	struct vpnha_log_config logcfg;
 	bool log_stderr = false, sock_given;
 	struct utsname u;

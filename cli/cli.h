@@ -26,9 +26,9 @@ enum vpnha_cli_exit {
 
 struct cli_view {
 	const struct vpnha_status_site *site;
-	uint64_t now;                        /* realtime s */
+	uint64_t now; /* realtime s */
 	enum vpnha_status_health health;
-	const char *why;                     /* the health's first reason */
+	const char *why; /* the health's first reason */
 };
 
 typedef int (*cli_render_fn)(FILE *out, const struct cli_view *v);

@@ -192,8 +192,7 @@ int cli_render_json(FILE *out, const struct cli_view *v)
 		add_str(lf, "reason", s->nodes[ni].roles[ri].reason);
 	}
 	json_object_object_add(root, "last_failover", lf);
-	r = fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	r = fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return r < 0 ? -1 : 0;
 }

@@ -71,8 +71,9 @@ static void sa_metric(const struct fam_ctx *c, int which)
 
 	for (size_t i = 0; i < c->n->n_sas; i++) {
 		const struct vpnha_status_sa *s = &c->n->sas[i];
-		uint64_t v = which == 0 ? (uint64_t)(!strcmp(s->state, "INSTALLED") && s->in_kernel != VPNHA_ST_DOWN) :
-			     which == 1 ? s->bytes_in : which == 2 ? s->bytes_out : s->rekey_s;
+		uint64_t v = which == 0 ? (uint64_t)(!strcmp(s->state, "INSTALLED") && s->in_kernel != VPNHA_ST_DOWN) : which == 1 ? s->bytes_in
+														: which == 2       ? s->bytes_out
+																   : s->rekey_s;
 
 		fprintf(c->o, "%s{node=\"%s\",conn=\"%s\",child=\"%s\"%s} %" PRIu64 "\n", name[which], c->node,
 			esc(s->conn, a, sizeof(a)), esc(s->child, b, sizeof(b)), dir[which], v);

@@ -61,8 +61,8 @@ static void print_vips(FILE *o, const struct vpnha_status_node *n)
 {
 	for (size_t i = 0; i < n->n_vips; i++)
 		fprintf(o, "    VIP     %s on %s%s\n", n->vips[i].addr, n->vips[i].ifname,
-			n->vips[i].present == VPNHA_ST_UP ? "" :
-			n->vips[i].present == VPNHA_ST_DOWN ? " MISSING" : " (unknown)");
+			n->vips[i].present == VPNHA_ST_UP ? "" : n->vips[i].present == VPNHA_ST_DOWN ? " MISSING"
+												     : " (unknown)");
 }
 
 static void print_sas(FILE *o, const struct vpnha_status_node *n)
@@ -193,7 +193,8 @@ int cli_render_text(FILE *o, const struct cli_view *v)
 		fprintf(o, "Cluster: not reachable from this node (corosync down?)\n");
 	else
 		fprintf(o, "Cluster: %zu of %zu gateways online, %s\n", online, s->n_nodes,
-			s->quorate == VPNHA_ST_UP ? "quorate" : s->quorate == VPNHA_ST_DOWN ? "NOT QUORATE" : "quorum unknown");
+			s->quorate == VPNHA_ST_UP ? "quorate" : s->quorate == VPNHA_ST_DOWN ? "NOT QUORATE"
+											    : "quorum unknown");
 	fprintf(o, "Health: %s%s%s\n", vpnha_status_health_str(v->health), v->why[0] ? ": " : "", v->why);
 	for (size_t i = 0; i < s->n_nodes; i++)
 		print_node(o, v, &s->nodes[i]);

@@ -76,16 +76,16 @@ static int fetch(const char *path, struct vpnha_status_site *site)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	buf = malloc(VPNHA_STATUS_MAX_MSG + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (!buf || fd < 0)
-		return buf ? -errno : -ENOMEM;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
+	buf = malloc(VPNHA_STATUS_MAX_MSG + 1);
+	if (!buf)
+		return -ENOMEM;
 	r = read_all(fd, buf, VPNHA_STATUS_MAX_MSG + 1, &len);
-	if (r < 0)
-		return r;
-	return vpnha_status_site_decode(buf, len, site);
+	if (r == 0)
+		r = vpnha_status_site_decode(buf, len, site);
+	return r;
 }
 
 static const char *hint(int err)
@@ -149,9 +149,12 @@ static void usage(FILE *f)
 static int parse_status_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },      { "prometheus", no_argument, NULL, 'p' },
-		{ "watch", no_argument, NULL, 'w' },     { "interval", required_argument, NULL, 'i' },
-		{ "socket", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "watch", no_argument, NULL, 'w' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[128];

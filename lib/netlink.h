@@ -67,7 +67,8 @@ struct vpnha_link {
 	char ifname[IF_NAMESIZE];
 	char kind[32];            /* IFLA_INFO_KIND, "" when none */
 	bool up;                  /* IFF_UP (administrative) */
-	bool lower_up;            /* IFF_LOWER_UP (carrier) */
+	/* IFF_LOWER_UP (carrier) */
+	bool lower_up;
 	uint32_t mtu;
 	/* the kernel's counters (IFLA_STATS64) */
 	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors;

@@ -14,8 +14,7 @@ struct judge {
 	size_t whylen;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void flag(struct judge *j, enum vpnha_status_health h, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void flag(struct judge *j, enum vpnha_status_health h, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -15,7 +15,10 @@
 
 #define MAGIC "VPHS"
 
-enum ftype { F_UINT, F_STR };
+enum ftype {
+	F_UINT,
+	F_STR
+};
 
 struct field {
 	uint16_t type;
@@ -38,35 +41,71 @@ struct cdef {
 	size_t n_lists;
 };
 
-#define FU(t, st, m) { t, F_UINT, offsetof(st, m), sizeof(((st *)0)->m) }
-#define FS(t, st, m) { t, F_STR, offsetof(st, m), sizeof(((st *)0)->m) }
-#define LIST(t, def, st, arr, cnt, max) \
-	{ t, &(def), offsetof(st, arr), offsetof(st, cnt), sizeof(((st *)0)->arr[0]), max }
+#define FU(t, st, m)                                             \
+	{                                                        \
+		t, F_UINT, offsetof(st, m), sizeof(((st *)0)->m) \
+	}
+#define FS(t, st, m)                                            \
+	{                                                       \
+		t, F_STR, offsetof(st, m), sizeof(((st *)0)->m) \
+	}
+#define LIST(t, def, st, arr, cnt, max)                                                         \
+	{                                                                                       \
+		t, &(def), offsetof(st, arr), offsetof(st, cnt), sizeof(((st *)0)->arr[0]), max \
+	}
 
 #define L struct vpnha_status_link
 static const struct field link_fields[] = {
-	FS(1, L, name), FU(2, L, raw), FU(3, L, published), FU(4, L, suppressed),
+	FS(1, L, name),
+	FU(2, L, raw),
+	FU(3, L, published),
+	FU(4, L, suppressed),
 };
 #undef L
 #define A struct vpnha_status_sa
 static const struct field sa_fields[] = {
-	FS(1, A, conn), FS(2, A, child), FS(3, A, state), FS(4, A, ike_state), FS(5, A, local),
-	FS(6, A, remote), FU(7, A, spi_in), FU(8, A, spi_out), FU(9, A, bytes_in), FU(10, A, bytes_out),
-	FU(11, A, packets_in), FU(12, A, packets_out), FU(13, A, established_s), FU(14, A, rekey_s),
+	FS(1, A, conn),
+	FS(2, A, child),
+	FS(3, A, state),
+	FS(4, A, ike_state),
+	FS(5, A, local),
+	FS(6, A, remote),
+	FU(7, A, spi_in),
+	FU(8, A, spi_out),
+	FU(9, A, bytes_in),
+	FU(10, A, bytes_out),
+	FU(11, A, packets_in),
+	FU(12, A, packets_out),
+	FU(13, A, established_s),
+	FU(14, A, rekey_s),
 	FU(15, A, in_kernel),
 };
 #undef A
 #define G struct vpnha_status_gre
 static const struct field gre_fields[] = {
-	FS(1, G, ifname), FS(2, G, kind), FU(3, G, up), FS(4, G, local), FS(5, G, remote), FS(6, G, inner),
-	FU(7, G, rx_bytes), FU(8, G, tx_bytes), FU(9, G, rx_packets), FU(10, G, tx_packets),
-	FU(11, G, rx_errors), FU(12, G, tx_errors),
+	FS(1, G, ifname),
+	FS(2, G, kind),
+	FU(3, G, up),
+	FS(4, G, local),
+	FS(5, G, remote),
+	FS(6, G, inner),
+	FU(7, G, rx_bytes),
+	FU(8, G, tx_bytes),
+	FU(9, G, rx_packets),
+	FU(10, G, tx_packets),
+	FU(11, G, rx_errors),
+	FU(12, G, tx_errors),
 };
 #undef G
 #define B struct vpnha_status_bgp
 static const struct field bgp_fields[] = {
-	FS(1, B, neighbor), FS(2, B, vrf), FS(3, B, state), FU(4, B, up_s), FU(5, B, pfx_rx),
-	FU(6, B, pfx_tx), FS(7, B, bfd),
+	FS(1, B, neighbor),
+	FS(2, B, vrf),
+	FS(3, B, state),
+	FU(4, B, up_s),
+	FU(5, B, pfx_rx),
+	FU(6, B, pfx_tx),
+	FS(7, B, bfd),
 };
 #undef B
 #define V struct vpnha_status_vip
@@ -76,14 +115,22 @@ static const struct field vip_fields[] = { FS(1, V, addr), FS(2, V, ifname), FU(
 static const struct field role_fields[] = { FU(1, R, at), FU(2, R, kind), FS(3, R, reason) };
 #undef R
 
-#define ITEM(name) { name##_fields, sizeof(name##_fields) / sizeof(name##_fields[0]), NULL, 0 }
+#define ITEM(name)                                                                       \
+	{                                                                                \
+		name##_fields, sizeof(name##_fields) / sizeof(name##_fields[0]), NULL, 0 \
+	}
 static const struct cdef link_def = ITEM(link), sa_def = ITEM(sa), gre_def = ITEM(gre),
 			 bgp_def = ITEM(bgp), vip_def = ITEM(vip), role_def = ITEM(role);
 
 #define N struct vpnha_status_node
 static const struct field node_fields[] = {
-	FS(1, N, name), FU(2, N, nodeid), FU(3, N, member), FU(4, N, since), FU(5, N, updated),
-	FU(6, N, quorate), FU(7, N, minor),
+	FS(1, N, name),
+	FU(2, N, nodeid),
+	FU(3, N, member),
+	FU(4, N, since),
+	FU(5, N, updated),
+	FU(6, N, quorate),
+	FU(7, N, minor),
 };
 static const struct list node_lists[] = {
 	LIST(16, link_def, N, links, n_links, VPNHA_STATUS_MAX_ITEMS),
@@ -98,7 +145,9 @@ static const struct cdef node_def = { node_fields, 7, node_lists, 6 };
 
 #define S struct vpnha_status_site
 static const struct field site_fields[] = {
-	FU(1, S, generated), FU(2, S, quorate), FU(3, S, local_nodeid),
+	FU(1, S, generated),
+	FU(2, S, quorate),
+	FU(3, S, local_nodeid),
 };
 static const struct list site_lists[] = {
 	LIST(16, node_def, S, nodes, n_nodes, VPNHA_STATUS_MAX_NODES),

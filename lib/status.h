@@ -37,18 +37,25 @@
 #define VPNHA_STATUS_MAX_MSG (256u * 1024u)
 
 #define VPNHA_STATUS_MAX_NODES 16
-#define VPNHA_STATUS_MAX_ITEMS 16  /* links, SAs, tunnels, sessions, VIPs per node */
-#define VPNHA_STATUS_MAX_ROLES 8   /* role changes kept per node */
-#define VPNHA_STATUS_NAME 64       /* node, connection, CHILD_SA names (with NUL) */
-#define VPNHA_STATUS_ADDR 50       /* an address or prefix (with NUL) */
+#define VPNHA_STATUS_MAX_ITEMS 16 /* links, SAs, tunnels, sessions, VIPs per node */
+#define VPNHA_STATUS_MAX_ROLES 8  /* role changes kept per node */
+#define VPNHA_STATUS_NAME 64      /* node, connection, CHILD_SA names (with NUL) */
+#define VPNHA_STATUS_ADDR 50      /* an address or prefix (with NUL) */
 #define VPNHA_STATUS_IFNAME 16
-#define VPNHA_STATUS_WORD 24       /* a state word ("INSTALLED", "Established") */
+#define VPNHA_STATUS_WORD 24 /* a state word ("INSTALLED", "Established") */
 #define VPNHA_STATUS_REASON 96
 
-enum vpnha_status_kind { VPNHA_STATUS_KIND_REPORT = 1, VPNHA_STATUS_KIND_SITE = 2 };
+enum vpnha_status_kind {
+	VPNHA_STATUS_KIND_REPORT = 1,
+	VPNHA_STATUS_KIND_SITE = 2
+};
 
 /* A tri-state for what may not be known (a link never seen, no XFRM answer). */
-enum vpnha_status_tri { VPNHA_ST_DOWN = 0, VPNHA_ST_UP = 1, VPNHA_ST_UNKNOWN = 2 };
+enum vpnha_status_tri {
+	VPNHA_ST_DOWN = 0,
+	VPNHA_ST_UP = 1,
+	VPNHA_ST_UNKNOWN = 2
+};
 
 enum vpnha_status_member {
 	VPNHA_MEMBER_UNKNOWN = 0, /* known from a report only */
@@ -57,7 +64,10 @@ enum vpnha_status_member {
 	VPNHA_MEMBER_LOST,        /* corosync lost the node */
 };
 
-enum vpnha_status_role_kind { VPNHA_ROLE_TOOK_OVER = 1, VPNHA_ROLE_GAVE_UP = 2 };
+enum vpnha_status_role_kind {
+	VPNHA_ROLE_TOOK_OVER = 1,
+	VPNHA_ROLE_GAVE_UP = 2
+};
 
 struct vpnha_status_link {
 	char name[VPNHA_STATUS_IFNAME];
@@ -67,56 +77,56 @@ struct vpnha_status_link {
 };
 
 struct vpnha_status_sa {
-	char conn[VPNHA_STATUS_NAME];   /* IKE_SA (connection) name */
-	char child[VPNHA_STATUS_NAME];  /* CHILD_SA name */
-	char state[VPNHA_STATUS_WORD];  /* VICI's CHILD_SA state ("INSTALLED"), or "" */
+	char conn[VPNHA_STATUS_NAME];  /* IKE_SA (connection) name */
+	char child[VPNHA_STATUS_NAME]; /* CHILD_SA name */
+	char state[VPNHA_STATUS_WORD]; /* VICI's CHILD_SA state ("INSTALLED"), or "" */
 	char ike_state[VPNHA_STATUS_WORD];
 	char local[VPNHA_STATUS_ADDR], remote[VPNHA_STATUS_ADDR];
-	uint32_t spi_in, spi_out;       /* host order */
+	uint32_t spi_in, spi_out; /* host order */
 	uint64_t bytes_in, bytes_out, packets_in, packets_out;
-	uint64_t established_s;         /* seconds since installed */
-	uint64_t rekey_s;               /* seconds until rekeyed; 0 unknown or due */
-	uint8_t in_kernel;              /* enum vpnha_status_tri: both SPIs in the XFRM SAD */
+	uint64_t established_s; /* seconds since installed */
+	uint64_t rekey_s;       /* seconds until rekeyed; 0 unknown or due */
+	uint8_t in_kernel;      /* enum vpnha_status_tri: both SPIs in the XFRM SAD */
 };
 
 struct vpnha_status_gre {
 	char ifname[VPNHA_STATUS_IFNAME];
 	char kind[12];
-	uint8_t up;                     /* enum vpnha_status_tri */
+	uint8_t up; /* enum vpnha_status_tri */
 	char local[VPNHA_STATUS_ADDR], remote[VPNHA_STATUS_ADDR];
-	char inner[VPNHA_STATUS_ADDR];  /* the first inner address, "" none */
+	char inner[VPNHA_STATUS_ADDR]; /* the first inner address, "" none */
 	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors;
 };
 
 struct vpnha_status_bgp {
 	char neighbor[VPNHA_STATUS_ADDR];
 	char vrf[32];
-	char state[VPNHA_STATUS_WORD];  /* "Established", ..., "" unknown (bgpd down) */
+	char state[VPNHA_STATUS_WORD]; /* "Established", ..., "" unknown (bgpd down) */
 	uint64_t up_s;
 	uint64_t pfx_rx, pfx_tx;
-	char bfd[16];                   /* "Up", "Down", "" when BFD is off */
+	char bfd[16]; /* "Up", "Down", "" when BFD is off */
 };
 
 struct vpnha_status_vip {
-	char addr[VPNHA_STATUS_ADDR];   /* with its prefix length */
+	char addr[VPNHA_STATUS_ADDR]; /* with its prefix length */
 	char ifname[VPNHA_STATUS_IFNAME];
-	uint8_t present;                /* enum vpnha_status_tri: on the interface */
+	uint8_t present; /* enum vpnha_status_tri: on the interface */
 };
 
 struct vpnha_status_role {
-	uint64_t at;                    /* CLOCK_REALTIME s */
-	uint8_t kind;                   /* enum vpnha_status_role_kind */
+	uint64_t at;  /* CLOCK_REALTIME s */
+	uint8_t kind; /* enum vpnha_status_role_kind */
 	char reason[VPNHA_STATUS_REASON];
 };
 
 struct vpnha_status_node {
 	char name[VPNHA_STATUS_NAME];
 	uint32_t nodeid;
-	uint8_t member;                 /* enum vpnha_status_member (site snapshots) */
-	uint64_t since;                 /* realtime s of the last member change */
-	uint64_t updated;               /* realtime s the node made its report */
-	uint8_t quorate;                /* enum vpnha_status_tri */
-	uint16_t minor;                 /* the wire minor version it spoke */
+	uint8_t member;   /* enum vpnha_status_member (site snapshots) */
+	uint64_t since;   /* realtime s of the last member change */
+	uint64_t updated; /* realtime s the node made its report */
+	uint8_t quorate;  /* enum vpnha_status_tri */
+	uint16_t minor;   /* the wire minor version it spoke */
 	size_t n_links, n_sas, n_gres, n_bgps, n_vips, n_roles;
 	struct vpnha_status_link links[VPNHA_STATUS_MAX_ITEMS];
 	struct vpnha_status_sa sas[VPNHA_STATUS_MAX_ITEMS];
@@ -127,8 +137,8 @@ struct vpnha_status_node {
 };
 
 struct vpnha_status_site {
-	uint64_t generated;             /* realtime s */
-	uint8_t quorate;                /* enum vpnha_status_tri, this node's view */
+	uint64_t generated; /* realtime s */
+	uint8_t quorate;    /* enum vpnha_status_tri, this node's view */
 	uint32_t local_nodeid;
 	size_t n_nodes;
 	struct vpnha_status_node nodes[VPNHA_STATUS_MAX_NODES];
