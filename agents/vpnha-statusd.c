@@ -214,17 +214,23 @@ static void cpg_close(struct sd *d)
 	}
 }
 
+static void group_name(const struct sd *d, struct cpg_name *name)
+{
+	memset(name, 0, sizeof(*name));
+	name->length = (uint32_t)strlen(d->group); /* < CPG_MAX_NAME_LENGTH: parse_args */
+	memcpy(name->value, d->group, name->length);
+}
+
 static void cpg_open(struct sd *d)
 {
 	cpg_callbacks_t cb = { .cpg_deliver_fn = on_deliver, .cpg_confchg_fn = on_confchg };
-	struct cpg_name name = { 0 };
+	struct cpg_name name;
 	unsigned int nodeid = 0;
 	int fd = -1;
 
 	if (d->cpg)
 		return;
-	name.length = (uint32_t)strlen(d->group);
-	memcpy(name.value, d->group, name.length);
+	group_name(d, &name);
 	if (cpg_initialize(&d->cpg, &cb) != CS_OK) {
 		d->cpg = 0;
 		return;
@@ -412,9 +418,9 @@ static int setup(struct sd *d)
 static void teardown(struct sd *d)
 {
 	if (d->cpg) {
-		struct cpg_name name = { .length = (uint32_t)strlen(d->group) };
+		struct cpg_name name;
 
-		memcpy(name.value, d->group, name.length);
+		group_name(d, &name);
 		cpg_leave(d->cpg, &name); /* the others see a clean leave: "stopped" */
 	}
 	cpg_close(d);
