@@ -178,9 +178,17 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *grp, const struct 
 	if (!g)
 		return;
 	for (i = 0; i < n_left; i++) {
-		enum vpnha_status_member m = vpnha_status_site_member_left(g->site, left[i].nodeid, left[i].reason, now);
+		enum vpnha_status_member m;
 
-		vpnha_log_notice("node %" PRIu32 " left (%s)", left[i].nodeid, vpnha_status_member_str(m));
+		if (left[i].nodeid == g->nodeid) {
+			/* another process of this node (a daemon being replaced): not a node change */
+			vpnha_log_info("pid %" PRIu32 " of this node left the group (reason %" PRIu32 ")", left[i].pid,
+				       left[i].reason);
+			continue;
+		}
+		m = vpnha_status_site_member_left(g->site, left[i].nodeid, left[i].reason, now);
+		vpnha_log_notice("node %" PRIu32 " left the group (reason %" PRIu32 "): %s", left[i].nodeid,
+				 left[i].reason, vpnha_status_member_str(m));
 	}
 	for (i = 0; i < n_members; i++)
 		vpnha_status_site_member_joined(g->site, members[i].nodeid, now);
