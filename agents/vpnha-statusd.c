@@ -205,6 +205,7 @@ static int32_t on_cpg_readable(int32_t fd, int32_t revents, void *data)
 		vpnha_log_warn("lost the connection to corosync");
 		d->cpg_fd = -1; /* returning -1 removes the poll entry */
 		cpg_close(d);
+		d->site->n_nodes = 0; /* without corosync, nothing is known of the others */
 		return -1;
 	}
 	return 0;
@@ -324,6 +325,7 @@ static void on_tick(void *data)
 	role_track(d);
 	d->collected = true;
 	if (d->cpg) {
+		vpnha_status_site_forget(d->site, 0); /* the entry of the time without cluster */
 		vpnha_status_site_report(d->site, d->nodeid, d->me, wall_s());
 	} else {
 		/* no cluster: the snapshot shows this node alone, membership unknown */

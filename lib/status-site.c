@@ -73,6 +73,17 @@ struct vpnha_status_node *vpnha_status_site_node(struct vpnha_status_site *s, ui
 	return n;
 }
 
+void vpnha_status_site_forget(struct vpnha_status_site *s, uint32_t nodeid)
+{
+	for (size_t i = 0; i < s->n_nodes; i++) {
+		if (s->nodes[i].nodeid != nodeid)
+			continue;
+		memmove(&s->nodes[i], &s->nodes[i + 1], (s->n_nodes - i - 1) * sizeof(s->nodes[0]));
+		s->n_nodes--;
+		return;
+	}
+}
+
 static void member_set(struct vpnha_status_node *n, enum vpnha_status_member m, uint64_t now)
 {
 	if (n->member == m)

@@ -176,6 +176,9 @@ const char *vpnha_status_role_str(enum vpnha_status_role_kind k);
 /* The entry of nodeid (created when absent and room is left), or NULL. */
 struct vpnha_status_node *vpnha_status_site_node(struct vpnha_status_site *s, uint32_t nodeid);
 
+/* Drop nodeid's entry (absent: nothing); the others keep their order. */
+void vpnha_status_site_forget(struct vpnha_status_site *s, uint32_t nodeid);
+
 /* File a report received from nodeid: the node is online. 0 or -ENOSPC. */
 int vpnha_status_site_report(struct vpnha_status_site *s, uint32_t nodeid,
 			     const struct vpnha_status_node *report, uint64_t now);

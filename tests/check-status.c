@@ -292,6 +292,15 @@ START_TEST(test_site_members)
 	ck_assert_int_eq(vpnha_status_site_member_left(s, 9, 3, 400), VPNHA_MEMBER_UNKNOWN);
 	ck_assert_str_eq(vpnha_status_member_str(s->nodes[1].member), "stopped");
 
+	/* forget: the others keep their order */
+	ck_assert_int_eq(vpnha_status_site_member_joined(s, 3, 500), 0);
+	vpnha_status_site_forget(s, 2);
+	ck_assert_uint_eq(s->n_nodes, 2);
+	ck_assert_uint_eq(s->nodes[0].nodeid, 1);
+	ck_assert_uint_eq(s->nodes[1].nodeid, 3);
+	vpnha_status_site_forget(s, 42);
+	ck_assert_uint_eq(s->n_nodes, 2);
+
 	/* a full table */
 	for (uint32_t id = 10; s->n_nodes < VPNHA_STATUS_MAX_NODES; id++)
 		ck_assert_int_eq(vpnha_status_site_member_joined(s, id, 1), 0);
