@@ -26,6 +26,7 @@
 #define AGENT "mii-link"
 #define STATUSD_COMM "vpnha-statusd"
 #define PID_KEY "statusd-pid"
+#define MISSING_KEY "statusd-missing"
 #define STOP_GRACE_MS 2000u
 #ifndef VPNHA_STATUSD_PATH
 #error "VPNHA_STATUSD_PATH (where vpnha-statusd is installed) comes from the build: agents/status.am"
@@ -71,9 +72,17 @@ static void statusd_spawn(struct vpnha_ctx *ctx)
 	}
 	argv[a] = NULL;
 	if (access(argv[0], X_OK) < 0) {
-		vpnha_log_warn("status daemon %s: %s; vpnha status is not available here", argv[0], strerror(errno));
+		/* said once per start (the monitor retries every interval) */
+		if (vpnha_state_exists(AGENT, ctx->instance, MISSING_KEY)) {
+			vpnha_log_debug("status daemon %s: %s", argv[0], strerror(errno));
+		} else {
+			vpnha_log_warn("status daemon %s: %s; vpnha status is not available here", argv[0],
+				       strerror(errno));
+			vpnha_state_write(AGENT, ctx->instance, MISSING_KEY, "", 0);
+		}
 		return;
 	}
+	vpnha_state_remove(AGENT, ctx->instance, MISSING_KEY);
 	ml_env_build(&env);
 	pid = fork();
 	if (pid < 0) {
@@ -114,6 +123,7 @@ void ml_statusd_stop(struct vpnha_ctx *ctx)
 		}
 	}
 	vpnha_state_remove(AGENT, ctx->instance, PID_KEY);
+	vpnha_state_remove(AGENT, ctx->instance, MISSING_KEY);
 	if (unlink(socket_path()) < 0 && errno != ENOENT)
 		vpnha_log_warn("cannot remove %s: %s", socket_path(), strerror(errno));
 }
