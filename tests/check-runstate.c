@@ -320,7 +320,8 @@ START_TEST(test_state_foreach)
 	char p[PATH_MAX];
 	FILE *f;
 
-	ck_assert_str_eq(vpnha_run_dir(), dir); /* never the real run dir */
+	/* never the real run dir */
+	ck_assert_str_eq(vpnha_run_dir(), dir);
 	ck_assert_int_eq(vpnha_state_foreach("vip", "owner", on_state, &s), 0); /* no directory */
 	ck_assert_int_eq(s.calls, 0);
 	ck_assert_int_eq(vpnha_state_write("vip", "a", "owner", "1", 1), 0);
