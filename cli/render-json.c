@@ -154,7 +154,8 @@ static json_object *node_json(const struct cli_view *v, const struct vpnha_statu
 	add_u64(o, "since", n->since);
 	add_u64(o, "updated", n->updated);
 	add_bool(o, "fresh", vpnha_status_node_live(n, v->now));
-	add_bool(o, "active", vpnha_status_node_active(n));
+	/* a node that is not live holds nothing we know of: its report is history */
+	add_bool(o, "active", vpnha_status_node_live(n, v->now) && vpnha_status_node_active(n));
 	add_str(o, "quorum", vpnha_status_tri_str(n->quorate));
 	add_u64(o, "wire_minor", n->minor);
 	json_object_object_add(o, "links", links_json(n));

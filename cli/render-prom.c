@@ -35,6 +35,7 @@ struct fam_ctx {
 	FILE *o;
 	const struct vpnha_status_node *n;
 	const char *node; /* escaped */
+	uint64_t now;
 };
 
 static void f_online(const struct fam_ctx *c)
@@ -44,7 +45,8 @@ static void f_online(const struct fam_ctx *c)
 
 static void f_active(const struct fam_ctx *c)
 {
-	fprintf(c->o, "vpnha_node_active{node=\"%s\"} %d\n", c->node, vpnha_status_node_active(c->n));
+	fprintf(c->o, "vpnha_node_active{node=\"%s\"} %d\n", c->node,
+		vpnha_status_node_live(c->n, c->now) && vpnha_status_node_active(c->n));
 }
 
 static void f_report(const struct fam_ctx *c)
@@ -159,7 +161,7 @@ int cli_render_prometheus(FILE *o, const struct cli_view *v)
 		help(o, families[f].name, families[f].type, families[f].help);
 		for (size_t i = 0; i < s->n_nodes; i++) {
 			char nb[160];
-			struct fam_ctx c = { o, &s->nodes[i], esc(s->nodes[i].name, nb, sizeof(nb)) };
+			struct fam_ctx c = { o, &s->nodes[i], esc(s->nodes[i].name, nb, sizeof(nb)), v->now };
 
 			if (!families[f].live_only || vpnha_status_node_live(&s->nodes[i], v->now))
 				families[f].fn(&c);
