@@ -365,21 +365,6 @@ struct sa_view {
 	size_t n_ch;
 };
 
-static bool parse_spi(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long x;
-
-	if (!s || !*s || strlen(s) > 8)
-		return false;
-	errno = 0;
-	x = strtoul(s, &end, 16);
-	if (errno || *end)
-		return false;
-	*v = (uint32_t)x;
-	return true;
-}
-
 static void copy_ts(const struct vpnha_vici_node *l, char dst[][80], size_t *n)
 {
 	*n = 0;
@@ -428,8 +413,8 @@ static int on_list_sa(const struct vpnha_vici_node *ev, void *ud)
 			if (v->n_ch >= VPNHA_ARRAY_SIZE(v->ch))
 				continue;
 			c = &v->ch[v->n_ch];
-			if (!parse_spi(vpnha_vici_node_str(ch, "spi-in"), &c->spi_in) ||
-			    !parse_spi(vpnha_vici_node_str(ch, "spi-out"), &c->spi_out))
+			if (!vpnha_vici_spi_parse(vpnha_vici_node_str(ch, "spi-in"), &c->spi_in) ||
+			    !vpnha_vici_spi_parse(vpnha_vici_node_str(ch, "spi-out"), &c->spi_out))
 				continue;
 			copy_ts(vpnha_vici_node_get(ch, "local-ts"), c->local_ts, &c->n_lts);
 			copy_ts(vpnha_vici_node_get(ch, "remote-ts"), c->remote_ts, &c->n_rts);

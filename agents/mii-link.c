@@ -30,6 +30,7 @@
 
 #include "attrd.h"
 #include "linkstate.h"
+#include "mii-link.h"
 #include "log.h"
 #include "proc.h"
 #include "runstate.h"
@@ -74,6 +75,7 @@ static const struct vpnha_param_def params[] = {
 	{ "require_all", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 	{ "run_dir", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
 	{ "stop_grace", VPNHA_PT_DURATION, STOP_GRACE_DEFAULT, VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
+	{ "status", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 };
 
 /* ---- parameters ---- */
@@ -131,31 +133,39 @@ static void apply_run_dir(struct vpnha_ctx *ctx)
 }
 
 /*
- * Where mii-linkd is: VPNHA_MII_LINKD (tests), else next to this agent's own
- * binary (a build tree linked as the OCF provider directory, as the lab does:
- * an installed package's daemon must not stand in for the one under test),
- * else the configured path (MII_LINKD_PATH: configure's pkglibexecdir).
+ * Where a daemon of ours is: the environment variable env (tests), else next
+ * to this agent's own binary (a build tree linked as the OCF provider
+ * directory, as the lab does: an installed package's daemon must not stand
+ * in for the one under test), else the configured path dflt.
  */
-static const char *daemon_path(void)
+const char *ml_prog_path(char *buf, size_t len, const char *env, const char *name, const char *dflt)
 {
-	static char buf[4096];
-	const char *p = getenv("VPNHA_MII_LINKD");
+	const char *p = getenv(env);
+	size_t nlen = strlen(name) + 2;
 	ssize_t n;
 	char *slash;
 
 	if (p && *p)
 		return p;
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	n = readlink("/proc/self/exe", buf, len - 1);
 	if (n > 0) {
 		buf[n] = '\0';
 		slash = strrchr(buf, '/');
-		if (slash && (size_t)(slash - buf) + sizeof("/" DAEMON_COMM) <= sizeof(buf)) {
-			memcpy(slash, "/" DAEMON_COMM, sizeof("/" DAEMON_COMM));
+		if (slash && (size_t)(slash - buf) + nlen <= len) {
+			snprintf(slash, nlen, "/%s", name);
 			if (access(buf, X_OK) == 0)
 				return buf;
 		}
 	}
-	return MII_LINKD_PATH;
+	return dflt;
+}
+
+/* mii-linkd (VPNHA_MII_LINKD overrides; MII_LINKD_PATH: configure's pkglibexecdir) */
+static const char *daemon_path(void)
+{
+	static char buf[4096];
+
+	return ml_prog_path(buf, sizeof(buf), "VPNHA_MII_LINKD", DAEMON_COMM, MII_LINKD_PATH);
 }
 
 /* ---- the daemon's files ---- */
@@ -175,15 +185,15 @@ static pid_t read_pid(struct vpnha_ctx *ctx)
 	return (pid_t)v;
 }
 
-/* Is pid alive and our daemon (comm, no fork, no exec)? */
-static bool pid_is_daemon(pid_t pid)
+/* Is pid alive and named comm (no fork, no exec)? */
+bool ml_pid_alive(pid_t pid, const char *comm)
 {
-	char path[64], comm[32];
+	char path[64], name[32];
 	ssize_t n;
 
 	if (pid <= 1)
 		return false;
-	if (vpnha_pid_comm(pid, comm, sizeof(comm)) < 0 || strcmp(comm, DAEMON_COMM) != 0)
+	if (vpnha_pid_comm(pid, name, sizeof(name)) < 0 || strcmp(name, comm) != 0)
 		return false;
 	/* a zombie is not alive */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -202,6 +212,11 @@ static bool pid_is_daemon(pid_t pid)
 			return false;
 	}
 	return true;
+}
+
+static bool pid_is_daemon(pid_t pid)
+{
+	return ml_pid_alive(pid, DAEMON_COMM);
 }
 
 struct status {
@@ -293,8 +308,15 @@ static enum vpnha_rc check_running(struct vpnha_ctx *ctx, bool quiet_missing)
 
 static enum vpnha_rc ml_monitor(struct vpnha_ctx *ctx)
 {
+	enum vpnha_rc rc;
+
 	apply_run_dir(ctx);
-	return check_running(ctx, false);
+	rc = check_running(ctx, false);
+	/* a recurring monitor of a running instance keeps vpnha-statusd up; its
+	 * state never changes rc */
+	if (rc == VPNHA_RC_OK && !ctx->probe)
+		ml_statusd_apply(ctx);
+	return rc;
 }
 
 /* ---- start ---- */
@@ -314,7 +336,30 @@ static int write_attrs(struct vpnha_ctx *ctx)
 
 #define MAX_ARGS (2 * (VPNHA_LS_MAX_IFS + 16))
 
-static void child_exec(const char *const argv[], const char *const envp[])
+/* The daemons' explicit environment: the run dir, logging, test overrides. */
+void ml_env_build(struct ml_env *e)
+{
+	static const char *const pass[] = { "VPNHA_ATTRD_UPDATER", "VPNHA_STATUS_SOCKET", "HA_LOGFACILITY",
+					    "HA_LOGFILE", "HA_debug" };
+	size_t n = 0, i;
+	const char *v;
+
+	e->envp[n++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	snprintf(e->buf[0], sizeof(e->buf[0]), "VPNHA_RUN_DIR=%s", vpnha_run_dir());
+	e->envp[n++] = e->buf[0];
+	for (i = 0; i < VPNHA_ARRAY_SIZE(pass); i++) {
+		v = getenv(pass[i]);
+		if (!v || strlen(pass[i]) + strlen(v) + 2 > sizeof(e->buf[0]))
+			continue;
+		memcpy(e->buf[i + 1], pass[i], strlen(pass[i]));
+		e->buf[i + 1][strlen(pass[i])] = '=';
+		memcpy(e->buf[i + 1] + strlen(pass[i]) + 1, v, strlen(v) + 1);
+		e->envp[n++] = e->buf[i + 1];
+	}
+	e->envp[n] = NULL;
+}
+
+void ml_child_exec(const char *const argv[], const char *const envp[])
 {
 	int fd = open("/dev/null", O_RDWR);
 
@@ -361,10 +406,9 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 {
 	const struct vpnha_value *v = ifaces(ctx);
 	const char *argv[MAX_ARGS];
-	const char *envp[16];
+	struct ml_env env;
 	char nums[VPNHA_ARRAY_SIZE(daemon_num_opts)][32];
-	char e_run[4200], e_attrd[4200], e_fac[128], e_file[4200], e_dbg[32];
-	size_t a = 0, e = 0, i;
+	size_t a = 0, i;
 	const char *s;
 	pid_t pid;
 
@@ -401,27 +445,7 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 		argv[a++] = "--take-over";
 	argv[a] = NULL;
 
-	/* An explicit environment: the run dir, logging, test overrides. */
-	envp[e++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-	snprintf(e_run, sizeof(e_run), "VPNHA_RUN_DIR=%s", vpnha_run_dir());
-	envp[e++] = e_run;
-	if ((s = getenv("VPNHA_ATTRD_UPDATER")) && *s) {
-		snprintf(e_attrd, sizeof(e_attrd), "VPNHA_ATTRD_UPDATER=%s", s);
-		envp[e++] = e_attrd;
-	}
-	if ((s = getenv("HA_LOGFACILITY"))) {
-		snprintf(e_fac, sizeof(e_fac), "HA_LOGFACILITY=%s", s);
-		envp[e++] = e_fac;
-	}
-	if ((s = getenv("HA_LOGFILE"))) {
-		snprintf(e_file, sizeof(e_file), "HA_LOGFILE=%s", s);
-		envp[e++] = e_file;
-	}
-	if ((s = getenv("HA_debug"))) {
-		snprintf(e_dbg, sizeof(e_dbg), "HA_debug=%s", s);
-		envp[e++] = e_dbg;
-	}
-	envp[e] = NULL;
+	ml_env_build(&env);
 
 	if (access(argv[0], X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "daemon %s: %s", argv[0], strerror(errno));
@@ -429,7 +453,7 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 	if (pid < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(errno));
 	if (pid == 0)
-		child_exec(argv, envp);
+		ml_child_exec(argv, env.envp);
 	*out = pid;
 	return VPNHA_RC_OK;
 }
@@ -511,8 +535,10 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
 	pid = read_pid(ctx);
 	if (pid && pid_is_daemon(pid)) {
 		rc = check_running(ctx, false);
-		if (rc == VPNHA_RC_OK)
+		if (rc == VPNHA_RC_OK) {
+			ml_statusd_apply(ctx);
 			return rc;
+		}
 		/* a hung daemon: replace it */
 		free(ctx->reason);
 		ctx->reason = NULL;
@@ -523,7 +549,10 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
 	if (access(vpnha_attrd_updater_path(), X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "%s not found: install pacemaker-cli-utils",
 				  vpnha_attrd_updater_path());
-	return daemon_launch(ctx);
+	rc = daemon_launch(ctx);
+	if (rc == VPNHA_RC_OK)
+		ml_statusd_apply(ctx);
+	return rc;
 }
 
 /* ---- stop ---- */
@@ -570,7 +599,7 @@ static size_t delete_attrs(struct vpnha_ctx *ctx, uint64_t grace_ms)
  * group also ends an attrd_updater or crm_attribute it is waiting for, so a
  * stop never waits for a cluster tool that is slow under load.
  */
-static void signal_daemon(pid_t pid, int sig)
+void ml_signal(pid_t pid, int sig)
 {
 	if (getpgid(pid) == pid)
 		kill(-pid, sig);
@@ -583,12 +612,12 @@ static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx, pid_t pid)
 {
 	uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
 
-	signal_daemon(pid, SIGTERM);
+	ml_signal(pid, SIGTERM);
 	while (pid_is_daemon(pid)) {
 		if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
 			vpnha_log_warn("mii-linkd (pid %d) still running %" PRIu64 " ms after SIGTERM: SIGKILL",
 				       (int)pid, vpnha_now_ms() + STOP_GRACE_MS - until);
-			signal_daemon(pid, SIGKILL);
+			ml_signal(pid, SIGKILL);
 			break;
 		}
 		vpnha_sleep_ms(ctx, 5);
@@ -610,6 +639,7 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 	int r;
 
 	apply_run_dir(ctx);
+	ml_statusd_stop(ctx);
 	pid = read_pid(ctx);
 	if (pid && pid_is_daemon(pid)) {
 		rc = daemon_end(ctx, pid);
@@ -647,6 +677,8 @@ static enum vpnha_rc ml_reload(struct vpnha_ctx *ctx)
 			return rc;
 	}
 	rc = daemon_launch(ctx);
+	if (rc == VPNHA_RC_OK)
+		ml_statusd_apply(ctx);
 	if (rc == VPNHA_RC_OK)
 		vpnha_log_info("reloaded: dampen %" PRIu64 " ms, attrd_dampen %" PRIu64 " ms, poll %" PRIu64
 			       " ms, stop_grace %" PRIu64 " ms", VPNHA_MS(ctx, "dampen"), VPNHA_MS(ctx, "attrd_dampen"),

@@ -612,6 +612,16 @@ static struct rtnl_link *gre_build_libnl(const struct vpnha_gre *g)
 	return NULL;
 }
 
+static void link_stats(struct rtnl_link *l, struct vpnha_link *out)
+{
+	out->rx_bytes = rtnl_link_get_stat(l, RTNL_LINK_RX_BYTES);
+	out->tx_bytes = rtnl_link_get_stat(l, RTNL_LINK_TX_BYTES);
+	out->rx_packets = rtnl_link_get_stat(l, RTNL_LINK_RX_PACKETS);
+	out->tx_packets = rtnl_link_get_stat(l, RTNL_LINK_TX_PACKETS);
+	out->rx_errors = rtnl_link_get_stat(l, RTNL_LINK_RX_ERRORS);
+	out->tx_errors = rtnl_link_get_stat(l, RTNL_LINK_TX_ERRORS);
+}
+
 int vpnha_nl_link_get(struct vpnha_nl *nl, const char *ifname, int ifindex, struct vpnha_link *out)
 {
 	struct rtnl_link *l = NULL;
@@ -630,7 +640,9 @@ int vpnha_nl_link_get(struct vpnha_nl *nl, const char *ifname, int ifindex, stru
 	kind = rtnl_link_get_type(l);
 	snprintf(out->kind, sizeof(out->kind), "%s", kind ? kind : "");
 	out->up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
+	out->lower_up = (rtnl_link_get_flags(l) & IFF_LOWER_UP) != 0;
 	out->mtu = rtnl_link_get_mtu(l);
+	link_stats(l, out);
 	k = vpnha_gre_kind_from_str(out->kind);
 	if (k >= 0) {
 		out->is_gre = true;

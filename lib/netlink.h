@@ -67,7 +67,11 @@ struct vpnha_link {
 	char ifname[IF_NAMESIZE];
 	char kind[32];            /* IFLA_INFO_KIND, "" when none */
 	bool up;                  /* IFF_UP (administrative) */
+	/* IFF_LOWER_UP (carrier) */
+	bool lower_up;
 	uint32_t mtu;
+	/* the kernel's counters (IFLA_STATS64) */
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors;
 	bool is_gre;              /* kind is one of the four GRE kinds */
 	struct vpnha_gre gre;     /* valid when is_gre */
 };

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -214,4 +215,36 @@ int vpnha_record_next(const char **cursor, char *buf, size_t size, const char **
 	*key = buf;
 	*val = buf + klen + 1;
 	return 1;
+}
+
+int vpnha_state_foreach(const char *agent, const char *key, vpnha_state_fn fn, void *userdata)
+{
+	char dir[PATH_MAX], inst[256];
+	struct dirent *e;
+	size_t n, klen = strlen(key);
+	DIR *d;
+	int r = 0;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", vpnha_run_dir(), agent) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (r >= 0 && (e = readdir(d)) != NULL) {
+		_vpnha_auto_free char *data = NULL;
+		size_t len;
+
+		n = strlen(e->d_name);
+		/* NAME.KEY, NAME not empty and not hidden (temporary files are) */
+		if (e->d_name[0] == '.' || n <= klen + 1 || n - klen - 1 >= sizeof(inst) ||
+		    e->d_name[n - klen - 1] != '.' || strcmp(e->d_name + n - klen, key) != 0)
+			continue;
+		memcpy(inst, e->d_name, n - klen - 1);
+		inst[n - klen - 1] = '\0';
+		if (vpnha_state_read(agent, inst, key, &data, &len) < 0)
+			continue; /* removed meanwhile, or not a regular file */
+		r = fn(inst, data, userdata);
+	}
+	closedir(d);
+	return r < 0 ? r : 0;
 }

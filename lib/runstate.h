@@ -31,6 +31,15 @@ int vpnha_state_remove(const char *agent, const char *instance, const char *key)
 bool vpnha_state_exists(const char *agent, const char *instance, const char *key);
 
 /*
+ * Call fn for every state file <dir>/<agent>/<instance>.<key> (readable,
+ * not hidden), with the instance name and the file's NUL-terminated text.
+ * A negative return from fn stops the walk and is returned; a missing
+ * agent directory is no file (0). Returns 0 or a negative errno.
+ */
+typedef int (*vpnha_state_fn)(const char *instance, const char *data, void *userdata);
+int vpnha_state_foreach(const char *agent, const char *key, vpnha_state_fn fn, void *userdata);
+
+/*
  * Records: the text of a state file as "key=value" lines, each ended by '\n'
  * (the last one may lack it). The text ends at its first NUL. A key is one or
  * more of [A-Za-z0-9_.-]; the value is the rest of the line after the first

@@ -490,6 +490,21 @@ int vpnha_vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char 
 	return 0;
 }
 
+bool vpnha_vici_spi_parse(const char *s, uint32_t *spi)
+{
+	char *end;
+	unsigned long x;
+
+	if (!s || !*s || strlen(s) > 8 || strspn(s, "0123456789abcdefABCDEF") != strlen(s))
+		return false;
+	errno = 0;
+	x = strtoul(s, &end, 16);
+	if (errno || *end)
+		return false;
+	*spi = (uint32_t)x;
+	return true;
+}
+
 int vpnha_vici_check_success(const struct vpnha_vici_node *resp, const char **errmsg)
 {
 	const char *s = vpnha_vici_node_str(resp, "success");

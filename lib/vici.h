@@ -108,6 +108,10 @@ const char *vpnha_vici_value_str(const struct vpnha_vici_node *v);
 int vpnha_vici_packet_parse(const uint8_t *pkt, size_t len, uint8_t *type, char *name,
 			    const uint8_t **body, size_t *body_len);
 
+/* An SPI as VICI writes it (spi-in, spi-out: up to 8 hex digits) into *spi
+ * (host order). Returns false for anything else (NULL, empty, not hex). */
+bool vpnha_vici_spi_parse(const char *s, uint32_t *spi);
+
 /* A response's success=yes; else -EREMOTEIO and *errmsg (may be NULL) set. */
 int vpnha_vici_check_success(const struct vpnha_vici_node *resp, const char **errmsg);
 

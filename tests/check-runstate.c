@@ -298,6 +298,54 @@ START_TEST(test_record_progress)
 }
 END_TEST
 
+/* vpnha_state_foreach: every NAME.KEY of the agent, nothing else; fn may stop the walk. */
+struct seen {
+	char text[256];
+	int calls;
+};
+
+static int on_state(const char *instance, const char *data, void *ud)
+{
+	struct seen *s = ud;
+	size_t n = strlen(s->text);
+
+	s->calls++;
+	snprintf(s->text + n, sizeof(s->text) - n, "%s=%s;", instance, data);
+	return strcmp(instance, "stop") ? 0 : -EINTR;
+}
+
+START_TEST(test_state_foreach)
+{
+	struct seen s = { "", 0 };
+	char p[PATH_MAX];
+	FILE *f;
+
+	/* never the real run dir */
+	ck_assert_str_eq(vpnha_run_dir(), dir);
+	ck_assert_int_eq(vpnha_state_foreach("vip", "owner", on_state, &s), 0); /* no directory */
+	ck_assert_int_eq(s.calls, 0);
+	ck_assert_int_eq(vpnha_state_write("vip", "a", "owner", "1", 1), 0);
+	ck_assert_int_eq(vpnha_state_write("vip", "b", "owner", "22", 2), 0);
+	ck_assert_int_eq(vpnha_state_write("vip", "a", "other", "x", 1), 0);
+	ck_assert_int_eq(vpnha_state_write("gre-tunnel", "c", "owner", "x", 1), 0);
+	snprintf(p, sizeof(p), "%s/vip/.tmp.owner", dir); /* hidden: a temporary file */
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/vip/owner", dir); /* no instance name */
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(vpnha_state_foreach("vip", "owner", on_state, &s), 0);
+	ck_assert_int_eq(s.calls, 2);
+	ck_assert(strstr(s.text, "a=1;") && strstr(s.text, "b=22;"));
+	ck_assert_int_eq(vpnha_state_write("vip", "stop", "owner", "", 0), 0);
+	s.calls = 0;
+	s.text[0] = '\0';
+	ck_assert_int_eq(vpnha_state_foreach("vip", "owner", on_state, &s), -EINTR);
+}
+END_TEST
+
 static Suite *runstate_suite(void)
 {
 	Suite *s = suite_create("runstate");
@@ -310,6 +358,7 @@ static Suite *runstate_suite(void)
 	tcase_add_test(tc, test_no_temp_left);
 	tcase_add_test(tc, test_mkdir_p);
 	tcase_add_test(tc, test_symlink_refused);
+	tcase_add_test(tc, test_state_foreach);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("records");
 	tcase_add_test(tc, test_record_good);

@@ -488,6 +488,28 @@ START_TEST(test_client_absent)
 }
 END_TEST
 
+START_TEST(test_spi_parse)
+{
+	uint32_t spi = 7;
+
+	ck_assert(vpnha_vici_spi_parse("c1234567", &spi));
+	ck_assert_uint_eq(spi, 0xc1234567u);
+	ck_assert(vpnha_vici_spi_parse("00000101", &spi));
+	ck_assert_uint_eq(spi, 0x101u);
+	ck_assert(vpnha_vici_spi_parse("ABCDEF01", &spi));
+	ck_assert_uint_eq(spi, 0xabcdef01u);
+	spi = 7;
+	ck_assert(!vpnha_vici_spi_parse(NULL, &spi));
+	ck_assert(!vpnha_vici_spi_parse("", &spi));
+	ck_assert(!vpnha_vici_spi_parse("123456789", &spi)); /* more than 32 bits */
+	ck_assert(!vpnha_vici_spi_parse(" 1234", &spi));
+	ck_assert(!vpnha_vici_spi_parse("+1234", &spi));
+	ck_assert(!vpnha_vici_spi_parse("0x1234", &spi));
+	ck_assert(!vpnha_vici_spi_parse("12g4", &spi));
+	ck_assert_uint_eq(spi, 7);
+}
+END_TEST
+
 static Suite *vici_suite(void)
 {
 	Suite *s = suite_create("vici");
@@ -507,6 +529,7 @@ static Suite *vici_suite(void)
 	tcase_add_test(tc, test_client_timeout);
 	tcase_add_test(tc, test_client_garbage_unknown);
 	tcase_add_test(tc, test_client_absent);
+	tcase_add_test(tc, test_spi_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,226 @@
+#!/bin/bash
+# vpnha e2e: `vpnha status` against the truth (issue 17), in the e2e test's lab:
+#
+#   tests/lab/lab run --exclusive --timeout 2400 tests/e2e/status-check.sh [demo.sh arguments]
+#   (default --kinds "s1-extcut s2-extcut": the demo with two failovers first;
+#   --layout routed for the routed layout)
+#
+# Runs tests/e2e/demo.sh first (sourced: its topology, clusters, failovers and
+# helpers; vpnha-statusd and vpnha are installed next to the agents, where
+# mii-link finds the daemon), then on every gateway of both sites compares
+# `vpnha status --json` with what the kernel and FRR say directly:
+#  - every INSTALLED CHILD_SA's two SPIs are in `ip -n HOST xfrm state`, and
+#    every ESP SPI there belongs to a reported CHILD_SA;
+#  - every BGP session's state and received prefixes equal
+#    `vtysh -c 'show bgp summary json'` (state, pfxRcd summed over the AFs);
+#  - every link and GRE tunnel is "up" exactly when `ip -n HOST link` shows it
+#    UP and LOWER_UP; every VIP reported up is on the host (`ip -n HOST addr`);
+#  - both gateways list both gateways online (a gateway that is off: lost),
+#    and exactly the VIP holder (demo.sh's holder, read from the host's
+#    addresses) is "active";
+#  - the exit code is 0 or 1 (never 2: the VPN is up; never 3).
+# Then: after a failover at site 1 (demo.sh's `failover`, which asserts the
+# traffic and repairs), the new holder is active and the last failover names
+# it; with the partner powered off (the lab's power switch), the survivor shows
+# it "lost" since then, exits 1 (degraded), and still agrees with its truth;
+# the partner powered on again rejoins as online.
+# Each comparison is retried for up to STATUS_WAIT s (default 30: the daemons
+# report every 5 s). Prints ok/not ok lines, RESULT lines, exits 1 on failure.
+set -u
+STATUS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+STATUS_B=${abs_top_builddir:-${top_builddir:-$STATUS_SRC}}
+STATUS_AG=/usr/local/lib/vpnha-lab/agents
+mkdir -p "$STATUS_AG" || exit 1
+for f in agents/vpnha-statusd cli/vpnha; do
+	[ -x "$STATUS_B/$f" ] || { echo "status-check: $STATUS_B/$f not built (run make first)" >&2; exit 1; }
+	cp "$STATUS_B/$f" "$STATUS_AG/" || exit 1
+done
+# the demo's failovers first; by default two that leave every gateway up (the
+# default list ends site 1 with a crash that is not repaired)
+[ $# -gt 0 ] || set -- --kinds "s1-extcut s2-extcut"
+# shellcheck source=tests/e2e/demo.sh disable=SC1094 # (demo.sh does not parse in shellcheck: its baseline)
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/demo.sh"
+
+SW=${STATUS_WAIT:-30}
+SRES=$LAB_OUT/e2e/status # demo.sh's results directory
+mkdir -p "$SRES"
+n_ok=0 n_bad=0
+ok() { n_ok=$((n_ok + 1)); lab_log "ok - $*"; }
+notok() { n_bad=$((n_bad + 1)); lab_log "not ok - $*"; }
+
+# status_get HOST TAG: `vpnha status --json` on HOST into $SRES/TAG-HOST.json; STATUS_RC
+status_get() {
+	STATUS_JSON=$SRES/$2-$1.json
+	lab_exec "$1" "$STATUS_AG/vpnha" status --json >"$STATUS_JSON" 2>"$SRES/$2-$1.err"
+	STATUS_RC=$?
+}
+
+# the node's own entry in a status document: jq filter prefix
+me() { printf '.nodes[] | select(.name == "%s")' "$1"; }
+
+# check_xfrm HOST JSON: reported SPIs = the kernel's ESP SPIs (installed SAs only)
+check_xfrm() {
+	local h=$1 j=$2 rep kern
+	rep=$(jq -r --arg n "$h" '.nodes[] | select(.name == $n) | .ipsec[] | select(.state == "INSTALLED") |
+		.spi_in, .spi_out' "$j" | sort -u)
+	kern=$(ip -n "$h" xfrm state | sed -n 's/.*proto esp spi 0x\([0-9a-f]*\).*/\1/p' |
+		while read -r s; do printf '%08x\n' "0x$s"; done | sort -u)
+	[ "$rep" = "$kern" ] && return 0
+	WHY="xfrm: reported SPIs [$(echo "$rep" | tr '\n' ' ')] kernel [$(echo "$kern" | tr '\n' ' ')]"
+	return 1
+}
+
+# check_bgp HOST JSON: every reported session as `show bgp summary json` says
+check_bgp() {
+	local h=$1 j=$2 sum nb st pfx want
+	sum=$(lab_vtysh "$h" -c 'show bgp summary json' 2>/dev/null) || sum='{}'
+	while IFS=$'\t' read -r nb st pfx; do
+		[ -n "$nb" ] || continue
+		want=$(jq -r --arg p "$nb" '[.[] | objects | .peers? // {} | .[$p] // empty] |
+			if length == 0 then "none 0" else "\(.[0].state) \(map(.pfxRcd // 0) | add)" end' <<<"$sum")
+		[ "$st $pfx" = "$want" ] || { WHY="bgp $nb: reported '$st $pfx', vtysh '$want'"; return 1; }
+	done < <(jq -r --arg n "$h" '.nodes[] | select(.name == $n) | .bgp[] |
+		[.neighbor, .state, .prefixes_received] | @tsv' "$j")
+	return 0
+}
+
+# link_truth HOST IFACE: up when UP and LOWER_UP, down otherwise (absent too)
+link_truth() {
+	local flags
+	flags=$(ip -n "$1" -o link show dev "$2" 2>/dev/null | sed -n 's/^[0-9]*: [^<]*<\([^>]*\)>.*/\1/p')
+	case ",$flags," in
+	*,UP,*LOWER_UP,* | *,LOWER_UP,*UP,*) echo up ;;
+	*) echo down ;;
+	esac
+}
+
+# check_links HOST JSON: links, GRE tunnels, VIPs as `ip -n HOST` shows them
+check_links() {
+	local h=$1 j=$2 name st a
+	while IFS=$'\t' read -r name st; do
+		[ -n "$name" ] || continue
+		[ "$st" = "$(link_truth "$h" "$name")" ] || { WHY="link $name: reported $st, ip link $(link_truth "$h" "$name")"; return 1; }
+	done < <(jq -r --arg n "$h" '.nodes[] | select(.name == $n) | (.links[], .gre[] | [.name // .ifname, .state]) | @tsv' "$j")
+	while IFS=$'\t' read -r a st; do
+		[ -n "$a" ] || continue
+		if ip -n "$h" -o addr show | grep -qF " ${a%/*}/"; then
+			[ "$st" = up ] || { WHY="VIP $a is on $h, reported $st"; return 1; }
+		else
+			[ "$st" != up ] || { WHY="VIP $a reported up, not on $h"; return 1; }
+		fi
+	done < <(jq -r --arg n "$h" '.nodes[] | select(.name == $n) | .vips[] | [.address, .state] | @tsv' "$j")
+	return 0
+}
+
+# check_site_view HOST JSON SITE: both gateways online, exactly the holder active
+check_site_view() {
+	local h=$1 j=$2 site=$3 n want got
+	holder "$site" || { WHY="nobody holds $site's VIP"; return 1; }
+	for n in $(e2e_nodes "$site"); do
+		if lab_alive "$n"; then
+			want="online $([ "$n" = "$HOLDER" ] && echo true || echo false)"
+		else
+			want="lost false" # powered off: its last report is history
+		fi
+		got=$(jq -r --arg n "$n" '[.nodes[] | select(.name == $n)][0] // {} | "\(.state) \(.active)"' "$j")
+		[ "$got" = "$want" ] || { WHY="$h's view of $n: '$got', want '$want'"; return 1; }
+	done
+	return 0
+}
+
+# agree HOST SITE TAG: one status read agrees with everything (WHY: the first difference)
+agree() {
+	local h=$1 site=$2 tag=$3
+	status_get "$h" "$tag"
+	WHY="exit $STATUS_RC: $(head -c 300 "$SRES/$tag-$h.err")"
+	[ "$STATUS_RC" -le 1 ] || return 1
+	check_site_view "$h" "$STATUS_JSON" "$site" && check_xfrm "$h" "$STATUS_JSON" &&
+		check_bgp "$h" "$STATUS_JSON" && check_links "$h" "$STATUS_JSON"
+}
+
+# check_gateway HOST SITE TAG: agree within SW s (the daemons report every 5 s)
+check_gateway() {
+	local h=$1 site=$2 tag=$3 t0=$EPOCHREALTIME
+	until agree "$h" "$site" "$tag"; do
+		if awk -v a="$(lab_since "$t0")" -v b="$SW" 'BEGIN{exit !(a > b)}'; then
+			notok "$tag: vpnha status on $h: $WHY (files in $SRES)"
+			lab_exec "$h" "$STATUS_AG/vpnha" status >"$SRES/$tag-$h.txt" 2>&1
+			return 1
+		fi
+		lab_sleep 1
+	done
+	ok "$tag: vpnha status on $h agrees with ip xfrm/link/addr and vtysh (exit $STATUS_RC)"
+	lab_exec "$h" "$STATUS_AG/vpnha" status >"$SRES/$tag-$h.txt" 2>&1
+}
+
+check_all() {
+	local s h
+	for s in $E2E_SITES; do
+		for h in $(e2e_nodes "$s"); do
+			lab_alive "$h" && check_gateway "$h" "$s" "$1"
+		done
+	done
+}
+
+# ---- 1. both sites, after the demo ----
+step "status-check: vpnha status on every gateway against the truth"
+lab_wait 180 0.5 links_up site1 || lab_fail "status-check: site1's links are not all reported up"
+lab_wait 300 0.5 ready || { show_state; lab_fail "status-check: groups not running or clusters not idle"; }
+check_all before
+
+# ---- 2. a failover at site 1 ----
+holder site1 || lab_fail "status-check: nobody holds site1's VIP"
+old=$HOLDER
+failover s1-extcut status
+holder site1 || lab_fail "status-check: nobody holds site1's VIP after the failover"
+new=$HOLDER
+[ "$new" != "$old" ] || lab_fail "status-check: the failover did not move site1's VIP"
+lab_wait 180 0.5 links_up site1 || lab_fail "status-check: site1's links not up after the repair"
+check_all after-failover
+status_get "$new" last-failover
+got=$(jq -r '.last_failover | "\(.node) \(.change)"' "$STATUS_JSON")
+[ "$got" = "$new took_over" ] && ok "after the failover: the last failover is '$got'" ||
+	notok "after the failover: the last failover is '$got', want '$new took_over'"
+
+# ---- 3. the partner powered off ----
+holder site1
+act=$HOLDER
+oth=$(e2e_other "$act")
+step "status-check: $oth powered off, $act must show it lost"
+t_off=$(date +%s)
+lab_power "$oth" off >"$SRES/power-off.log" 2>&1 || lab_fail "status-check: power off $oth"
+lost_seen() {
+	status_get "$act" partner-off
+	[ "$(jq -r --arg n "$oth" '.nodes[] | select(.name == $n) | .state' "$STATUS_JSON")" = lost ]
+}
+if lab_wait 60 1 lost_seen; then
+	since=$(jq -r --arg n "$oth" '.nodes[] | select(.name == $n) | .since' "$STATUS_JSON")
+	[ "$since" -ge "$t_off" ] && ok "$act shows $oth lost since $since (powered off at $t_off)" ||
+		notok "$act shows $oth lost since $since, before the power-off at $t_off"
+	[ "$STATUS_RC" -eq 1 ] && ok "vpnha status exits 1 (degraded) with the partner lost" ||
+		notok "vpnha status exits $STATUS_RC with the partner lost, want 1"
+else
+	notok "$act does not show $oth lost within 60 s"
+fi
+lab_exec "$act" "$STATUS_AG/vpnha" status >"$SRES/partner-off-$act.txt" 2>&1
+check_own() { agree_own "$act"; }
+agree_own() {
+	status_get "$1" partner-off-own
+	[ "$STATUS_RC" -le 1 ] && check_xfrm "$1" "$STATUS_JSON" && check_bgp "$1" "$STATUS_JSON" &&
+		check_links "$1" "$STATUS_JSON"
+}
+lab_wait "$SW" 1 check_own && ok "partner off: $act's own state agrees with the truth" ||
+	notok "partner off: $act: ${WHY:-exit $STATUS_RC}"
+
+# ---- 4. the partner back ----
+lab_power "$oth" on >"$SRES/power-on.log" 2>&1 || lab_fail "status-check: power on $oth"
+back() {
+	status_get "$act" partner-back
+	[ "$(jq -r --arg n "$oth" '.nodes[] | select(.name == $n) | .state' "$STATUS_JSON")" = online ]
+}
+lab_wait 300 1 back && ok "$oth back: $act shows it online" || notok "$oth back: not online on $act within 300 s"
+
+lab_result status_check_ok "$n_ok"
+lab_result status_check_failed "$n_bad"
+lab_log "status-check: $n_ok ok, $n_bad not ok"
+[ "$n_bad" -eq 0 ]
