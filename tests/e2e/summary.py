@@ -29,6 +29,10 @@ COLS = {'takeover': [('detected', ('detected: link attribute 0', 'detected: new 
                    ('traffic', ('traffic back',))]}
 COLS['routed-lan'] = [COLS['routed'][0], ('LAN router path down', ('LAN router: path down',)),
                       COLS['routed'][1], COLS['routed'][4]]
+# the keepalived peer baseline (tests/bench/peer-keepalived): the takeover
+# layout's failovers, columns and targets
+COLS['keepalived'] = COLS['takeover']
+TARGET['keepalived'] = TARGET['takeover']
 
 
 def med(xs):
