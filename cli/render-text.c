@@ -137,20 +137,32 @@ static void print_node(FILE *o, const struct cli_view *v, const struct vpnha_sta
 	print_bgps(o, n);
 }
 
-bool cli_last_failover(const struct vpnha_status_site *s, size_t *node, size_t *role)
+/* The latest change of KIND (any kind when ANY) over all nodes. */
+static bool latest_role(const struct vpnha_status_site *s, bool any, enum vpnha_status_role_kind kind, size_t *node,
+			size_t *role)
 {
 	uint64_t best = 0;
 	bool found = false;
 
 	for (size_t i = 0; i < s->n_nodes; i++)
 		for (size_t k = 0; k < s->nodes[i].n_roles; k++)
-			if (s->nodes[i].roles[k].at >= best) {
+			if ((any || s->nodes[i].roles[k].kind == kind) && s->nodes[i].roles[k].at >= best) {
 				best = s->nodes[i].roles[k].at;
 				*node = i;
 				*role = k;
 				found = true;
 			}
 	return found;
+}
+
+/* The last failover is the latest 'took over' of any node (each daemon stamps
+ * a change when its next collection sees it, so the old node's 'gave up' may
+ * carry a later time than the new node's 'took over'); with none, the latest
+ * change of any kind (a node gave up and nobody took over). */
+bool cli_last_failover(const struct vpnha_status_site *s, size_t *node, size_t *role)
+{
+	return latest_role(s, false, VPNHA_ROLE_TOOK_OVER, node, role) ||
+	       latest_role(s, true, VPNHA_ROLE_TOOK_OVER, node, role);
 }
 
 /* The last failover, and every role and membership change within a minute of it. */

@@ -177,7 +177,7 @@ statusd_cpu() {
 
 # ---- 1. both sites, after the demo ----
 step "status-check: vpnha status on every gateway against the truth"
-cpu_t0=$EPOCHREALTIME; statusd_cpu gw1a; cpu_c0=$TICKS
+lab_now; cpu_t0=$LAB_NOW; statusd_cpu gw1a; cpu_c0=$TICKS
 lab_wait 180 0.5 links_up site1 || lab_fail "status-check: site1's links are not all reported up"
 lab_wait 300 0.5 ready || { show_state; lab_fail "status-check: groups not running or clusters not idle"; }
 check_all before
