@@ -677,12 +677,12 @@ static enum vpnha_rc ml_reload(struct vpnha_ctx *ctx)
 			return rc;
 	}
 	rc = daemon_launch(ctx);
-	if (rc == VPNHA_RC_OK)
-		ml_statusd_apply(ctx);
-	if (rc == VPNHA_RC_OK)
-		vpnha_log_info("reloaded: dampen %" PRIu64 " ms, attrd_dampen %" PRIu64 " ms, poll %" PRIu64
-			       " ms, stop_grace %" PRIu64 " ms", VPNHA_MS(ctx, "dampen"), VPNHA_MS(ctx, "attrd_dampen"),
-			       VPNHA_MS(ctx, "poll_interval"), VPNHA_MS(ctx, "stop_grace"));
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	ml_statusd_apply(ctx);
+	vpnha_log_info("reloaded: dampen %" PRIu64 " ms, attrd_dampen %" PRIu64 " ms, poll %" PRIu64
+		       " ms, stop_grace %" PRIu64 " ms", VPNHA_MS(ctx, "dampen"), VPNHA_MS(ctx, "attrd_dampen"),
+		       VPNHA_MS(ctx, "poll_interval"), VPNHA_MS(ctx, "stop_grace"));
 	return rc;
 }
 
