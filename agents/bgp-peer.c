@@ -81,28 +81,53 @@ static int validate_af(const struct vpnha_val *v, char *why, size_t whylen)
 	return -EINVAL;
 }
 
-static const struct vpnha_param_def params[] = {
-	{ "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast },
-	{ "local_as", VPNHA_PT_INT, NULL, VPNHA_PF_REQUIRED, 1, INT64_C(4294967295), NULL, NULL },
-	{ "remote_as", VPNHA_PT_INT, NULL, 0, 1, INT64_C(4294967295), NULL, NULL },
-	{ "manage", VPNHA_PT_SELECT, "configure", 0, 0, 0, manage_modes, NULL },
-	{ "vrf", VPNHA_PT_STRING, NULL, 0, 0, 0, NULL, validate_name },
-	{ "update_source", VPNHA_PT_STRING, NULL, 0, 0, 64, NULL, validate_update_source },
-	{ "next_hop_self", VPNHA_PT_BOOL, "true", 0, 0, 0, NULL, NULL },
-	{ "address_families", VPNHA_PT_STRING, "ipv4-unicast", VPNHA_PF_LIST, 0, 64, NULL, validate_af },
-	{ "keepalive", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
-	{ "holdtime", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
-	{ "connect_timer", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 1, 65535, NULL, NULL },
-	{ "bfd", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
-	{ "bfd_profile", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE, 0, 0, NULL, validate_name },
-	{ "password_file", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
-	{ "min_prefixes", VPNHA_PT_INT, "0", VPNHA_PF_RELOADABLE, 0, INT64_C(4294967295), NULL, NULL },
-	{ "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
-	{ "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, INT64_C(86400000), NULL,
-	  NULL },
-	{ "wait_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
-	{ "vty_socket_dir", VPNHA_PT_PATH, VPNHA_FRR_VTY_DIR_DEFAULT, 0, 0, 0, NULL, NULL },
+/* The parameters, in the order of the table below (VPNHA_STR(ctx, P_...)). */
+enum bgp_peer_param {
+	P_NEIGHBOR,
+	P_LOCAL_AS,
+	P_REMOTE_AS,
+	P_MANAGE,
+	P_VRF,
+	P_UPDATE_SOURCE,
+	P_NEXT_HOP_SELF,
+	P_ADDRESS_FAMILIES,
+	P_KEEPALIVE,
+	P_HOLDTIME,
+	P_CONNECT_TIMER,
+	P_BFD,
+	P_BFD_PROFILE,
+	P_PASSWORD_FILE,
+	P_MIN_PREFIXES,
+	P_REQUIRE_ESTABLISHED,
+	P_ESTABLISHED_GRACE,
+	P_WAIT_ESTABLISHED,
+	P_VTY_SOCKET_DIR,
+	P_COUNT
 };
+
+static const struct vpnha_param_def params[] = {
+	[P_NEIGHBOR] = { "neighbor", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast },
+	[P_LOCAL_AS] = { "local_as", VPNHA_PT_INT, NULL, VPNHA_PF_REQUIRED, 1, INT64_C(4294967295), NULL, NULL },
+	[P_REMOTE_AS] = { "remote_as", VPNHA_PT_INT, NULL, 0, 1, INT64_C(4294967295), NULL, NULL },
+	[P_MANAGE] = { "manage", VPNHA_PT_SELECT, "configure", 0, 0, 0, manage_modes, NULL },
+	[P_VRF] = { "vrf", VPNHA_PT_STRING, NULL, 0, 0, 0, NULL, validate_name },
+	[P_UPDATE_SOURCE] = { "update_source", VPNHA_PT_STRING, NULL, 0, 0, 64, NULL, validate_update_source },
+	[P_NEXT_HOP_SELF] = { "next_hop_self", VPNHA_PT_BOOL, "true", 0, 0, 0, NULL, NULL },
+	[P_ADDRESS_FAMILIES] = { "address_families", VPNHA_PT_STRING, "ipv4-unicast", VPNHA_PF_LIST, 0, 64, NULL, validate_af },
+	[P_KEEPALIVE] = { "keepalive", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
+	[P_HOLDTIME] = { "holdtime", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 0, 65535, NULL, NULL },
+	[P_CONNECT_TIMER] = { "connect_timer", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 1, 65535, NULL, NULL },
+	[P_BFD] = { "bfd", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	[P_BFD_PROFILE] = { "bfd_profile", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE, 0, 0, NULL, validate_name },
+	[P_PASSWORD_FILE] = { "password_file", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
+	[P_MIN_PREFIXES] = { "min_prefixes", VPNHA_PT_INT, "0", VPNHA_PF_RELOADABLE, 0, INT64_C(4294967295), NULL, NULL },
+	[P_REQUIRE_ESTABLISHED] = { "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	[P_ESTABLISHED_GRACE] = { "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, INT64_C(86400000), NULL,
+				  NULL },
+	[P_WAIT_ESTABLISHED] = { "wait_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	[P_VTY_SOCKET_DIR] = { "vty_socket_dir", VPNHA_PT_PATH, VPNHA_FRR_VTY_DIR_DEFAULT, 0, 0, 0, NULL, NULL },
+};
+_Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
 /* What an instance works on: from the parameters, or from the state file at stop. */
 struct peer {
@@ -122,14 +147,14 @@ static bool vrf_is_default(const char *vrf)
 
 static void peer_from_params(struct vpnha_ctx *ctx, struct peer *p)
 {
-	const char *vrf = VPNHA_STR(ctx, "vrf");
+	const char *vrf = VPNHA_STR(ctx, P_VRF);
 
 	memset(p, 0, sizeof(*p));
-	vpnha_addr_str(VPNHA_ADDR(ctx, "neighbor"), p->neighbor, sizeof(p->neighbor));
+	vpnha_addr_str(VPNHA_ADDR(ctx, P_NEIGHBOR), p->neighbor, sizeof(p->neighbor));
 	snprintf(p->vrf, sizeof(p->vrf), "%s", vrf && !vrf_is_default(vrf) ? vrf : "");
-	p->local_as = VPNHA_INT(ctx, "local_as");
-	p->manage = (int)vpnha_param(ctx->params, "manage")->v.i;
-	snprintf(p->vty_dir, sizeof(p->vty_dir), "%s", VPNHA_STR(ctx, "vty_socket_dir"));
+	p->local_as = VPNHA_INT(ctx, P_LOCAL_AS);
+	p->manage = (int)VPNHA_PARAM(ctx, P_MANAGE)->v.i;
+	snprintf(p->vty_dir, sizeof(p->vty_dir), "%s", VPNHA_STR(ctx, P_VTY_SOCKET_DIR));
 }
 
 /* ---- the state file: ownership and start time ---- */
@@ -215,7 +240,7 @@ static int state_load(struct vpnha_ctx *ctx, struct peer *p)
 /* Read password_file (if given) into *out; fails with one exit-reason line. */
 static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct vpnha_secret *out)
 {
-	const char *path = VPNHA_STR(ctx, "password_file");
+	const char *path = VPNHA_STR(ctx, P_PASSWORD_FILE);
 	char why[384];
 
 	vpnha_secret_free(out);
@@ -376,25 +401,25 @@ static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct vpnha_frr_vty 
 {
 	enum vpnha_rc rc;
 
-	if (VPNHA_GIVEN(ctx, "keepalive"))
+	if (VPNHA_GIVEN(ctx, P_KEEPALIVE))
 		rc = config_cmdf(ctx, v, "neighbor %s timers %" PRId64 " %" PRId64, nbr,
-				 VPNHA_INT(ctx, "keepalive"), VPNHA_INT(ctx, "holdtime"));
+				 VPNHA_INT(ctx, P_KEEPALIVE), VPNHA_INT(ctx, P_HOLDTIME));
 	else
 		rc = config_cmdf(ctx, v, "no neighbor %s timers", nbr);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	if (VPNHA_GIVEN(ctx, "connect_timer"))
+	if (VPNHA_GIVEN(ctx, P_CONNECT_TIMER))
 		rc = config_cmdf(ctx, v, "neighbor %s timers connect %" PRId64, nbr,
-				 VPNHA_INT(ctx, "connect_timer"));
+				 VPNHA_INT(ctx, P_CONNECT_TIMER));
 	else
 		rc = config_cmdf(ctx, v, "no neighbor %s timers connect", nbr);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	if (!VPNHA_BOOL(ctx, "bfd"))
+	if (!VPNHA_BOOL(ctx, P_BFD))
 		return config_cmdf(ctx, v, "no neighbor %s bfd", nbr);
 	rc = config_cmdf(ctx, v, "neighbor %s bfd", nbr);
-	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, "bfd_profile"))
-		rc = config_cmdf(ctx, v, "neighbor %s bfd profile %s", nbr, VPNHA_STR(ctx, "bfd_profile"));
+	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, P_BFD_PROFILE))
+		rc = config_cmdf(ctx, v, "neighbor %s bfd profile %s", nbr, VPNHA_STR(ctx, P_BFD_PROFILE));
 	else if (rc == VPNHA_RC_OK)
 		rc = config_cmdf(ctx, v, "no neighbor %s bfd profile", nbr);
 	return rc;
@@ -403,7 +428,7 @@ static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct vpnha_frr_vty 
 static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p,
 					const struct vpnha_secret *pw)
 {
-	const struct vpnha_value *afs = vpnha_param(ctx->params, "address_families");
+	const struct vpnha_value *afs = VPNHA_PARAM(ctx, P_ADDRESS_FAMILIES);
 	const char *nbr = p->neighbor;
 	bool want[VPNHA_FRR_AF_COUNT] = { false };
 	enum vpnha_rc rc;
@@ -413,9 +438,9 @@ static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct vpnha_frr_
 		want[af_index(afs->items[i].str)] = true;
 	rc = enter_router_bgp(ctx, v, p);
 	if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "neighbor %s remote-as %" PRId64, nbr, VPNHA_INT(ctx, "remote_as"));
-	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, "update_source"))
-		rc = config_cmdf(ctx, v, "neighbor %s update-source %s", nbr, VPNHA_STR(ctx, "update_source"));
+		rc = config_cmdf(ctx, v, "neighbor %s remote-as %" PRId64, nbr, VPNHA_INT(ctx, P_REMOTE_AS));
+	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, P_UPDATE_SOURCE))
+		rc = config_cmdf(ctx, v, "neighbor %s update-source %s", nbr, VPNHA_STR(ctx, P_UPDATE_SOURCE));
 	if (rc == VPNHA_RC_OK)
 		rc = apply_tunables(ctx, v, nbr);
 	if (rc == VPNHA_RC_OK && pw->data) {
@@ -432,7 +457,7 @@ static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct vpnha_frr_
 			rc = config_cmdf(ctx, v, "%sneighbor %s activate", want[i] ? "" : "no ", nbr);
 		if (rc == VPNHA_RC_OK && want[i])
 			rc = config_cmdf(ctx, v, "%sneighbor %s next-hop-self",
-					 VPNHA_BOOL(ctx, "next_hop_self") ? "" : "no ", nbr);
+					 VPNHA_BOOL(ctx, P_NEXT_HOP_SELF) ? "" : "no ", nbr);
 		if (rc == VPNHA_RC_OK)
 			rc = config_cmdf(ctx, v, "exit-address-family");
 	}
@@ -509,9 +534,9 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 		if (r == -ENOENT)
 			return vpnha_fail(ctx, VPNHA_RC_ERROR,
 					  "%s is not configured in bgpd (manage=shutdown needs it in frr.conf)", w);
-		if (VPNHA_GIVEN(ctx, "remote_as") && nb.remote_as != VPNHA_INT(ctx, "remote_as"))
+		if (VPNHA_GIVEN(ctx, P_REMOTE_AS) && nb.remote_as != VPNHA_INT(ctx, P_REMOTE_AS))
 			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s has remote-as %" PRId64 " in bgpd, not %" PRId64,
-					  w, nb.remote_as, VPNHA_INT(ctx, "remote_as"));
+					  w, nb.remote_as, VPNHA_INT(ctx, P_REMOTE_AS));
 		rc = enter_router_bgp(ctx, v, &p);
 		if (rc == VPNHA_RC_OK)
 			rc = config_cmdf(ctx, v, "no neighbor %s shutdown", p.neighbor);
@@ -549,7 +574,7 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 	if (nb.admin_down)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still administratively down", w);
 	vpnha_log_info("%s configured (%s), state %s", w, manage_modes[p.manage], nb.state_str);
-	if (VPNHA_BOOL(ctx, "wait_established"))
+	if (VPNHA_BOOL(ctx, P_WAIT_ESTABLISHED))
 		return wait_established(ctx, v, &p);
 	return VPNHA_RC_OK;
 }
@@ -664,9 +689,9 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 	vpnha_log_debug("%s: %s, up %" PRIu64 " ms, %" PRIu64 " prefixes accepted%s%s", w, nb.state_str,
 			nb.up_ms, nb.accepted_total, nb.bfd ? ", BFD " : "", nb.bfd ? nb.bfd_status : "");
 
-	grace = VPNHA_MS(ctx, "established_grace");
+	grace = VPNHA_MS(ctx, P_ESTABLISHED_GRACE);
 	if (nb.state != VPNHA_FRR_BGP_ESTABLISHED) {
-		if (!VPNHA_BOOL(ctx, "require_established")) {
+		if (!VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED)) {
 			if (ctx->check_level >= 10)
 				vpnha_log_info("%s is %s (not failing: require_established=false)", w,
 					       nb.state_str);
@@ -685,13 +710,13 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 				  nb.state_str, down_ms / 1000, *nb.last_reset ? " (last reset: " : "",
 				  *nb.last_reset ? nb.last_reset : "");
 	}
-	if (ctx->check_level >= 10 && nb.accepted_total < (uint64_t)VPNHA_INT(ctx, "min_prefixes")) {
+	if (ctx->check_level >= 10 && nb.accepted_total < (uint64_t)VPNHA_INT(ctx, P_MIN_PREFIXES)) {
 		if (nb.up_ms < grace) {
 			vpnha_log_info("%s: %" PRIu64 " prefixes, within established_grace", w, nb.accepted_total);
 			return VPNHA_RC_OK;
 		}
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s accepted %" PRIu64 " prefixes, fewer than min_prefixes=%" PRId64,
-				  w, nb.accepted_total, VPNHA_INT(ctx, "min_prefixes"));
+				  w, nb.accepted_total, VPNHA_INT(ctx, P_MIN_PREFIXES));
 	}
 	return VPNHA_RC_OK;
 }
@@ -721,14 +746,14 @@ static enum vpnha_rc bgp_reload(struct vpnha_ctx *ctx)
 /* Cross-parameter checks: every value that reaches the vty is checked here. */
 static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 {
-	static const char *const configure_only[] = { "update_source", "keepalive", "holdtime",
-						      "connect_timer", "password_file" };
-	int manage = (int)vpnha_param(ctx->params, "manage")->v.i;
-	const struct vpnha_addr *nbr = VPNHA_ADDR(ctx, "neighbor");
+	static const size_t configure_only[] = { P_UPDATE_SOURCE, P_KEEPALIVE, P_HOLDTIME,
+						 P_CONNECT_TIMER, P_PASSWORD_FILE };
+	int manage = (int)VPNHA_PARAM(ctx, P_MANAGE)->v.i;
+	const struct vpnha_addr *nbr = VPNHA_ADDR(ctx, P_NEIGHBOR);
 	struct vpnha_addr us;
 	size_t i;
 
-	if (manage == MANAGE_CONFIGURE && !VPNHA_GIVEN(ctx, "remote_as"))
+	if (manage == MANAGE_CONFIGURE && !VPNHA_GIVEN(ctx, P_REMOTE_AS))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_as' is required with manage=configure");
 	if (manage == MANAGE_SHUTDOWN) {
 		for (i = 0; i < VPNHA_ARRAY_SIZE(configure_only); i++)
@@ -736,16 +761,16 @@ static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 				return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 						  "parameter '%s' applies to manage=configure only (with manage=shutdown "
 						  "the neighbor's settings come from frr.conf)",
-						  configure_only[i]);
-		if (VPNHA_BOOL(ctx, "bfd") || VPNHA_GIVEN(ctx, "bfd_profile"))
+						  params[configure_only[i]].name);
+		if (VPNHA_BOOL(ctx, P_BFD) || VPNHA_GIVEN(ctx, P_BFD_PROFILE))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 					  "parameter '%s' applies to manage=configure only",
-					  VPNHA_BOOL(ctx, "bfd") ? "bfd" : "bfd_profile");
+					  VPNHA_BOOL(ctx, P_BFD) ? "bfd" : "bfd_profile");
 	}
-	if (VPNHA_GIVEN(ctx, "keepalive") != VPNHA_GIVEN(ctx, "holdtime"))
+	if (VPNHA_GIVEN(ctx, P_KEEPALIVE) != VPNHA_GIVEN(ctx, P_HOLDTIME))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameters 'keepalive' and 'holdtime' go together");
-	if (VPNHA_GIVEN(ctx, "holdtime")) {
-		int64_t ka = VPNHA_INT(ctx, "keepalive"), hold = VPNHA_INT(ctx, "holdtime");
+	if (VPNHA_GIVEN(ctx, P_HOLDTIME)) {
+		int64_t ka = VPNHA_INT(ctx, P_KEEPALIVE), hold = VPNHA_INT(ctx, P_HOLDTIME);
 
 		if (hold != 0 && hold < 3)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'holdtime': must be 0 or at least 3");
@@ -753,12 +778,12 @@ static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 					  "parameter 'keepalive': must not exceed holdtime (%" PRId64 ")", hold);
 	}
-	if (VPNHA_GIVEN(ctx, "update_source") &&
-	    vpnha_parse_addr(VPNHA_STR(ctx, "update_source"), 0, &us, NULL, 0) == 0 &&
+	if (VPNHA_GIVEN(ctx, P_UPDATE_SOURCE) &&
+	    vpnha_parse_addr(VPNHA_STR(ctx, P_UPDATE_SOURCE), 0, &us, NULL, 0) == 0 &&
 	    us.family != nbr->family)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameter 'update_source': address family differs from the neighbor's");
-	if (vpnha_param(ctx->params, "address_families")->n_items == 0)
+	if (VPNHA_PARAM(ctx, P_ADDRESS_FAMILIES)->n_items == 0)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'address_families': empty");
 	return VPNHA_RC_OK;
 }

@@ -145,21 +145,40 @@ static int v_route(const struct vpnha_val *v, char *why, size_t whylen)
 	return parse_route_item(v->str, &a, &m, why, whylen);
 }
 
-static const struct vpnha_param_def params[] = {
-	{ "ifname", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, v_ifname },
-	{ "remote", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, vpnha_validate_unicast_global },
-	{ "local", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
-	{ "mode", VPNHA_PT_SELECT, "gre", 0, 0, 0, modes, NULL },
-	{ "key", VPNHA_PT_STRING, NULL, 0, 0, 15, NULL, v_key },
-	{ "ttl", VPNHA_PT_INT, "255", VPNHA_PF_RELOADABLE, 0, 255, NULL, NULL },
-	{ "tos", VPNHA_PT_STRING, "0", VPNHA_PF_RELOADABLE, 0, 7, NULL, v_tos },
-	{ "pmtudisc", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
-	{ "mtu", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 68, 65535, NULL, NULL },
-	{ "dev", VPNHA_PT_IFNAME, NULL, 0, 0, 0, NULL, v_ifname },
-	{ "address", VPNHA_PT_PREFIX, NULL, 0, 0, 0, NULL, NULL },
-	{ "peer", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
-	{ "routes", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE | VPNHA_PF_LIST, 0, 64, NULL, v_route },
+/* The parameters, in the order of the table below (VPNHA_STR(ctx, P_...)). */
+enum gre_tunnel_param {
+	P_IFNAME,
+	P_REMOTE,
+	P_LOCAL,
+	P_MODE,
+	P_KEY,
+	P_TTL,
+	P_TOS,
+	P_PMTUDISC,
+	P_MTU,
+	P_DEV,
+	P_ADDRESS,
+	P_PEER,
+	P_ROUTES,
+	P_COUNT
 };
+
+static const struct vpnha_param_def params[] = {
+	[P_IFNAME] = { "ifname", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, v_ifname },
+	[P_REMOTE] = { "remote", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, vpnha_validate_unicast_global },
+	[P_LOCAL] = { "local", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
+	[P_MODE] = { "mode", VPNHA_PT_SELECT, "gre", 0, 0, 0, modes, NULL },
+	[P_KEY] = { "key", VPNHA_PT_STRING, NULL, 0, 0, 15, NULL, v_key },
+	[P_TTL] = { "ttl", VPNHA_PT_INT, "255", VPNHA_PF_RELOADABLE, 0, 255, NULL, NULL },
+	[P_TOS] = { "tos", VPNHA_PT_STRING, "0", VPNHA_PF_RELOADABLE, 0, 7, NULL, v_tos },
+	[P_PMTUDISC] = { "pmtudisc", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	[P_MTU] = { "mtu", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 68, 65535, NULL, NULL },
+	[P_DEV] = { "dev", VPNHA_PT_IFNAME, NULL, 0, 0, 0, NULL, v_ifname },
+	[P_ADDRESS] = { "address", VPNHA_PT_PREFIX, NULL, 0, 0, 0, NULL, NULL },
+	[P_PEER] = { "peer", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
+	[P_ROUTES] = { "routes", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE | VPNHA_PF_LIST, 0, 64, NULL, v_route },
+};
+_Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
 static const char *fam_str(int f)
 {
@@ -168,32 +187,32 @@ static const char *fam_str(int f)
 
 static enum vpnha_rc gt_validate_params(struct vpnha_ctx *ctx)
 {
-	const struct vpnha_addr *remote = VPNHA_ADDR(ctx, "remote");
-	const struct vpnha_value *routes = vpnha_param(ctx->params, "routes");
+	const struct vpnha_addr *remote = VPNHA_ADDR(ctx, P_REMOTE);
+	const struct vpnha_value *routes = VPNHA_PARAM(ctx, P_ROUTES);
 
 	/* remote, local, peer: one host's unicast address, checked by the parameter table */
-	if (VPNHA_GIVEN(ctx, "local") && VPNHA_ADDR(ctx, "local")->family != remote->family)
+	if (VPNHA_GIVEN(ctx, P_LOCAL) && VPNHA_ADDR(ctx, P_LOCAL)->family != remote->family)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameters 'local' (%s) and 'remote' (%s) must be the same address family",
-				  fam_str(VPNHA_ADDR(ctx, "local")->family), fam_str(remote->family));
-	if (VPNHA_GIVEN(ctx, "peer") && !VPNHA_GIVEN(ctx, "address"))
+				  fam_str(VPNHA_ADDR(ctx, P_LOCAL)->family), fam_str(remote->family));
+	if (VPNHA_GIVEN(ctx, P_PEER) && !VPNHA_GIVEN(ctx, P_ADDRESS))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'peer' needs 'address' (the local inner address)");
-	if (VPNHA_GIVEN(ctx, "peer") && VPNHA_ADDR(ctx, "peer")->family != VPNHA_ADDR(ctx, "address")->family)
+	if (VPNHA_GIVEN(ctx, P_PEER) && VPNHA_ADDR(ctx, P_PEER)->family != VPNHA_ADDR(ctx, P_ADDRESS)->family)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameters 'address' (%s) and 'peer' (%s) must be the same address family",
-				  fam_str(VPNHA_ADDR(ctx, "address")->family), fam_str(VPNHA_ADDR(ctx, "peer")->family));
-	if (!VPNHA_BOOL(ctx, "pmtudisc")) {
+				  fam_str(VPNHA_ADDR(ctx, P_ADDRESS)->family), fam_str(VPNHA_ADDR(ctx, P_PEER)->family));
+	if (!VPNHA_BOOL(ctx, P_PMTUDISC)) {
 		if (remote->family == AF_INET6)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 					  "parameter 'pmtudisc': false applies to an IPv4 underlay only");
-		if (VPNHA_INT(ctx, "ttl") != 0)
+		if (VPNHA_INT(ctx, P_TTL) != 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 					  "parameters 'pmtudisc' false and 'ttl' %lld are incompatible (use ttl=0, inherit)",
-					  (long long)VPNHA_INT(ctx, "ttl"));
+					  (long long)VPNHA_INT(ctx, P_TTL));
 	}
 	if (routes->n_items > MAX_ROUTES)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'routes': more than %d routes", MAX_ROUTES);
-	if (VPNHA_GIVEN(ctx, "dev") && !strcmp(VPNHA_STR(ctx, "dev"), VPNHA_STR(ctx, "ifname")))
+	if (VPNHA_GIVEN(ctx, P_DEV) && !strcmp(VPNHA_STR(ctx, P_DEV), VPNHA_STR(ctx, P_IFNAME)))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'dev': the underlay cannot be the tunnel itself");
 	return VPNHA_RC_OK;
 }
@@ -212,38 +231,38 @@ struct desired {
 
 static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struct desired *d)
 {
-	const struct vpnha_value *routes = vpnha_param(ctx->params, "routes");
-	bool tap = VPNHA_INT(ctx, "mode") == 1;
+	const struct vpnha_value *routes = VPNHA_PARAM(ctx, P_ROUTES);
+	bool tap = VPNHA_INT(ctx, P_MODE) == 1;
 	char why[160];
 	size_t i;
 	int r;
 
 	memset(d, 0, sizeof(*d));
-	d->ifname = VPNHA_STR(ctx, "ifname");
-	d->gre.remote = *VPNHA_ADDR(ctx, "remote");
+	d->ifname = VPNHA_STR(ctx, P_IFNAME);
+	d->gre.remote = *VPNHA_ADDR(ctx, P_REMOTE);
 	if (d->gre.remote.family == AF_INET6)
 		d->gre.kind = tap ? VPNHA_GRE_KIND_IP6GRETAP : VPNHA_GRE_KIND_IP6GRE;
 	else
 		d->gre.kind = tap ? VPNHA_GRE_KIND_GRETAP : VPNHA_GRE_KIND_GRE;
-	if (VPNHA_GIVEN(ctx, "local"))
-		d->gre.local = *VPNHA_ADDR(ctx, "local");
-	if (VPNHA_GIVEN(ctx, "key")) {
+	if (VPNHA_GIVEN(ctx, P_LOCAL))
+		d->gre.local = *VPNHA_ADDR(ctx, P_LOCAL);
+	if (VPNHA_GIVEN(ctx, P_KEY)) {
 		d->gre.key_set = true;
-		parse_key(VPNHA_STR(ctx, "key"), &d->gre.ikey, why, sizeof(why));
+		parse_key(VPNHA_STR(ctx, P_KEY), &d->gre.ikey, why, sizeof(why));
 		d->gre.okey = d->gre.ikey;
 	}
-	d->gre.ttl = (uint8_t)VPNHA_INT(ctx, "ttl");
-	parse_tos(VPNHA_STR(ctx, "tos"), &d->gre.tos_inherit, &d->gre.tos, why, sizeof(why));
-	d->gre.pmtudisc = d->gre.remote.family == AF_INET ? VPNHA_BOOL(ctx, "pmtudisc") : false;
+	d->gre.ttl = (uint8_t)VPNHA_INT(ctx, P_TTL);
+	parse_tos(VPNHA_STR(ctx, P_TOS), &d->gre.tos_inherit, &d->gre.tos, why, sizeof(why));
+	d->gre.pmtudisc = d->gre.remote.family == AF_INET ? VPNHA_BOOL(ctx, P_PMTUDISC) : false;
 	d->gre.encaplimit = d->gre.remote.family == AF_INET6 ? 4 : 0;
-	if (VPNHA_GIVEN(ctx, "mtu"))
-		d->mtu = (uint32_t)VPNHA_INT(ctx, "mtu");
-	if (VPNHA_GIVEN(ctx, "address")) {
+	if (VPNHA_GIVEN(ctx, P_MTU))
+		d->mtu = (uint32_t)VPNHA_INT(ctx, P_MTU);
+	if (VPNHA_GIVEN(ctx, P_ADDRESS)) {
 		d->has_addr = true;
-		d->addr.local = *VPNHA_ADDR(ctx, "address");
-		if (VPNHA_GIVEN(ctx, "peer")) {
+		d->addr.local = *VPNHA_ADDR(ctx, P_ADDRESS);
+		if (VPNHA_GIVEN(ctx, P_PEER)) {
 			d->addr.has_peer = true;
-			d->addr.peer = *VPNHA_ADDR(ctx, "peer");
+			d->addr.peer = *VPNHA_ADDR(ctx, P_PEER);
 		}
 	}
 	for (i = 0; i < routes->n_items && i < MAX_ROUTES; i++) {
@@ -257,14 +276,14 @@ static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, s
 			rt->gw = d->addr.peer;
 		}
 	}
-	if (VPNHA_GIVEN(ctx, "dev") && nl) {
-		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "dev"));
+	if (VPNHA_GIVEN(ctx, P_DEV) && nl) {
+		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, P_DEV));
 		if (r == -ENODEV)
 			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "underlay device '%s' (parameter 'dev') not found",
-					  VPNHA_STR(ctx, "dev"));
+					  VPNHA_STR(ctx, P_DEV));
 		if (r < 0)
 			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up underlay device '%s': %s",
-					  VPNHA_STR(ctx, "dev"), vpnha_nl_error(nl));
+					  VPNHA_STR(ctx, P_DEV), vpnha_nl_error(nl));
 		d->gre.link = (uint32_t)r;
 	}
 	return VPNHA_RC_OK;
@@ -652,13 +671,13 @@ static enum vpnha_rc gt_monitor(struct vpnha_ctx *ctx)
 	if (rc != VPNHA_RC_OK)
 		return rc;
 	rc = desired_build(ctx, NULL, &d);
-	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, "dev")) {
-		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "dev"));
+	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, P_DEV)) {
+		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, P_DEV));
 		if (r < 0 && o.present)
-			rc = vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "underlay device '%s' is gone", VPNHA_STR(ctx, "dev"));
+			rc = vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "underlay device '%s' is gone", VPNHA_STR(ctx, P_DEV));
 		else if (r < 0)
 			rc = vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "not started (underlay device '%s' absent)",
-					VPNHA_STR(ctx, "dev"));
+					VPNHA_STR(ctx, P_DEV));
 		else
 			d.gre.link = (uint32_t)r;
 	}
@@ -962,22 +981,22 @@ static enum vpnha_rc gt_validate_host(struct vpnha_ctx *ctx)
 	rc = nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	if (VPNHA_GIVEN(ctx, "local")) {
-		r = vpnha_nl_addr_on_host(nl, VPNHA_ADDR(ctx, "local"));
+	if (VPNHA_GIVEN(ctx, P_LOCAL)) {
+		r = vpnha_nl_addr_on_host(nl, VPNHA_ADDR(ctx, P_LOCAL));
 		if (r == 0)
 			vpnha_log_warn("underlay address %s (parameter 'local') is not configured on this host yet "
 				       "(it may arrive later, e.g. an IPaddr2 earlier in the group)",
-				       vpnha_addr_str(VPNHA_ADDR(ctx, "local"), s, sizeof(s)));
+				       vpnha_addr_str(VPNHA_ADDR(ctx, P_LOCAL), s, sizeof(s)));
 	}
-	if (VPNHA_GIVEN(ctx, "dev")) {
-		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "dev"));
+	if (VPNHA_GIVEN(ctx, P_DEV)) {
+		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, P_DEV));
 		if (r == -ENODEV)
 			rc = vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED,
 					"underlay device '%s' (parameter 'dev') does not exist on this host",
-					VPNHA_STR(ctx, "dev"));
+					VPNHA_STR(ctx, P_DEV));
 		else if (r < 0)
 			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up underlay device '%s': %s",
-					VPNHA_STR(ctx, "dev"), vpnha_nl_error(nl));
+					VPNHA_STR(ctx, P_DEV), vpnha_nl_error(nl));
 	}
 	vpnha_nl_close(nl);
 	return rc;

@@ -82,47 +82,79 @@ static int check_id(const struct vpnha_val *v, char *why, size_t whylen)
 	return 0;
 }
 
-static const struct vpnha_param_def params[] = {
-	{ "conn", VPNHA_PT_STRING, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, .max = 64, .validate = check_name },
-	{ "child", VPNHA_PT_STRING, NULL, 0, .max = 64, .validate = check_name },
-	{ "config", VPNHA_PT_SELECT, "agent", 0, .options = configs },
-	{ "local_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
-	{ "remote_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
-	{ "local_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
-	{ "remote_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
-	{ "auth", VPNHA_PT_SELECT, "psk", 0, .options = auths },
-	{ "psk_file", VPNHA_PT_PATH, NULL, 0 },
-	{ "cert", VPNHA_PT_PATH, NULL, 0 },
-	{ "key_file", VPNHA_PT_PATH, NULL, 0 },
-	{ "cacert", VPNHA_PT_PATH, NULL, 0 },
-	{ "proposals", VPNHA_PT_STRING, "default", VPNHA_PF_LIST, .max = 128, .validate = check_proposal },
-	{ "esp_proposals", VPNHA_PT_STRING, "default", VPNHA_PF_LIST, .max = 128, .validate = check_proposal },
-	{ "mode", VPNHA_PT_SELECT, "tunnel", 0, .options = modes },
-	{ "local_ts", VPNHA_PT_STRING, "dynamic", VPNHA_PF_LIST, .max = 64, .validate = check_ts },
-	{ "remote_ts", VPNHA_PT_STRING, "dynamic", VPNHA_PF_LIST, .max = 64, .validate = check_ts },
-	{ "dpd_delay", VPNHA_PT_DURATION, "2s", 0, 0, 3600000 },
-	{ "rekey_time", VPNHA_PT_DURATION, "4h", 0, 0, 86400000 },
-	{ "child_rekey_time", VPNHA_PT_DURATION, "1h", 0, 0, 86400000 },
-	{ "vici_socket", VPNHA_PT_PATH, "/run/charon.vici", 0 },
-	{ "fail_closed", VPNHA_PT_BOOL, "true", 0 },
-	{ "start_wait", VPNHA_PT_DURATION, "10s", 0, 0, 3600000 },
-	{ "stop_wait", VPNHA_PT_DURATION, "0", 0, 0, 60000 },
-	{ "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE },
-	{ "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, 86400000 },
+/* The parameters, in the order of the table below (VPNHA_STR(ctx, P_...)). */
+enum ipsec_conn_param {
+	P_CONN,
+	P_CHILD,
+	P_CONFIG,
+	P_LOCAL_ADDRS,
+	P_REMOTE_ADDRS,
+	P_LOCAL_ID,
+	P_REMOTE_ID,
+	P_AUTH,
+	P_PSK_FILE,
+	P_CERT,
+	P_KEY_FILE,
+	P_CACERT,
+	P_PROPOSALS,
+	P_ESP_PROPOSALS,
+	P_MODE,
+	P_LOCAL_TS,
+	P_REMOTE_TS,
+	P_DPD_DELAY,
+	P_REKEY_TIME,
+	P_CHILD_REKEY_TIME,
+	P_VICI_SOCKET,
+	P_FAIL_CLOSED,
+	P_START_WAIT,
+	P_STOP_WAIT,
+	P_REQUIRE_ESTABLISHED,
+	P_ESTABLISHED_GRACE,
+	P_COUNT
 };
+
+static const struct vpnha_param_def params[] = {
+	[P_CONN] = { "conn", VPNHA_PT_STRING, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, .max = 64, .validate = check_name },
+	[P_CHILD] = { "child", VPNHA_PT_STRING, NULL, 0, .max = 64, .validate = check_name },
+	[P_CONFIG] = { "config", VPNHA_PT_SELECT, "agent", 0, .options = configs },
+	[P_LOCAL_ADDRS] = { "local_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
+	[P_REMOTE_ADDRS] = { "remote_addrs", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
+	[P_LOCAL_ID] = { "local_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
+	[P_REMOTE_ID] = { "remote_id", VPNHA_PT_STRING, NULL, 0, .max = 255, .validate = check_id },
+	[P_AUTH] = { "auth", VPNHA_PT_SELECT, "psk", 0, .options = auths },
+	[P_PSK_FILE] = { "psk_file", VPNHA_PT_PATH, NULL, 0 },
+	[P_CERT] = { "cert", VPNHA_PT_PATH, NULL, 0 },
+	[P_KEY_FILE] = { "key_file", VPNHA_PT_PATH, NULL, 0 },
+	[P_CACERT] = { "cacert", VPNHA_PT_PATH, NULL, 0 },
+	[P_PROPOSALS] = { "proposals", VPNHA_PT_STRING, "default", VPNHA_PF_LIST, .max = 128, .validate = check_proposal },
+	[P_ESP_PROPOSALS] = { "esp_proposals", VPNHA_PT_STRING, "default", VPNHA_PF_LIST, .max = 128, .validate = check_proposal },
+	[P_MODE] = { "mode", VPNHA_PT_SELECT, "tunnel", 0, .options = modes },
+	[P_LOCAL_TS] = { "local_ts", VPNHA_PT_STRING, "dynamic", VPNHA_PF_LIST, .max = 64, .validate = check_ts },
+	[P_REMOTE_TS] = { "remote_ts", VPNHA_PT_STRING, "dynamic", VPNHA_PF_LIST, .max = 64, .validate = check_ts },
+	[P_DPD_DELAY] = { "dpd_delay", VPNHA_PT_DURATION, "2s", 0, 0, 3600000 },
+	[P_REKEY_TIME] = { "rekey_time", VPNHA_PT_DURATION, "4h", 0, 0, 86400000 },
+	[P_CHILD_REKEY_TIME] = { "child_rekey_time", VPNHA_PT_DURATION, "1h", 0, 0, 86400000 },
+	[P_VICI_SOCKET] = { "vici_socket", VPNHA_PT_PATH, "/run/charon.vici", 0 },
+	[P_FAIL_CLOSED] = { "fail_closed", VPNHA_PT_BOOL, "true", 0 },
+	[P_START_WAIT] = { "start_wait", VPNHA_PT_DURATION, "10s", 0, 0, 3600000 },
+	[P_STOP_WAIT] = { "stop_wait", VPNHA_PT_DURATION, "0", 0, 0, 60000 },
+	[P_REQUIRE_ESTABLISHED] = { "require_established", VPNHA_PT_BOOL, "false", VPNHA_PF_RELOADABLE },
+	[P_ESTABLISHED_GRACE] = { "established_grace", VPNHA_PT_DURATION, "60s", VPNHA_PF_RELOADABLE, 0, 86400000 },
+};
+_Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
 /* ---------------------------------------------------------------- helpers */
 
-static const char *conn_name(struct vpnha_ctx *ctx) { return VPNHA_STR(ctx, "conn"); }
+static const char *conn_name(struct vpnha_ctx *ctx) { return VPNHA_STR(ctx, P_CONN); }
 
 static const char *child_name(struct vpnha_ctx *ctx)
 {
-	return VPNHA_GIVEN(ctx, "child") ? VPNHA_STR(ctx, "child") : conn_name(ctx);
+	return VPNHA_GIVEN(ctx, P_CHILD) ? VPNHA_STR(ctx, P_CHILD) : conn_name(ctx);
 }
 
 static bool agent_defined(struct vpnha_ctx *ctx)
 {
-	return vpnha_param(ctx->params, "config")->v.i == 0;
+	return VPNHA_PARAM(ctx, P_CONFIG)->v.i == 0;
 }
 
 static uint64_t boot_s(void)
@@ -226,10 +258,10 @@ static int owned_read(struct vpnha_ctx *ctx, struct owned *o, char *conn, size_t
 /* ---- block selectors (fail_closed): out, any source -> remote TS, proto ---- */
 static int block_sels(struct vpnha_ctx *ctx, struct vpnha_xfrm_sel *sels, size_t *n, char *why, size_t whylen)
 {
-	const struct vpnha_value *rts = vpnha_param(ctx->params, "remote_ts");
-	const struct vpnha_value *lts = vpnha_param(ctx->params, "local_ts");
-	const struct vpnha_addr *remote = VPNHA_GIVEN(ctx, "remote_addrs") ? VPNHA_ADDR(ctx, "remote_addrs") : NULL;
-	const struct vpnha_addr *local = VPNHA_GIVEN(ctx, "local_addrs") ? VPNHA_ADDR(ctx, "local_addrs") : NULL;
+	const struct vpnha_value *rts = VPNHA_PARAM(ctx, P_REMOTE_TS);
+	const struct vpnha_value *lts = VPNHA_PARAM(ctx, P_LOCAL_TS);
+	const struct vpnha_addr *remote = VPNHA_GIVEN(ctx, P_REMOTE_ADDRS) ? VPNHA_ADDR(ctx, P_REMOTE_ADDRS) : NULL;
+	const struct vpnha_addr *local = VPNHA_GIVEN(ctx, P_LOCAL_ADDRS) ? VPNHA_ADDR(ctx, P_LOCAL_ADDRS) : NULL;
 	uint8_t lproto = 0;
 	size_t i;
 
@@ -267,25 +299,26 @@ static enum vpnha_rc ic_validate(struct vpnha_ctx *ctx)
 	size_t n;
 
 	if (agent_defined(ctx)) {
-		const char *need[] = { "local_addrs", "remote_addrs" };
+		static const size_t need[] = { P_LOCAL_ADDRS, P_REMOTE_ADDRS };
 
 		for (size_t i = 0; i < VPNHA_ARRAY_SIZE(need); i++)
 			if (!VPNHA_GIVEN(ctx, need[i]))
-				return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter '%s' is required with config=agent", need[i]);
-		if (VPNHA_ADDR(ctx, "local_addrs")->family != VPNHA_ADDR(ctx, "remote_addrs")->family)
+				return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter '%s' is required with config=agent",
+						  params[need[i]].name);
+		if (VPNHA_ADDR(ctx, P_LOCAL_ADDRS)->family != VPNHA_ADDR(ctx, P_REMOTE_ADDRS)->family)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameters 'local_addrs' and 'remote_addrs': address families differ");
-		if (vpnha_param(ctx->params, "auth")->v.i == 0 && !VPNHA_GIVEN(ctx, "psk_file"))
+		if (VPNHA_PARAM(ctx, P_AUTH)->v.i == 0 && !VPNHA_GIVEN(ctx, P_PSK_FILE))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'psk_file' is required with auth=psk");
-		if (vpnha_param(ctx->params, "auth")->v.i == 1 &&
-		    (!VPNHA_GIVEN(ctx, "cert") || !VPNHA_GIVEN(ctx, "key_file") || !VPNHA_GIVEN(ctx, "cacert")))
+		if (VPNHA_PARAM(ctx, P_AUTH)->v.i == 1 &&
+		    (!VPNHA_GIVEN(ctx, P_CERT) || !VPNHA_GIVEN(ctx, P_KEY_FILE) || !VPNHA_GIVEN(ctx, P_CACERT)))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameters 'cert', 'key_file' and 'cacert' are required with auth=pubkey");
-		if (vpnha_param(ctx->params, "auth")->v.i == 1 && !VPNHA_GIVEN(ctx, "remote_id"))
+		if (VPNHA_PARAM(ctx, P_AUTH)->v.i == 1 && !VPNHA_GIVEN(ctx, P_REMOTE_ID))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_id' is required with auth=pubkey");
-	} else if (VPNHA_GIVEN(ctx, "psk_file") || VPNHA_GIVEN(ctx, "cert")) {
+	} else if (VPNHA_GIVEN(ctx, P_PSK_FILE) || VPNHA_GIVEN(ctx, P_CERT)) {
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameters 'psk_file'/'cert' only apply to config=agent");
 	}
-	if (VPNHA_BOOL(ctx, "fail_closed")) {
-		if (!VPNHA_GIVEN(ctx, "remote_addrs"))
+	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED)) {
+		if (!VPNHA_GIVEN(ctx, P_REMOTE_ADDRS))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_addrs' is required with fail_closed=true");
 		if (block_sels(ctx, sels, &n, why, sizeof(why)) < 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_ts': %s", why);
@@ -303,7 +336,7 @@ static bool charon_absent(int err)
 
 static int charon_open(struct vpnha_ctx *ctx, struct vpnha_vici_conn **c)
 {
-	return vpnha_vici_connect(c, VPNHA_STR(ctx, "vici_socket"), ctx->deadline);
+	return vpnha_vici_connect(c, VPNHA_STR(ctx, P_VICI_SOCKET), ctx->deadline);
 }
 
 /* Simple command: 0, or -EREMOTEIO with errmsg copied to why. */
@@ -567,7 +600,7 @@ static int load_conn(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const cha
 		     const char *cert, const char *ca, char *why, size_t whylen)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-	bool psk = vpnha_param(ctx->params, "auth")->v.i == 0;
+	bool psk = VPNHA_PARAM(ctx, P_AUTH)->v.i == 0;
 	struct vpnha_vici_writer w;
 	int err;
 
@@ -575,14 +608,14 @@ static int load_conn(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const cha
 	vpnha_vici_section_start(&w, conn_name(ctx));
 	vpnha_vici_kv(&w, "version", "2");
 	vpnha_vici_list_start(&w, "local_addrs");
-	vpnha_vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, "local_addrs"), l, sizeof(l)));
+	vpnha_vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), l, sizeof(l)));
 	vpnha_vici_list_end(&w);
 	vpnha_vici_list_start(&w, "remote_addrs");
-	vpnha_vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, "remote_addrs"), r, sizeof(r)));
+	vpnha_vici_list_item(&w, addr_s(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), r, sizeof(r)));
 	vpnha_vici_list_end(&w);
-	add_list(&w, "proposals", vpnha_param(ctx->params, "proposals"));
-	vpnha_vici_kv_fmt(&w, "dpd_delay", "%" PRIu64 "s", (VPNHA_MS(ctx, "dpd_delay") + 999) / 1000);
-	vpnha_vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, "rekey_time") / 1000);
+	add_list(&w, "proposals", VPNHA_PARAM(ctx, P_PROPOSALS));
+	vpnha_vici_kv_fmt(&w, "dpd_delay", "%" PRIu64 "s", (VPNHA_MS(ctx, P_DPD_DELAY) + 999) / 1000);
+	vpnha_vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, P_REKEY_TIME) / 1000);
 	vpnha_vici_kv(&w, "keyingtries", "0");  /* keep trying: a remote site may come back */
 	vpnha_vici_kv(&w, "unique", "replace"); /* a restarted peer's new IKE_SA replaces the stale one */
 	vpnha_vici_kv(&w, "mobike", "no");
@@ -607,14 +640,14 @@ static int load_conn(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const cha
 	vpnha_vici_section_end(&w);
 	vpnha_vici_section_start(&w, "children");
 	vpnha_vici_section_start(&w, child_name(ctx));
-	add_list(&w, "local_ts", vpnha_param(ctx->params, "local_ts"));
-	add_list(&w, "remote_ts", vpnha_param(ctx->params, "remote_ts"));
-	add_list(&w, "esp_proposals", vpnha_param(ctx->params, "esp_proposals"));
-	vpnha_vici_kv(&w, "mode", VPNHA_STR(ctx, "mode"));
+	add_list(&w, "local_ts", VPNHA_PARAM(ctx, P_LOCAL_TS));
+	add_list(&w, "remote_ts", VPNHA_PARAM(ctx, P_REMOTE_TS));
+	add_list(&w, "esp_proposals", VPNHA_PARAM(ctx, P_ESP_PROPOSALS));
+	vpnha_vici_kv(&w, "mode", VPNHA_STR(ctx, P_MODE));
 	vpnha_vici_kv(&w, "dpd_action", "restart");
 	vpnha_vici_kv(&w, "start_action", "none");
 	vpnha_vici_kv(&w, "close_action", "none");
-	vpnha_vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, "child_rekey_time") / 1000);
+	vpnha_vici_kv_fmt(&w, "rekey_time", "%" PRIu64 "s", VPNHA_MS(ctx, P_CHILD_REKEY_TIME) / 1000);
 	vpnha_vici_section_end(&w);
 	vpnha_vici_section_end(&w);
 	vpnha_vici_section_end(&w);
@@ -646,14 +679,14 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 
 	/* fail closed from the first probe on: Pacemaker probes every node when
 	 * the resource is defined, before anything may route the traffic */
-	if (ctx->probe && VPNHA_BOOL(ctx, "fail_closed") && blocks_install(ctx, NULL, why, sizeof(why)) < 0)
+	if (ctx->probe && VPNHA_BOOL(ctx, P_FAIL_CLOSED) && blocks_install(ctx, NULL, why, sizeof(why)) < 0)
 		vpnha_log_warn("%s", why);
 	if (owned_read(ctx, &o, NULL, 0) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not started on this node", conn_name(ctx));
 	err = charon_open(ctx, &c);
 	if (err < 0)
 		return vpnha_fail(ctx, charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
-				  "charon not answering on %s: %s", VPNHA_STR(ctx, "vici_socket"), strerror(-err));
+				  "charon not answering on %s: %s", VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
 	err = conn_loaded(ctx, c, conn_name(ctx), &loaded);
 	if (err < 0) {
 		rc = vpnha_fail(ctx, charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
@@ -669,7 +702,7 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
 		goto out;
 	}
-	if (VPNHA_BOOL(ctx, "fail_closed")) {
+	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED)) {
 		bool added = false;
 
 		if (blocks_install(ctx, &added, why, sizeof(why)) < 0) {
@@ -693,8 +726,8 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 			vpnha_state_write(AGENT, ctx->instance, "down-since", b, (size_t)n);
 			down = now;
 		}
-		if (VPNHA_BOOL(ctx, "require_established") &&
-		    (now - down) * 1000 >= VPNHA_MS(ctx, "established_grace")) {
+		if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) &&
+		    (now - down) * 1000 >= VPNHA_MS(ctx, P_ESTABLISHED_GRACE)) {
 			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "CHILD_SA %s not established for %" PRIu64 " s (IKE_SAs: %u, established: %u)",
 					child_name(ctx), now - down, v.ike_total, v.ike_established);
 			goto out;
@@ -720,7 +753,7 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 	struct vpnha_vici_writer w;
 	struct sa_view v;
 	struct owned o;
-	bool psk = agent_defined(ctx) && vpnha_param(ctx->params, "auth")->v.i == 0, loaded = false;
+	bool psk = agent_defined(ctx) && VPNHA_PARAM(ctx, P_AUTH)->v.i == 0, loaded = false;
 	bool pubkey = agent_defined(ctx) && !psk;
 	_vpnha_auto_free char *cert = NULL;
 	_vpnha_auto_free char *ca = NULL;
@@ -730,30 +763,30 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 
 	memset(&o, 0, sizeof(o));
 	/* everything that can be checked is checked before touching anything */
-	if (psk && vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
+	if (psk && vpnha_secret_read(VPNHA_STR(ctx, P_PSK_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 				     why, sizeof(why)) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
 	if (pubkey) {
 		size_t n;
 
-		if ((err = file_read(VPNHA_STR(ctx, "cert"), &cert, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cert': %s: %s", VPNHA_STR(ctx, "cert"), strerror(-err));
-		if ((err = file_read(VPNHA_STR(ctx, "cacert"), &ca, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, "cacert"), strerror(-err));
-		if (vpnha_secret_read(VPNHA_STR(ctx, "key_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
+		if ((err = file_read(VPNHA_STR(ctx, P_CERT), &cert, &n)) < 0)
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cert': %s: %s", VPNHA_STR(ctx, P_CERT), strerror(-err));
+		if ((err = file_read(VPNHA_STR(ctx, P_CACERT), &ca, &n)) < 0)
+			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, P_CACERT), strerror(-err));
+		if (vpnha_secret_read(VPNHA_STR(ctx, P_KEY_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 				      why, sizeof(why)) < 0)
 			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'key_file': %s", why);
 	}
 	if (agent_defined(ctx)) {
-		addr_s(VPNHA_ADDR(ctx, "local_addrs"), l, sizeof(l));
-		addr_s(VPNHA_ADDR(ctx, "remote_addrs"), r, sizeof(r));
-		lid = VPNHA_GIVEN(ctx, "local_id") ? VPNHA_STR(ctx, "local_id") : l;
-		rid = VPNHA_GIVEN(ctx, "remote_id") ? VPNHA_STR(ctx, "remote_id") : r;
+		addr_s(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), l, sizeof(l));
+		addr_s(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), r, sizeof(r));
+		lid = VPNHA_GIVEN(ctx, P_LOCAL_ID) ? VPNHA_STR(ctx, P_LOCAL_ID) : l;
+		rid = VPNHA_GIVEN(ctx, P_REMOTE_ID) ? VPNHA_STR(ctx, P_REMOTE_ID) : r;
 	}
 	err = charon_open(ctx, &c);
 	if (err < 0) {
 		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
-				VPNHA_STR(ctx, "vici_socket"), strerror(-err));
+				VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
 		goto out;
 	}
 	if (!agent_defined(ctx)) {
@@ -768,14 +801,14 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 		}
 	}
 	/* fail closed before any SA can come and go */
-	if (VPNHA_BOOL(ctx, "fail_closed") && blocks_install(ctx, NULL, why, sizeof(why)) < 0) {
+	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED) && blocks_install(ctx, NULL, why, sizeof(why)) < 0) {
 		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 		goto out;
 	}
-	if (VPNHA_GIVEN(ctx, "local_addrs"))
-		o.local = *VPNHA_ADDR(ctx, "local_addrs");
-	if (VPNHA_GIVEN(ctx, "remote_addrs"))
-		o.remote = *VPNHA_ADDR(ctx, "remote_addrs");
+	if (VPNHA_GIVEN(ctx, P_LOCAL_ADDRS))
+		o.local = *VPNHA_ADDR(ctx, P_LOCAL_ADDRS);
+	if (VPNHA_GIVEN(ctx, P_REMOTE_ADDRS))
+		o.remote = *VPNHA_ADDR(ctx, P_REMOTE_ADDRS);
 	o.started = boot_s();
 	if (agent_defined(ctx)) {
 		if (psk) {
@@ -857,7 +890,7 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 		if (err < 0)
 			vpnha_log_warn("%s (will keep trying)", why);
 	}
-	until = t0 + VPNHA_MS(ctx, "start_wait");
+	until = t0 + VPNHA_MS(ctx, P_START_WAIT);
 	for (;;) {
 		if ((err = sa_list(ctx, c, conn_name(ctx), child_name(ctx), &v)) < 0) {
 			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
@@ -890,7 +923,7 @@ out:
  * stop_wait, bounded by half the op time left; 0 without parameters. */
 static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
 {
-	uint64_t want = ctx->params_ok ? VPNHA_MS(ctx, "stop_wait") : 0, half = vpnha_time_left_ms(ctx) / 2;
+	uint64_t want = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_WAIT) : 0, half = vpnha_time_left_ms(ctx) / 2;
 
 	return want < half ? want : half;
 }
@@ -908,7 +941,7 @@ static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 
 	if (owned_read(ctx, &o, conn, sizeof(conn)) < 0) {
 		/* nothing recorded: nothing of ours to tear down */
-		if (ctx->params_ok && !VPNHA_BOOL(ctx, "fail_closed") &&
+		if (ctx->params_ok && !VPNHA_BOOL(ctx, P_FAIL_CLOSED) &&
 		    vpnha_state_exists(AGENT, ctx->instance, "block"))
 			blocks_remove(ctx);
 		return VPNHA_RC_OK;
@@ -988,7 +1021,7 @@ static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 	}
 	/* fail_closed: the block policy stays (see the metadata); removed only
 	 * when the resource is configured with fail_closed=false */
-	if (ctx->params_ok && !VPNHA_BOOL(ctx, "fail_closed") &&
+	if (ctx->params_ok && !VPNHA_BOOL(ctx, P_FAIL_CLOSED) &&
 	    vpnha_state_exists(AGENT, ctx->instance, "block") && blocks_remove(ctx) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove the block policy");
 	vpnha_state_remove(AGENT, ctx->instance, "down-since");
@@ -1011,10 +1044,10 @@ static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 	char why[256];
 	int err;
 
-	if (agent_defined(ctx) && vpnha_param(ctx->params, "auth")->v.i == 0) {
+	if (agent_defined(ctx) && VPNHA_PARAM(ctx, P_AUTH)->v.i == 0) {
 		_vpnha_auto_secret struct vpnha_secret secret = VPNHA_SECRET_INIT;
 
-		err = vpnha_secret_read(VPNHA_STR(ctx, "psk_file"), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
+		err = vpnha_secret_read(VPNHA_STR(ctx, P_PSK_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
 					why, sizeof(why));
 		if (err < 0)
 			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
@@ -1027,7 +1060,7 @@ static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 	vpnha_vici_close(c);
 	if (err < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
-				  VPNHA_STR(ctx, "vici_socket"), strerror(-err));
+				  VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
 	return VPNHA_RC_OK;
 }
 

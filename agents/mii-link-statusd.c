@@ -130,7 +130,7 @@ void ml_statusd_stop(struct vpnha_ctx *ctx)
 
 void ml_statusd_apply(struct vpnha_ctx *ctx)
 {
-	if (ctx->params_ok && VPNHA_BOOL(ctx, "status"))
+	if (ctx->params_ok && VPNHA_BOOL(ctx, P_STATUS))
 		ml_statusd_ensure(ctx);
 	else
 		ml_statusd_stop(ctx);

@@ -64,25 +64,26 @@ static int check_attr_name(const struct vpnha_val *v, char *why, size_t whylen)
 }
 
 static const struct vpnha_param_def params[] = {
-	{ "interfaces", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_LIST, 0, 0, NULL, NULL },
-	{ "name", VPNHA_PT_STRING, NULL, VPNHA_PF_UNIQUE, 0, VPNHA_ATTRD_NAME_MAX, NULL, check_attr_name },
-	{ "multiplier", VPNHA_PT_INT, "1", VPNHA_PF_RELOADABLE, 1, 1000000, NULL, NULL },
-	{ "dampen", VPNHA_PT_DURATION, "0", VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
-	{ "attrd_dampen", VPNHA_PT_DURATION, "0", VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
-	{ "flap_threshold", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, VPNHA_LS_MAX_FLAPS, NULL, NULL },
-	{ "flap_window", VPNHA_PT_DURATION, "10s", VPNHA_PF_RELOADABLE, 1, 3600000, NULL, NULL },
-	{ "poll_interval", VPNHA_PT_DURATION, "2s", VPNHA_PF_RELOADABLE, 10, 3600000, NULL, NULL },
-	{ "require_all", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
-	{ "run_dir", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
-	{ "stop_grace", VPNHA_PT_DURATION, STOP_GRACE_DEFAULT, VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
-	{ "status", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	[P_INTERFACES] = { "interfaces", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_LIST, 0, 0, NULL, NULL },
+	[P_NAME] = { "name", VPNHA_PT_STRING, NULL, VPNHA_PF_UNIQUE, 0, VPNHA_ATTRD_NAME_MAX, NULL, check_attr_name },
+	[P_MULTIPLIER] = { "multiplier", VPNHA_PT_INT, "1", VPNHA_PF_RELOADABLE, 1, 1000000, NULL, NULL },
+	[P_DAMPEN] = { "dampen", VPNHA_PT_DURATION, "0", VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
+	[P_ATTRD_DAMPEN] = { "attrd_dampen", VPNHA_PT_DURATION, "0", VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
+	[P_FLAP_THRESHOLD] = { "flap_threshold", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, VPNHA_LS_MAX_FLAPS, NULL, NULL },
+	[P_FLAP_WINDOW] = { "flap_window", VPNHA_PT_DURATION, "10s", VPNHA_PF_RELOADABLE, 1, 3600000, NULL, NULL },
+	[P_POLL_INTERVAL] = { "poll_interval", VPNHA_PT_DURATION, "2s", VPNHA_PF_RELOADABLE, 10, 3600000, NULL, NULL },
+	[P_REQUIRE_ALL] = { "require_all", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+	[P_RUN_DIR] = { "run_dir", VPNHA_PT_PATH, NULL, 0, 0, 0, NULL, NULL },
+	[P_STOP_GRACE] = { "stop_grace", VPNHA_PT_DURATION, STOP_GRACE_DEFAULT, VPNHA_PF_RELOADABLE, 0, 3600000, NULL, NULL },
+	[P_STATUS] = { "status", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 };
+_Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
 /* ---- parameters ---- */
 
 static const struct vpnha_value *ifaces(struct vpnha_ctx *ctx)
 {
-	return vpnha_param(ctx->params, "interfaces");
+	return VPNHA_PARAM(ctx, P_INTERFACES);
 }
 
 static enum vpnha_rc ml_validate_params(struct vpnha_ctx *ctx)
@@ -128,8 +129,8 @@ static enum vpnha_rc ml_validate_host(struct vpnha_ctx *ctx)
 /* The run dir parameter overrides the environment for everything below. */
 static void apply_run_dir(struct vpnha_ctx *ctx)
 {
-	if (ctx->params_ok && VPNHA_GIVEN(ctx, "run_dir"))
-		setenv("VPNHA_RUN_DIR", VPNHA_STR(ctx, "run_dir"), 1);
+	if (ctx->params_ok && VPNHA_GIVEN(ctx, P_RUN_DIR))
+		setenv("VPNHA_RUN_DIR", VPNHA_STR(ctx, P_RUN_DIR), 1);
 }
 
 /*
@@ -329,8 +330,8 @@ static int write_attrs(struct vpnha_ctx *ctx)
 
 	for (i = 0; i < v->n_items; i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, ATTR_PREFIX "%s\n", v->items[i].str);
-	if (VPNHA_GIVEN(ctx, "name"))
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", VPNHA_STR(ctx, "name"));
+	if (VPNHA_GIVEN(ctx, P_NAME))
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", VPNHA_STR(ctx, P_NAME));
 	return vpnha_state_write(AGENT, ctx->instance, "attrs", buf, off);
 }
 
@@ -389,17 +390,18 @@ void ml_child_exec(const char *const argv[], const char *const envp[])
 
 /* The daemon's numeric options, from the parameters ("--OPT VALUE"). */
 static const struct {
-	const char *opt, *param;
-	bool ms; /* a duration (milliseconds), else an integer */
+	const char *opt;
+	size_t param; /* enum mii_link_param */
+	bool ms;      /* a duration (milliseconds), else an integer */
 } daemon_num_opts[] = {
-	{ "--multiplier", "multiplier", false },
-	{ "--dampen-ms", "dampen", true },
-	{ "--attrd-dampen-ms", "attrd_dampen", true },
-	{ "--flap-threshold", "flap_threshold", false },
-	{ "--flap-window-ms", "flap_window", true },
-	{ "--poll-interval-ms", "poll_interval", true },
+	{ "--multiplier", P_MULTIPLIER, false },
+	{ "--dampen-ms", P_DAMPEN, true },
+	{ "--attrd-dampen-ms", P_ATTRD_DAMPEN, true },
+	{ "--flap-threshold", P_FLAP_THRESHOLD, false },
+	{ "--flap-window-ms", P_FLAP_WINDOW, true },
+	{ "--poll-interval-ms", P_POLL_INTERVAL, true },
 	/* another node's stop may leave a deletion pending in attrd for stop_grace */
-	{ "--hold-ms", "stop_grace", true },
+	{ "--hold-ms", P_STOP_GRACE, true },
 };
 
 static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *out)
@@ -413,7 +415,7 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 	pid_t pid;
 
 	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
-		const char *p = daemon_num_opts[i].param;
+		size_t p = daemon_num_opts[i].param;
 
 		if (daemon_num_opts[i].ms)
 			snprintf(nums[i], sizeof(nums[i]), "%" PRIu64, VPNHA_MS(ctx, p));
@@ -432,15 +434,15 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 		argv[a++] = "--interface";
 		argv[a++] = v->items[i].str;
 	}
-	if (VPNHA_GIVEN(ctx, "name")) {
+	if (VPNHA_GIVEN(ctx, P_NAME)) {
 		argv[a++] = "--name";
-		argv[a++] = VPNHA_STR(ctx, "name");
+		argv[a++] = VPNHA_STR(ctx, P_NAME);
 	}
 	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
 		argv[a++] = daemon_num_opts[i].opt;
 		argv[a++] = nums[i];
 	}
-	argv[a++] = VPNHA_BOOL(ctx, "require_all") ? "--require-all" : "--require-any";
+	argv[a++] = VPNHA_BOOL(ctx, P_REQUIRE_ALL) ? "--require-all" : "--require-any";
 	if (take_over)
 		argv[a++] = "--take-over";
 	argv[a] = NULL;
@@ -633,7 +635,7 @@ static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx, pid_t pid)
 static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 {
 	/* with bad parameters: the default grace (stop works from the records) */
-	uint64_t grace = ctx->params_ok ? VPNHA_MS(ctx, "stop_grace") : STOP_GRACE_DEFAULT_MS;
+	uint64_t grace = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_GRACE) : STOP_GRACE_DEFAULT_MS;
 	enum vpnha_rc rc;
 	pid_t pid;
 	int r;
@@ -681,8 +683,8 @@ static enum vpnha_rc ml_reload(struct vpnha_ctx *ctx)
 		return rc;
 	ml_statusd_apply(ctx);
 	vpnha_log_info("reloaded: dampen %" PRIu64 " ms, attrd_dampen %" PRIu64 " ms, poll %" PRIu64
-		       " ms, stop_grace %" PRIu64 " ms", VPNHA_MS(ctx, "dampen"), VPNHA_MS(ctx, "attrd_dampen"),
-		       VPNHA_MS(ctx, "poll_interval"), VPNHA_MS(ctx, "stop_grace"));
+		       " ms, stop_grace %" PRIu64 " ms", VPNHA_MS(ctx, P_DAMPEN), VPNHA_MS(ctx, P_ATTRD_DAMPEN),
+		       VPNHA_MS(ctx, P_POLL_INTERVAL), VPNHA_MS(ctx, P_STOP_GRACE));
 	return rc;
 }
 

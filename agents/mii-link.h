@@ -35,6 +35,23 @@ void ml_signal(pid_t pid, int sig);
  */
 void ml_statusd_ensure(struct vpnha_ctx *ctx);
 void ml_statusd_stop(struct vpnha_ctx *ctx);
+/* The parameters, in the order of the table in mii-link.c (VPNHA_STR(ctx, P_...)). */
+enum mii_link_param {
+	P_INTERFACES,
+	P_NAME,
+	P_MULTIPLIER,
+	P_DAMPEN,
+	P_ATTRD_DAMPEN,
+	P_FLAP_THRESHOLD,
+	P_FLAP_WINDOW,
+	P_POLL_INTERVAL,
+	P_REQUIRE_ALL,
+	P_RUN_DIR,
+	P_STOP_GRACE,
+	P_STATUS,
+	P_COUNT
+};
+
 /* Follow the parameter: ensure with status=true, stop with false. */
 void ml_statusd_apply(struct vpnha_ctx *ctx);
 

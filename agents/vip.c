@@ -41,14 +41,26 @@
 #define AGENT "vip"
 #define OWNER_KEY "owner"
 
-static const struct vpnha_param_def params[] = {
-	{ "ip", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast_global },
-	{ "cidr_netmask", VPNHA_PT_INT, NULL, 0, 1, 128, NULL, NULL },
-	{ "nic", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, NULL },
-	{ "arp_count", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, 100, NULL, NULL },
-	{ "arp_interval", VPNHA_PT_INT, "100", VPNHA_PF_RELOADABLE, 0, 10000, NULL, NULL },
-	{ "arp_bg", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+/* The parameters, in the order of the table below (VPNHA_STR(ctx, P_...)). */
+enum vip_param {
+	P_IP,
+	P_CIDR_NETMASK,
+	P_NIC,
+	P_ARP_COUNT,
+	P_ARP_INTERVAL,
+	P_ARP_BG,
+	P_COUNT
 };
+
+static const struct vpnha_param_def params[] = {
+	[P_IP] = { "ip", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, 0, 0, NULL, vpnha_validate_unicast_global },
+	[P_CIDR_NETMASK] = { "cidr_netmask", VPNHA_PT_INT, NULL, 0, 1, 128, NULL, NULL },
+	[P_NIC] = { "nic", VPNHA_PT_IFNAME, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, NULL },
+	[P_ARP_COUNT] = { "arp_count", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 0, 100, NULL, NULL },
+	[P_ARP_INTERVAL] = { "arp_interval", VPNHA_PT_INT, "100", VPNHA_PF_RELOADABLE, 0, 10000, NULL, NULL },
+	[P_ARP_BG] = { "arp_bg", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
+};
+_Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
 /* ip/len is the directed broadcast of its IPv4 subnet (host part all ones). */
 static bool addr_is_subnet_broadcast(const struct vpnha_addr *a, int64_t len)
@@ -63,17 +75,17 @@ static bool addr_is_subnet_broadcast(const struct vpnha_addr *a, int64_t len)
 
 static enum vpnha_rc vip_validate_params(struct vpnha_ctx *ctx)
 {
-	const struct vpnha_addr *ip = VPNHA_ADDR(ctx, "ip");
+	const struct vpnha_addr *ip = VPNHA_ADDR(ctx, P_IP);
 
 	/* unspecified, multicast, broadcast, loopback: refused by the parameter's own check */
-	if (VPNHA_GIVEN(ctx, "cidr_netmask") && addr_is_subnet_broadcast(ip, VPNHA_INT(ctx, "cidr_netmask")))
+	if (VPNHA_GIVEN(ctx, P_CIDR_NETMASK) && addr_is_subnet_broadcast(ip, VPNHA_INT(ctx, P_CIDR_NETMASK)))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameter 'ip': %s is the broadcast address of %s/%lld, not a unicast address",
-				  VPNHA_STR(ctx, "ip"), VPNHA_STR(ctx, "ip"), (long long)VPNHA_INT(ctx, "cidr_netmask"));
-	if (VPNHA_GIVEN(ctx, "cidr_netmask") && ip->family == AF_INET && VPNHA_INT(ctx, "cidr_netmask") > 32)
+				  VPNHA_STR(ctx, P_IP), VPNHA_STR(ctx, P_IP), (long long)VPNHA_INT(ctx, P_CIDR_NETMASK));
+	if (VPNHA_GIVEN(ctx, P_CIDR_NETMASK) && ip->family == AF_INET && VPNHA_INT(ctx, P_CIDR_NETMASK) > 32)
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameter 'cidr_netmask': %lld is out of range 1-32 for the IPv4 address %s",
-				  (long long)VPNHA_INT(ctx, "cidr_netmask"), VPNHA_STR(ctx, "ip"));
+				  (long long)VPNHA_INT(ctx, P_CIDR_NETMASK), VPNHA_STR(ctx, P_IP));
 	return VPNHA_RC_OK;
 }
 
@@ -81,10 +93,10 @@ static enum vpnha_rc vip_validate_params(struct vpnha_ctx *ctx)
 static void wanted_addr(struct vpnha_ctx *ctx, struct vpnha_nl_addr *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->local = *VPNHA_ADDR(ctx, "ip");
+	a->local = *VPNHA_ADDR(ctx, P_IP);
 	a->local.prefixlen = a->local.family == AF_INET ? 32 : 128;
-	if (VPNHA_GIVEN(ctx, "cidr_netmask"))
-		a->local.prefixlen = (unsigned)VPNHA_INT(ctx, "cidr_netmask");
+	if (VPNHA_GIVEN(ctx, P_CIDR_NETMASK))
+		a->local.prefixlen = (unsigned)VPNHA_INT(ctx, P_CIDR_NETMASK);
 }
 
 static const char *prefix_str(const struct vpnha_addr *a, char *buf, size_t len)
@@ -398,8 +410,8 @@ static int announce_bg(int fd, const struct sockaddr_ll *ll, const struct sockad
  */
 static int announce(struct vpnha_ctx *ctx, const char *ifname, int ifindex, const struct vpnha_addr *ip)
 {
-	int64_t count = VPNHA_INT(ctx, "arp_count"), i;
-	uint64_t interval = (uint64_t)VPNHA_INT(ctx, "arp_interval");
+	int64_t count = VPNHA_INT(ctx, P_ARP_COUNT), i;
+	uint64_t interval = (uint64_t)VPNHA_INT(ctx, P_ARP_INTERVAL);
 	_vpnha_auto_close int fd = -1;
 	struct sockaddr_ll ll;
 	struct sockaddr_in6 in6;
@@ -426,7 +438,7 @@ static int announce(struct vpnha_ctx *ctx, const char *ifname, int ifindex, cons
 		return 0;
 	}
 	for (i = 0; i < count; i++) {
-		if (i == 1 && VPNHA_BOOL(ctx, "arp_bg")) {
+		if (i == 1 && VPNHA_BOOL(ctx, P_ARP_BG)) {
 			r = announce_bg(fd, &ll, &in6, ni.mac, ip, count - 1, interval);
 			if (r == 0) {
 				vpnha_log_info("announced %s on %s (%s) %d times, %lld more in the background", s,
@@ -455,7 +467,7 @@ static int announce(struct vpnha_ctx *ctx, const char *ifname, int ifindex, cons
 
 static enum vpnha_rc vip_monitor(struct vpnha_ctx *ctx)
 {
-	const char *nic = VPNHA_STR(ctx, "nic");
+	const char *nic = VPNHA_STR(ctx, P_NIC);
 	struct vpnha_nl *nl = NULL;
 	struct vpnha_nl_addr want, live;
 	struct vpnha_link l;
@@ -526,7 +538,7 @@ out:
 
 static enum vpnha_rc vip_start(struct vpnha_ctx *ctx)
 {
-	const char *nic = VPNHA_STR(ctx, "nic");
+	const char *nic = VPNHA_STR(ctx, P_NIC);
 	struct vpnha_nl *nl = NULL;
 	struct vpnha_nl_addr want, live;
 	struct vpnha_link l;
@@ -669,12 +681,12 @@ static enum vpnha_rc vip_validate_host(struct vpnha_ctx *ctx)
 	rc = nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, "nic"));
+	r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, P_NIC));
 	if (r == -ENODEV)
 		rc = vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "interface %s (parameter 'nic') does not exist on this host",
-				VPNHA_STR(ctx, "nic"));
+				VPNHA_STR(ctx, P_NIC));
 	else if (r < 0)
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up interface %s: %s", VPNHA_STR(ctx, "nic"),
+		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot look up interface %s: %s", VPNHA_STR(ctx, P_NIC),
 				vpnha_nl_error(nl));
 	vpnha_nl_close(nl);
 	return rc;

@@ -521,6 +521,26 @@ const struct vpnha_value *vpnha_param(const struct vpnha_params *p, const char *
 	return &none;
 }
 
+const struct vpnha_value *vpnha_param_at(const struct vpnha_params *p, size_t idx)
+{
+	static const struct vpnha_value none;
+
+	if (p && idx < p->n)
+		return &p->values[idx];
+	qb_log(LOG_ERR, "internal error: parameter index %zu out of range", idx);
+	return &none;
+}
+
+const char *vpnha_value_str(const struct vpnha_value *v)
+{
+	return v->present ? v->v.str : NULL;
+}
+
+const struct vpnha_addr *vpnha_value_addr(const struct vpnha_value *v)
+{
+	return v->present ? &v->v.addr : NULL;
+}
+
 bool vpnha_param_given(const struct vpnha_params *p, const char *name)
 {
 	return vpnha_param(p, name)->given;
@@ -528,9 +548,7 @@ bool vpnha_param_given(const struct vpnha_params *p, const char *name)
 
 const char *vpnha_param_str(const struct vpnha_params *p, const char *name)
 {
-	const struct vpnha_value *v = vpnha_param(p, name);
-
-	return v->present ? v->v.str : NULL;
+	return vpnha_value_str(vpnha_param(p, name));
 }
 
 int64_t vpnha_param_int(const struct vpnha_params *p, const char *name)
@@ -550,7 +568,5 @@ uint64_t vpnha_param_ms(const struct vpnha_params *p, const char *name)
 
 const struct vpnha_addr *vpnha_param_addr(const struct vpnha_params *p, const char *name)
 {
-	const struct vpnha_value *v = vpnha_param(p, name);
-
-	return v->present ? &v->v.addr : NULL;
+	return vpnha_value_addr(vpnha_param(p, name));
 }

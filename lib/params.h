@@ -97,6 +97,15 @@ int vpnha_params_parse(struct vpnha_params **out, const struct vpnha_param_def *
 		       char *why, size_t whylen);
 void vpnha_params_free(struct vpnha_params *p);
 
+/*
+ * Agents read their parameters by the index of the declaration in their
+ * table (an enum beside it, so a misspelt name does not compile); the lookup
+ * by name below is for tests and tools.
+ */
+const struct vpnha_value *vpnha_param_at(const struct vpnha_params *p, size_t idx);
+const char *vpnha_value_str(const struct vpnha_value *v);               /* NULL when absent */
+const struct vpnha_addr *vpnha_value_addr(const struct vpnha_value *v); /* NULL when absent */
+
 const struct vpnha_value *vpnha_param(const struct vpnha_params *p, const char *name);
 bool vpnha_param_given(const struct vpnha_params *p, const char *name);
 const char *vpnha_param_str(const struct vpnha_params *p, const char *name);

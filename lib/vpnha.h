@@ -109,11 +109,13 @@ bool vpnha_sleep_ms(const struct vpnha_ctx *ctx, uint64_t ms);
 uint64_t vpnha_deadline_from_timeout(uint64_t now_ms, const char *timeout_ms_str);
 
 /* Shorthands for the agent's parameters. */
-#define VPNHA_STR(ctx, n)   vpnha_param_str((ctx)->params, (n))
-#define VPNHA_INT(ctx, n)   vpnha_param_int((ctx)->params, (n))
-#define VPNHA_BOOL(ctx, n)  vpnha_param_bool((ctx)->params, (n))
-#define VPNHA_MS(ctx, n)    vpnha_param_ms((ctx)->params, (n))
-#define VPNHA_ADDR(ctx, n)  vpnha_param_addr((ctx)->params, (n))
-#define VPNHA_GIVEN(ctx, n) vpnha_param_given((ctx)->params, (n))
+/* Parameter I (the agent's enum index into its table) of the action's set. */
+#define VPNHA_PARAM(ctx, idx_) vpnha_param_at((ctx)->params, (idx_))
+#define VPNHA_STR(ctx, idx_)   vpnha_value_str(VPNHA_PARAM(ctx, idx_))
+#define VPNHA_INT(ctx, idx_)   (VPNHA_PARAM(ctx, idx_)->v.i)
+#define VPNHA_BOOL(ctx, idx_)  (VPNHA_PARAM(ctx, idx_)->v.b)
+#define VPNHA_MS(ctx, idx_)    (VPNHA_PARAM(ctx, idx_)->v.ms)
+#define VPNHA_ADDR(ctx, idx_)  vpnha_value_addr(VPNHA_PARAM(ctx, idx_))
+#define VPNHA_GIVEN(ctx, idx_) (VPNHA_PARAM(ctx, idx_)->given)
 
 #endif

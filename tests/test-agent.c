@@ -20,14 +20,25 @@
 
 static const char *const modes[] = { "a", "b", NULL };
 
-static const struct vpnha_param_def params[] = {
-	{ "name", VPNHA_PT_STRING, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, .max = 64 },
-	{ "count", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 1, 10, NULL, NULL },
-	{ "flag", VPNHA_PT_BOOL, "false", 0, 0, 0, NULL, NULL },
-	{ "mode", VPNHA_PT_SELECT, "a", 0, 0, 0, modes, NULL },
-	{ "delay", VPNHA_PT_DURATION, "0", 0, 0, 10000, NULL, NULL },
-	{ "addr", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, NULL },
+enum test_agent_param {
+	P_NAME,
+	P_CNT,
+	P_FLAG,
+	P_MODE,
+	P_DELAY,
+	P_ADDR,
+	P_COUNT
 };
+
+static const struct vpnha_param_def params[] = {
+	[P_NAME] = { "name", VPNHA_PT_STRING, NULL, VPNHA_PF_REQUIRED | VPNHA_PF_UNIQUE, .max = 64 },
+	[P_CNT] = { "count", VPNHA_PT_INT, "3", VPNHA_PF_RELOADABLE, 1, 10, NULL, NULL },
+	[P_FLAG] = { "flag", VPNHA_PT_BOOL, "false", 0, 0, 0, NULL, NULL },
+	[P_MODE] = { "mode", VPNHA_PT_SELECT, "a", 0, 0, 0, modes, NULL },
+	[P_DELAY] = { "delay", VPNHA_PT_DURATION, "0", 0, 0, 10000, NULL, NULL },
+	[P_ADDR] = { "addr", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, NULL },
+};
+_Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
 static bool broken(const char *what)
 {
@@ -45,19 +56,19 @@ static enum vpnha_rc ta_monitor(struct vpnha_ctx *ctx)
 	if (!vpnha_state_exists(AGENT, ctx->instance, "state")) {
 		if (broken("two-reasons"))
 			fputs("ocf-exit-reason:an extra reason line\n", stderr);
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not running", VPNHA_STR(ctx, "name"));
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not running", VPNHA_STR(ctx, P_NAME));
 	}
 	return VPNHA_RC_OK;
 }
 
 static enum vpnha_rc ta_start(struct vpnha_ctx *ctx)
 {
-	const char *name = VPNHA_STR(ctx, "name");
+	const char *name = VPNHA_STR(ctx, P_NAME);
 	int r;
 
 	if (broken("start-twice") && vpnha_state_exists(AGENT, ctx->instance, "state"))
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "already started");
-	if (VPNHA_MS(ctx, "delay") && !vpnha_sleep_ms(ctx, VPNHA_MS(ctx, "delay")))
+	if (VPNHA_MS(ctx, P_DELAY) && !vpnha_sleep_ms(ctx, VPNHA_MS(ctx, P_DELAY)))
 		return vpnha_fail(ctx, VPNHA_RC_TIMEOUT, "start timed out");
 	r = vpnha_state_write(AGENT, ctx->instance, "state", name, strlen(name));
 	if (r < 0)
