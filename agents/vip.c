@@ -34,6 +34,7 @@
 
 #include "log.h"
 #include "netlink.h"
+#include "records.h"
 #include "runstate.h"
 #include "util.h"
 #include "vpnha.h"
@@ -123,36 +124,19 @@ struct owner {
 };
 
 /*
- * Lines (lib/runstate.h records): addr=PREFIX, ifname=, ifindex=; the last
- * valid ifname/ifindex counts, the last addr line decides. Malformed lines,
- * lines of 96 bytes or more and unknown keys are ignored. Returns 0 or
- * -EINVAL when incomplete.
+ * The record's text (lib/records.h, VPNHA_REC_VIP_OWNER: addr=PREFIX,
+ * ifname=, ifindex=) into o. Returns 0 or -EINVAL when incomplete.
  */
 static int owner_parse(const char *text, struct owner *o)
 {
-	const char *cur = text, *key, *val;
-	char buf[96];
-	int64_t n;
-	bool have_addr = false;
-	int r;
+	struct vpnha_rec_vip_owner r;
 
 	memset(o, 0, sizeof(*o));
-	o->ifindex = -1;
-	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &key, &val)) != 0) {
-		if (r < 0)
-			continue;
-		if (!strcmp(key, "addr")) {
-			have_addr = vpnha_parse_prefix(val, 0, &o->addr.local, NULL, 0) == 0;
-		} else if (!strcmp(key, "ifname")) {
-			if (vpnha_parse_ifname(val, NULL, 0) == 0 && strlen(val) < sizeof(o->ifname))
-				memcpy(o->ifname, val, strlen(val) + 1);
-		} else if (!strcmp(key, "ifindex")) {
-			if (vpnha_parse_int(val, 1, INT32_MAX, &n, NULL, 0) == 0)
-				o->ifindex = (int)n;
-		}
-	}
-	if (!have_addr || !o->ifname[0] || o->ifindex < 1)
+	if (vpnha_record_parse(VPNHA_REC_VIP_OWNER, text, &r) < 0)
 		return -EINVAL;
+	o->addr.local = r.addr;
+	memcpy(o->ifname, r.ifname, sizeof(o->ifname));
+	o->ifindex = r.ifindex;
 	o->present = true;
 	return 0;
 }
@@ -179,13 +163,10 @@ static int owner_read(struct vpnha_ctx *ctx, struct owner *o)
 /* The record's text (what owner_parse reads back); its length or -ENOSPC. */
 static int owner_format(const struct owner *o, char *buf, size_t len)
 {
-	char p[INET6_ADDRSTRLEN + 8];
-	int n = snprintf(buf, len, "addr=%s\nifname=%s\nifindex=%d\n", prefix_str(&o->addr.local, p, sizeof(p)),
-			 o->ifname, o->ifindex);
+	struct vpnha_rec_vip_owner r = { .addr = o->addr.local, .ifindex = o->ifindex };
 
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	return n;
+	memcpy(r.ifname, o->ifname, sizeof(r.ifname));
+	return vpnha_record_format(VPNHA_REC_VIP_OWNER, &r, buf, len);
 }
 
 static int owner_write(struct vpnha_ctx *ctx, const struct owner *o)
