@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "netlink.h"
+#include "records.h"
 #include "runstate.h"
 #include "util.h"
 #include "vpnha.h"
@@ -334,83 +335,28 @@ static const char *addr_desc(const struct vpnha_nl_addr *a, char *buf, size_t le
 	return buf;
 }
 
-/* addr=PREFIX[ peer ADDR] (blank-separated words, anything after them ignored) */
-static int owner_addr_parse(const char *val, struct vpnha_nl_addr *a)
-{
-	char w1[64], w2[16], w3[64];
-	int k = sscanf(val, "%63s %15s %63s", w1, w2, w3);
-
-	memset(a, 0, sizeof(*a));
-	if (k < 1 || vpnha_parse_prefix(w1, 0, &a->local, NULL, 0) < 0)
-		return -EINVAL;
-	if (k == 3 && !strcmp(w2, "peer") && vpnha_parse_addr(w3, a->local.family, &a->peer, NULL, 0) == 0)
-		a->has_peer = true;
-	else if (k != 1)
-		return -EINVAL;
-	return 0;
-}
-
-/* route=PREFIX metric N[ via ADDR] (the same) */
-static int owner_route_parse(const char *val, struct vpnha_nl_route *r)
-{
-	char w1[64], w2[16], m[16], via[8], w4[64];
-	int k = sscanf(val, "%63s %15s %15s %7s %63s", w1, w2, m, via, w4);
-	int64_t n;
-
-	memset(r, 0, sizeof(*r));
-	if (k < 3 || strcmp(w2, "metric") || vpnha_parse_prefix(w1, 0, &r->dst, NULL, 0) < 0 ||
-	    vpnha_parse_int(m, 0, INT64_C(4294967295), &n, NULL, 0) < 0)
-		return -EINVAL;
-	r->metric = (uint32_t)n;
-	if (k == 5 && !strcmp(via, "via") && vpnha_parse_addr(w4, r->dst.family, &r->gw, NULL, 0) == 0)
-		r->has_gw = true;
-	else if (k != 3)
-		return -EINVAL;
-	return 0;
-}
-
 /*
- * Parse the record (written by owner_write; lib/runstate.h records). Lines:
- * ifname=, ifindex=, kind= (the last valid one counts), addr= and route=
- * (each valid one adds, up to the array sizes). Malformed lines, lines of
- * 160 bytes or more and unknown keys are ignored. Returns 0 or -EINVAL when
- * the identity lines are missing.
+ * Parse the record (written by owner_write; lib/records.h,
+ * VPNHA_REC_GRE_OWNER): ifname=, ifindex=, kind=, addr=*, route=*. Returns 0
+ * or -EINVAL when the identity lines are missing.
  */
 int gre_owner_parse(const char *text, struct owner *o);
 int gre_owner_parse(const char *text, struct owner *o)
 {
-	const char *cur = text, *key, *val;
-	struct vpnha_nl_addr a;
-	struct vpnha_nl_route rt;
-	char buf[160];
-	int64_t n;
-	int r, k;
+	struct vpnha_rec_gre_owner r;
 
+	_Static_assert(sizeof(r.addrs) == sizeof(o->addrs) && sizeof(r.routes) == sizeof(o->routes), "record arrays");
 	memset(o, 0, sizeof(*o));
 	o->ifindex = -1;
-	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &key, &val)) != 0) {
-		if (r < 0)
-			continue;
-		if (!strcmp(key, "ifname")) {
-			if (vpnha_parse_ifname(val, NULL, 0) == 0 && strlen(val) < sizeof(o->ifname))
-				memcpy(o->ifname, val, strlen(val) + 1);
-		} else if (!strcmp(key, "ifindex")) {
-			if (vpnha_parse_int(val, 0, INT32_MAX, &n, NULL, 0) == 0)
-				o->ifindex = (int)n;
-		} else if (!strcmp(key, "kind")) {
-			k = vpnha_gre_kind_from_str(val);
-			if (k >= 0)
-				snprintf(o->kind, sizeof(o->kind), "%s", vpnha_gre_kind_str((enum vpnha_gre_kind)k));
-		} else if (!strcmp(key, "addr") && o->n_addrs < VPNHA_ARRAY_SIZE(o->addrs)) {
-			if (owner_addr_parse(val, &a) == 0)
-				o->addrs[o->n_addrs++] = a;
-		} else if (!strcmp(key, "route") && o->n_routes < MAX_ROUTES) {
-			if (owner_route_parse(val, &rt) == 0)
-				o->routes[o->n_routes++] = rt;
-		}
-	}
-	if (!o->ifname[0] || !o->kind[0] || o->ifindex < 0)
+	if (vpnha_record_parse(VPNHA_REC_GRE_OWNER, text, &r) < 0)
 		return -EINVAL;
+	memcpy(o->ifname, r.ifname, sizeof(o->ifname));
+	o->ifindex = r.ifindex;
+	memcpy(o->kind, r.kind, sizeof(o->kind));
+	o->n_addrs = r.n_addrs;
+	memcpy(o->addrs, r.addrs, sizeof(o->addrs));
+	o->n_routes = r.n_routes;
+	memcpy(o->routes, r.routes, sizeof(o->routes));
 	o->present = true;
 	return 0;
 }
@@ -436,20 +382,16 @@ static int owner_read(struct vpnha_ctx *ctx, struct owner *o)
 
 static int owner_write(struct vpnha_ctx *ctx, const struct owner *o)
 {
-	char buf[MAX_ROUTES * 96 + 512], item[160];
-	size_t pos = 0, i;
+	struct vpnha_rec_gre_owner r;
 
-	pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "ifname=%s\nifindex=%d\nkind=%s\n", o->ifname,
-				o->ifindex, o->kind);
-	for (i = 0; i < o->n_addrs && pos < sizeof(buf); i++)
-		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "addr=%s\n",
-					addr_desc(&o->addrs[i], item, sizeof(item)));
-	for (i = 0; i < o->n_routes && pos < sizeof(buf); i++)
-		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "route=%s\n",
-					route_str(&o->routes[i], item, sizeof(item)));
-	if (pos >= sizeof(buf))
-		return -ENOSPC;
-	return vpnha_state_write(AGENT, ctx->instance, OWNER_KEY, buf, pos);
+	memcpy(r.ifname, o->ifname, sizeof(r.ifname));
+	r.ifindex = o->ifindex;
+	memcpy(r.kind, o->kind, sizeof(r.kind));
+	r.n_addrs = o->n_addrs;
+	memcpy(r.addrs, o->addrs, sizeof(r.addrs));
+	r.n_routes = o->n_routes;
+	memcpy(r.routes, o->routes, sizeof(r.routes));
+	return vpnha_record_write(VPNHA_REC_GRE_OWNER, AGENT, ctx->instance, OWNER_KEY, &r);
 }
 
 /* Is this live link the one the record describes? */
