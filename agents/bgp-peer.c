@@ -21,6 +21,7 @@
 
 #include "frr.h"
 #include "log.h"
+#include "records.h"
 #include "runstate.h"
 #include "secret.h"
 #include "util.h"
@@ -161,78 +162,45 @@ static void peer_from_params(struct vpnha_ctx *ctx, struct peer *p)
 
 static int state_save(struct vpnha_ctx *ctx, const struct peer *p)
 {
-	char buf[512];
-	int n;
+	struct vpnha_rec_bgp_state r = { .added = p->added, .local_as = p->local_as, .started_ms = p->started_ms };
 
-	n = snprintf(buf, sizeof(buf),
-		     "manage=%s\nadded=%d\nneighbor=%s\nvrf=%s\nlocal_as=%" PRId64 "\nvty_socket_dir=%s\n"
-		     "started_ms=%" PRIu64 "\n",
-		     manage_modes[p->manage], p->added ? 1 : 0, p->neighbor, p->vrf, p->local_as, p->vty_dir,
-		     p->started_ms);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	return vpnha_state_write(AGENT, ctx->instance, STATE_KEY, buf, (size_t)n);
+	snprintf(r.manage, sizeof(r.manage), "%s", manage_modes[p->manage]);
+	snprintf(r.neighbor, sizeof(r.neighbor), "%s", p->neighbor);
+	snprintf(r.vrf, sizeof(r.vrf), "%s", p->vrf);
+	snprintf(r.vty_socket_dir, sizeof(r.vty_socket_dir), "%s", p->vty_dir);
+	return vpnha_record_write(VPNHA_REC_BGP_STATE, AGENT, ctx->instance, STATE_KEY, &r);
 }
 
-/* Parse the state file strictly: it feeds the vty at stop. -ENOENT when absent. */
+/*
+ * Read the state record (lib/records.h, VPNHA_REC_BGP_STATE, strict: it
+ * feeds the vty at stop) and check the mode and the VRF name. -ENOENT when
+ * absent, -EBADMSG when unusable.
+ */
 static int state_load(struct vpnha_ctx *ctx, struct peer *p)
 {
-	_vpnha_auto_free char *data = NULL;
-	char *line, *save = NULL;
-	unsigned seen = 0;
-	size_t len;
-	int r;
+	struct vpnha_rec_bgp_state r;
+	struct vpnha_val vv = { 0 };
+	char why[128];
+	int64_t i;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
-	r = vpnha_state_read(AGENT, ctx->instance, STATE_KEY, &data, &len);
-	if (r < 0)
-		return r;
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *val = strchr(line, '=');
-		struct vpnha_addr a;
-		struct vpnha_val vv = { 0 };
-		int64_t i;
-
-		if (!val)
-			return -EBADMSG;
-		*val++ = '\0';
-		if (!strcmp(line, "manage")) {
-			if (vpnha_parse_select(val, manage_modes, &i, NULL, 0) < 0)
-				return -EBADMSG;
-			p->manage = (int)i;
-			seen |= 1;
-		} else if (!strcmp(line, "added")) {
-			if (vpnha_parse_int(val, 0, 1, &i, NULL, 0) < 0)
-				return -EBADMSG;
-			p->added = i == 1;
-		} else if (!strcmp(line, "neighbor")) {
-			if (vpnha_parse_addr(val, 0, &a, NULL, 0) < 0)
-				return -EBADMSG;
-			vpnha_addr_str(&a, p->neighbor, sizeof(p->neighbor));
-			seen |= 2;
-		} else if (!strcmp(line, "vrf")) {
-			char why[128];
-
-			vv.str = val;
-			if (validate_name(&vv, why, sizeof(why)) < 0)
-				return -EBADMSG;
-			snprintf(p->vrf, sizeof(p->vrf), "%s", val);
-		} else if (!strcmp(line, "local_as")) {
-			if (vpnha_parse_int(val, 1, INT64_C(4294967295), &p->local_as, NULL, 0) < 0)
-				return -EBADMSG;
-			seen |= 4;
-		} else if (!strcmp(line, "vty_socket_dir")) {
-			if (vpnha_parse_path(val, NULL, 0) < 0 || strlen(val) >= sizeof(p->vty_dir))
-				return -EBADMSG;
-			snprintf(p->vty_dir, sizeof(p->vty_dir), "%s", val);
-			seen |= 8;
-		} else if (!strcmp(line, "started_ms")) {
-			if (vpnha_parse_int(val, 0, INT64_MAX, &i, NULL, 0) < 0)
-				return -EBADMSG;
-			p->started_ms = (uint64_t)i;
-		}
-	}
-	return seen == 15 ? 0 : -EBADMSG;
+	rc = vpnha_record_read(VPNHA_REC_BGP_STATE, AGENT, ctx->instance, STATE_KEY, &r);
+	if (rc < 0)
+		return rc;
+	vv.str = r.vrf;
+	if (vpnha_parse_select(r.manage, manage_modes, &i, NULL, 0) < 0 || validate_name(&vv, why, sizeof(why)) < 0 ||
+	    strlen(r.vrf) >= sizeof(p->vrf) || strlen(r.neighbor) >= sizeof(p->neighbor) ||
+	    strlen(r.vty_socket_dir) >= sizeof(p->vty_dir))
+		return -EBADMSG;
+	p->manage = (int)i;
+	p->added = r.added;
+	memcpy(p->neighbor, r.neighbor, strlen(r.neighbor) + 1);
+	memcpy(p->vrf, r.vrf, strlen(r.vrf) + 1);
+	p->local_as = r.local_as;
+	memcpy(p->vty_dir, r.vty_socket_dir, strlen(r.vty_socket_dir) + 1);
+	p->started_ms = r.started_ms;
+	return 0;
 }
 
 /* ---- the password: a root-only file, never in argv, env or a log ---- */
