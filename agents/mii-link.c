@@ -33,6 +33,7 @@
 #include "mii-link.h"
 #include "log.h"
 #include "proc.h"
+#include "records.h"
 #include "runstate.h"
 #include "util.h"
 #include "vpnha.h"
@@ -174,16 +175,11 @@ static const char *daemon_path(void)
 /* Read the daemon's pid; 0 when there is none. */
 static pid_t read_pid(struct vpnha_ctx *ctx)
 {
-	_vpnha_auto_free char *data = NULL;
-	int64_t v;
-	size_t len;
+	struct vpnha_rec_pid p;
 
-	if (vpnha_state_read(AGENT, ctx->instance, "pid", &data, &len) < 0)
+	if (vpnha_record_read(VPNHA_REC_PID, AGENT, ctx->instance, "pid", &p) < 0)
 		return 0;
-	data[strcspn(data, "\n")] = '\0';
-	if (vpnha_parse_int(data, 2, INT32_MAX, &v, NULL, 0) < 0)
-		return 0;
-	return (pid_t)v;
+	return (pid_t)p.pid;
 }
 
 /* Is pid alive and named comm (no fork, no exec)? */
@@ -229,39 +225,24 @@ struct status {
 	char quorum[32];
 };
 
+/* mii-linkd's status record (lib/records.h, VPNHA_REC_MII_STATUS) */
 static int read_status(struct vpnha_ctx *ctx, struct status *st)
 {
-	_vpnha_auto_free char *data = NULL;
-	char *line, *save = NULL;
-	size_t len;
-	int64_t v;
-	int r;
+	struct vpnha_rec_mii_status r;
+	int rc;
 
+	_Static_assert(sizeof(r.attrd) == sizeof(st->attrd) && sizeof(r.quorum) == sizeof(st->quorum), "fields");
 	memset(st, 0, sizeof(*st));
-	r = vpnha_state_read(AGENT, ctx->instance, "status", &data, &len);
-	if (r < 0)
-		return r;
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-
-		if (!eq)
-			continue;
-		*eq++ = '\0';
-		if (!strcmp(line, "pid") && vpnha_parse_int(eq, 2, INT32_MAX, &v, NULL, 0) == 0)
-			st->pid = (pid_t)v;
-		else if (!strcmp(line, "updated_ms") && vpnha_parse_int(eq, 0, INT64_MAX, &v, NULL, 0) == 0)
-			st->updated_ms = (uint64_t)v;
-		else if (!strcmp(line, "interval_ms") && vpnha_parse_int(eq, 1, INT64_MAX, &v, NULL, 0) == 0)
-			st->interval_ms = (uint64_t)v;
-		else if (!strcmp(line, "initial"))
-			st->initial = !strcmp(eq, "1");
-		else if (!strcmp(line, "attrd"))
-			snprintf(st->attrd, sizeof(st->attrd), "%s", eq);
-		else if (!strcmp(line, "quorum"))
-			snprintf(st->quorum, sizeof(st->quorum), "%s", eq);
-		else if (!strcmp(line, "error"))
-			snprintf(st->error, sizeof(st->error), "%s", eq);
-	}
+	rc = vpnha_record_read(VPNHA_REC_MII_STATUS, AGENT, ctx->instance, "status", &r);
+	if (rc < 0)
+		return rc;
+	st->pid = (pid_t)r.pid;
+	st->updated_ms = r.updated_ms;
+	st->interval_ms = r.interval_ms;
+	st->initial = r.initial;
+	memcpy(st->attrd, r.attrd, sizeof(st->attrd));
+	memcpy(st->quorum, r.quorum, sizeof(st->quorum));
+	memcpy(st->error, r.error, sizeof(st->error) - 1); /* cut as it always was */
 	return 0;
 }
 
@@ -322,17 +303,18 @@ static enum vpnha_rc ml_monitor(struct vpnha_ctx *ctx)
 
 /* ---- start ---- */
 
+/* The attributes to delete at stop (lib/records.h, VPNHA_REC_NAMES): one a line. */
 static int write_attrs(struct vpnha_ctx *ctx)
 {
 	const struct vpnha_value *v = ifaces(ctx);
-	char buf[VPNHA_LS_MAX_IFS * (VPNHA_ATTRD_NAME_MAX + 2) + VPNHA_ATTRD_NAME_MAX + 2];
-	size_t off = 0, i;
+	struct vpnha_rec_names names = { 0 };
+	size_t i;
 
-	for (i = 0; i < v->n_items; i++)
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, ATTR_PREFIX "%s\n", v->items[i].str);
-	if (VPNHA_GIVEN(ctx, P_NAME))
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", VPNHA_STR(ctx, P_NAME));
-	return vpnha_state_write(AGENT, ctx->instance, "attrs", buf, off);
+	for (i = 0; i < v->n_items && names.n < VPNHA_ARRAY_SIZE(names.names); i++)
+		snprintf(names.names[names.n++], sizeof(names.names[0]), ATTR_PREFIX "%s", v->items[i].str);
+	if (VPNHA_GIVEN(ctx, P_NAME) && names.n < VPNHA_ARRAY_SIZE(names.names))
+		snprintf(names.names[names.n++], sizeof(names.names[0]), "%s", VPNHA_STR(ctx, P_NAME));
+	return vpnha_record_write(VPNHA_REC_NAMES, AGENT, ctx->instance, "attrs", &names);
 }
 
 #define MAX_ARGS (2 * (VPNHA_LS_MAX_IFS + 16))
@@ -566,15 +548,17 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
  */
 static size_t delete_attrs(struct vpnha_ctx *ctx, uint64_t grace_ms)
 {
-	_vpnha_auto_free char *data = NULL;
-	char *line, *save = NULL, detail[256];
+	struct vpnha_rec_names names;
+	char detail[256];
 	enum vpnha_attrd_result r;
-	size_t len, pending = 0;
+	size_t pending = 0, i;
 	uint64_t left;
+	const char *line;
 
-	if (vpnha_state_read(AGENT, ctx->instance, "attrs", &data, &len) < 0)
+	if (vpnha_record_read(VPNHA_REC_NAMES, AGENT, ctx->instance, "attrs", &names) < 0)
 		return 0;
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (i = 0; i < names.n; i++) {
+		line = names.names[i];
 		left = vpnha_time_left_ms(ctx);
 		if (left < 100)
 			break;
