@@ -72,6 +72,7 @@
 #include "linkstate.h"
 #include "log.h"
 #include "proc.h"
+#include "records.h"
 #include "runstate.h"
 #include "util.h"
 #include "vpnha.h"
@@ -188,36 +189,31 @@ static void stop_signals_chain(void)
 
 /* ---- status file ---- */
 
+/* mii-link's status record (lib/records.h, VPNHA_REC_MII_STATUS) */
 static void status_write(struct mld *d)
 {
-	char buf[8192];
-	size_t off = 0, i;
+	struct vpnha_rec_mii_status st = {
+		.pid = (int)getpid(), .updated_ms = vpnha_now_ms(), .interval_ms = d->poll_ms, .initial = d->initial,
+		.events = d->events, .cib_refreshes = d->cib_refreshes, .publishes = d->publishes,
+		.overruns = d->overruns, .change_rt_us = d->change_rt_us, .publish_rt_us = d->publish_rt_us
+	};
+	size_t i;
 
-#define PUT(...) do { \
-		int _n = snprintf(buf + off, sizeof(buf) - off, __VA_ARGS__); \
-		if (_n > 0 && (size_t)_n < sizeof(buf) - off) off += (size_t)_n; \
-	} while (0)
-	PUT("pid=%d\n", (int)getpid());
-	PUT("updated_ms=%" PRIu64 "\n", vpnha_now_ms());
-	PUT("interval_ms=%" PRIu64 "\n", d->poll_ms);
-	PUT("initial=%d\n", d->initial ? 1 : 0);
-	PUT("attrd=%s\n", attrd_state_str[d->attrd]);
-	PUT("quorum=%s\n", vpnha_quorum_str(d->quorum));
-	PUT("events=%" PRIu64 "\n", d->events);
-	PUT("cib_refreshes=%" PRIu64 "\n", d->cib_refreshes);
-	PUT("publishes=%" PRIu64 "\n", d->publishes);
-	PUT("overruns=%" PRIu64 "\n", d->overruns);
-	PUT("change_rt_us=%" PRIu64 "\n", d->change_rt_us);
-	PUT("publish_rt_us=%" PRIu64 "\n", d->publish_rt_us);
-	if (d->error[0])
-		PUT("error=%s\n", d->error);
-	for (i = 0; i < d->n_attrs; i++)
-		PUT("attr.%s=%s\n", d->attrs[i].name, d->attrs[i].ok ? d->attrs[i].published : "");
-	for (i = 0; i < d->ls.n; i++)
-		PUT("link.%s=%d/%d%s\n", d->ls.ifs[i].name, d->ls.ifs[i].raw, d->ls.ifs[i].stable,
-		    d->ls.ifs[i].suppressed ? "/suppressed" : "");
-#undef PUT
-	if (vpnha_state_write(AGENT, d->instance, "status", buf, off) < 0)
+	snprintf(st.attrd, sizeof(st.attrd), "%s", attrd_state_str[d->attrd]);
+	snprintf(st.quorum, sizeof(st.quorum), "%s", vpnha_quorum_str(d->quorum));
+	memcpy(st.error, d->error, sizeof(st.error));
+	for (i = 0; i < d->n_attrs && st.n_attrs < VPNHA_ARRAY_SIZE(st.attrs); i++, st.n_attrs++) {
+		memcpy(st.attrs[i].name, d->attrs[i].name, sizeof(st.attrs[i].name));
+		if (d->attrs[i].ok)
+			memcpy(st.attrs[i].value, d->attrs[i].published, sizeof(st.attrs[i].value));
+	}
+	for (i = 0; i < d->ls.n && st.n_links < VPNHA_ARRAY_SIZE(st.links); i++, st.n_links++) {
+		memcpy(st.links[i].name, d->ls.ifs[i].name, sizeof(st.links[i].name));
+		st.links[i].raw = d->ls.ifs[i].raw;
+		st.links[i].stable = d->ls.ifs[i].stable;
+		st.links[i].suppressed = d->ls.ifs[i].suppressed;
+	}
+	if (vpnha_record_write(VPNHA_REC_MII_STATUS, AGENT, d->instance, "status", &st) < 0)
 		vpnha_log_err("cannot write the status file in %s", vpnha_run_dir());
 }
 
@@ -808,7 +804,7 @@ int main(int argc, char **argv)
 	qb_loop_signal_handle sh;
 	size_t n_if = 0, i;
 	bool log_stderr = false;
-	char why[256], pidbuf[32];
+	char why[256];
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -922,8 +918,7 @@ int main(int argc, char **argv)
 				 "pending in attrd)");
 	g = &d;
 
-	snprintf(pidbuf, sizeof(pidbuf), "%d\n", (int)getpid());
-	r = vpnha_state_write(AGENT, d.instance, "pid", pidbuf, strlen(pidbuf));
+	r = vpnha_record_write(VPNHA_REC_PID, AGENT, d.instance, "pid", &(struct vpnha_rec_pid){ .pid = (int)getpid() });
 	if (r < 0)
 		fatal(&d, "cannot write the pid file in %s: %s", vpnha_run_dir(), strerror(-r));
 
