@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mii-link.h"
 #include "params.h"
+#include "records.h"
 #include "runstate.h"
 #include "util.h"
 #include "vpnha.h"
@@ -34,16 +35,11 @@
 
 static pid_t statusd_pid(struct vpnha_ctx *ctx)
 {
-	_vpnha_auto_free char *data = NULL;
-	size_t len;
-	int64_t v;
+	struct vpnha_rec_pid p;
 
-	if (vpnha_state_read(AGENT, ctx->instance, PID_KEY, &data, &len) < 0)
+	if (vpnha_record_read(VPNHA_REC_PID, AGENT, ctx->instance, PID_KEY, &p) < 0)
 		return 0;
-	data[strcspn(data, "\n")] = '\0';
-	if (vpnha_parse_int(data, 2, INT32_MAX, &v, NULL, 0) < 0)
-		return 0;
-	return (pid_t)v;
+	return (pid_t)p.pid;
 }
 
 static const char *socket_path(void)
@@ -58,7 +54,6 @@ static void statusd_spawn(struct vpnha_ctx *ctx)
 	static char path[4096];
 	const char *argv[8];
 	struct ml_env env;
-	char pidbuf[32];
 	size_t a = 0;
 	const char *node = getenv("OCF_RESKEY_CRM_meta_on_node");
 	pid_t pid;
@@ -91,8 +86,7 @@ static void statusd_spawn(struct vpnha_ctx *ctx)
 	}
 	if (pid == 0)
 		ml_child_exec(argv, env.envp);
-	snprintf(pidbuf, sizeof(pidbuf), "%d\n", (int)pid);
-	if (vpnha_state_write(AGENT, ctx->instance, PID_KEY, pidbuf, strlen(pidbuf)) < 0)
+	if (vpnha_record_write(VPNHA_REC_PID, AGENT, ctx->instance, PID_KEY, &(struct vpnha_rec_pid){ .pid = (int)pid }) < 0)
 		vpnha_log_warn("status daemon: cannot record its pid in %s", vpnha_run_dir());
 	vpnha_log_info("%s started (pid %d)", STATUSD_COMM, (int)pid);
 }

@@ -42,6 +42,7 @@
 
 #include "cluster.h"
 #include "log.h"
+#include "records.h"
 #include "runstate.h"
 #include "status.h"
 #include "statusd.h"
@@ -405,11 +406,9 @@ static int parse_args(struct sd *d, int argc, char **argv, bool *log_stderr)
 static int setup(struct sd *d)
 {
 	qb_loop_signal_handle sh;
-	char pidbuf[32];
 	int r;
 
-	snprintf(pidbuf, sizeof(pidbuf), "%d\n", (int)getpid());
-	r = vpnha_state_write(AGENT, d->instance, PID_KEY, pidbuf, strlen(pidbuf));
+	r = vpnha_record_write(VPNHA_REC_PID, AGENT, d->instance, PID_KEY, &(struct vpnha_rec_pid){ .pid = (int)getpid() });
 	if (r < 0)
 		return r;
 	d->loop = qb_loop_create();
