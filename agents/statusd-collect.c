@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * This node's VPN state for vpnha-statusd. What to show comes from the
- * agents' own run-state records (lib/runstate.h), so nothing is configured
+ * agents' own run-state records (lib/records.h, read as the agents read them), so nothing is configured
  * twice: vip/NAME.owner (the VIPs this node holds), gre-tunnel/NAME.owner,
  * ipsec-conn/NAME.owned, bgp-peer/NAME.state, and the mii-link instance's status
  * file (the links as mii-link sees them). The live state comes from
@@ -17,14 +17,13 @@
 #include "frr.h"
 #include "netlink.h"
 #include "params.h"
+#include "records.h"
 #include "runstate.h"
 #include "statusd.h"
 #include "util.h"
 #include "vici.h"
 #include "vpnha.h"
 #include "xfrm.h"
-
-#define REC_LINE 512
 
 /* Copy outside text into a field: bounded, printable ASCII only. */
 static void put_str(char *dst, size_t size, const char *src)
@@ -43,72 +42,42 @@ static uint64_t num(const char *s)
 	return s && vpnha_parse_int(s, 0, INT64_MAX, &v, NULL, 0) == 0 ? (uint64_t)v : 0;
 }
 
-/* The value of KEY in a record text (the first one), copied into val. */
-static bool rec_get(const char *text, const char *want, char *val, size_t size)
+/* A prefix as the records write it: ADDR/LEN. */
+static void prefix_put(char *dst, size_t size, const struct vpnha_addr *a)
 {
-	const char *cur = text, *key, *v;
-	char buf[REC_LINE];
-	int r;
+	char s[INET6_ADDRSTRLEN];
 
-	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &key, &v)) != 0)
-		if (r > 0 && !strcmp(key, want)) {
-			put_str(val, size, v);
-			return true;
-		}
-	return false;
+	snprintf(dst, size, "%s/%u", vpnha_addr_str(a, s, sizeof(s)), a->prefixlen);
 }
 
 /* ---- links: mii-link's status file, link.IFACE=RAW/PUBLISHED[/suppressed] ---- */
 
-static uint8_t tri_of(const char *s)
+static uint8_t tri_of(int v)
 {
-	int64_t v;
-
-	if (vpnha_parse_int(s, -1, 1, &v, NULL, 0) < 0 || v < 0)
+	if (v < 0)
 		return VPNHA_ST_UNKNOWN;
 	return v ? VPNHA_ST_UP : VPNHA_ST_DOWN;
 }
 
-static bool link_parse(const char *name, const char *val, struct vpnha_status_link *l)
-{
-	char v[64], *pub, *sup;
-
-	if (vpnha_parse_ifname(name, NULL, 0) < 0 || strlen(val) >= sizeof(v))
-		return false;
-	memcpy(v, val, strlen(val) + 1);
-	pub = strchr(v, '/');
-	if (!pub)
-		return false;
-	*pub++ = '\0';
-	sup = strchr(pub, '/');
-	if (sup)
-		*sup++ = '\0';
-	memset(l, 0, sizeof(*l));
-	put_str(l->name, sizeof(l->name), name);
-	l->raw = tri_of(v);
-	l->published = tri_of(pub);
-	l->suppressed = sup && !strcmp(sup, "suppressed");
-	return true;
-}
-
 static void collect_links(const struct statusd_src *src, struct vpnha_status_node *n)
 {
-	_vpnha_auto_free char *data = NULL;
-	const char *cur, *key, *val;
-	char buf[REC_LINE];
-	size_t len;
-	int r;
+	struct vpnha_rec_mii_status *st = calloc(1, sizeof(*st));
+	size_t i;
 
 	n->n_links = 0;
-	if (!src->mii_instance || vpnha_state_read("mii-link", src->mii_instance, "status", &data, &len) < 0)
-		return;
-	cur = data;
-	while ((r = vpnha_record_next(&cur, buf, sizeof(buf), &key, &val)) != 0) {
-		if (r < 0 || strncmp(key, "link.", 5) != 0 || n->n_links >= VPNHA_STATUS_MAX_ITEMS)
-			continue;
-		if (link_parse(key + 5, val, &n->links[n->n_links]))
-			n->n_links++;
+	if (!st || !src->mii_instance || vpnha_record_read(VPNHA_REC_MII_STATUS, "mii-link", src->mii_instance, "status", st) < 0)
+		goto cleanup;
+	for (i = 0; i < st->n_links && n->n_links < VPNHA_STATUS_MAX_ITEMS; i++) {
+		struct vpnha_status_link *l = &n->links[n->n_links++];
+
+		memset(l, 0, sizeof(*l));
+		put_str(l->name, sizeof(l->name), st->links[i].name);
+		l->raw = tri_of(st->links[i].raw);
+		l->published = tri_of(st->links[i].stable);
+		l->suppressed = st->links[i].suppressed;
 	}
+cleanup:
+	free(st);
 }
 
 /* ---- VIPs and GRE tunnels: the records, then netlink ---- */
@@ -122,23 +91,21 @@ static int on_vip(const char *instance, const char *text, void *ud)
 {
 	struct nl_walk *w = ud;
 	struct vpnha_status_vip *v;
+	struct vpnha_rec_vip_owner o;
 	struct vpnha_nl_addr a = { 0 };
-	char addr[VPNHA_STATUS_ADDR], idx[16];
-	int64_t ifindex;
 	int r;
 
-	if (w->n->n_vips >= VPNHA_STATUS_MAX_ITEMS || !rec_get(text, "addr", addr, sizeof(addr)))
+	if (w->n->n_vips >= VPNHA_STATUS_MAX_ITEMS || vpnha_record_parse(VPNHA_REC_VIP_OWNER, text, &o) < 0)
 		return 0;
 	v = &w->n->vips[w->n->n_vips++];
 	memset(v, 0, sizeof(*v));
-	put_str(v->addr, sizeof(v->addr), addr);
-	rec_get(text, "ifname", v->ifname, sizeof(v->ifname));
+	prefix_put(v->addr, sizeof(v->addr), &o.addr);
+	put_str(v->ifname, sizeof(v->ifname), o.ifname);
 	v->present = VPNHA_ST_UNKNOWN;
-	if (!w->nl || !rec_get(text, "ifindex", idx, sizeof(idx)) ||
-	    vpnha_parse_int(idx, 1, INT32_MAX, &ifindex, NULL, 0) < 0 ||
-	    vpnha_parse_prefix(addr, 0, &a.local, NULL, 0) < 0)
+	if (!w->nl)
 		return 0;
-	r = vpnha_nl_addr_present(w->nl, (int)ifindex, &a);
+	a.local = o.addr;
+	r = vpnha_nl_addr_present(w->nl, o.ifindex, &a);
 	if (r >= 0)
 		v->present = r ? VPNHA_ST_UP : VPNHA_ST_DOWN;
 	return 0;
@@ -175,20 +142,19 @@ static int on_gre(const char *instance, const char *text, void *ud)
 {
 	struct nl_walk *w = ud;
 	struct vpnha_status_gre *g;
-	char *sp;
+	struct vpnha_rec_gre_owner *o = malloc(sizeof(*o));
 
-	if (w->n->n_gres >= VPNHA_STATUS_MAX_ITEMS)
-		return 0;
-	g = &w->n->gres[w->n->n_gres];
+	if (!o || w->n->n_gres >= VPNHA_STATUS_MAX_ITEMS || vpnha_record_parse(VPNHA_REC_GRE_OWNER, text, o) < 0)
+		goto cleanup;
+	g = &w->n->gres[w->n->n_gres++];
 	memset(g, 0, sizeof(*g));
-	if (!rec_get(text, "ifname", g->ifname, sizeof(g->ifname)) ||
-	    vpnha_parse_ifname(g->ifname, NULL, 0) < 0)
-		return 0;
-	w->n->n_gres++;
-	rec_get(text, "kind", g->kind, sizeof(g->kind));
-	if (rec_get(text, "addr", g->inner, sizeof(g->inner)) && (sp = strchr(g->inner, ' ')))
-		*sp = '\0'; /* "10.255.0.1/30 peer ...": the local address */
+	put_str(g->ifname, sizeof(g->ifname), o->ifname);
+	put_str(g->kind, sizeof(g->kind), o->kind);
+	if (o->n_addrs > 0)
+		prefix_put(g->inner, sizeof(g->inner), &o->addrs[0].local); /* the local address */
 	gre_live(w, g);
+cleanup:
+	free(o);
 	return 0;
 }
 
@@ -244,21 +210,15 @@ static int on_bgp(const char *instance, const char *text, void *ud)
 {
 	struct bgp_walk *w = ud;
 	struct vpnha_status_bgp *b;
-	struct vpnha_addr a;
-	char dir[256];
+	struct vpnha_rec_bgp_state st;
 
-	if (w->n->n_bgps >= VPNHA_STATUS_MAX_ITEMS)
+	if (w->n->n_bgps >= VPNHA_STATUS_MAX_ITEMS || vpnha_record_parse(VPNHA_REC_BGP_STATE, text, &st) < 0)
 		return 0;
-	b = &w->n->bgps[w->n->n_bgps];
+	b = &w->n->bgps[w->n->n_bgps++];
 	memset(b, 0, sizeof(*b));
-	if (!rec_get(text, "neighbor", b->neighbor, sizeof(b->neighbor)) ||
-	    vpnha_parse_addr(b->neighbor, 0, &a, NULL, 0) < 0)
-		return 0;
-	w->n->n_bgps++;
-	rec_get(text, "vrf", b->vrf, sizeof(b->vrf));
-	if (!rec_get(text, "vty_socket_dir", dir, sizeof(dir)) || vpnha_parse_path(dir, NULL, 0) < 0)
-		snprintf(dir, sizeof(dir), "%s", VPNHA_FRR_VTY_DIR_DEFAULT);
-	bgp_live(dir, b, w->budget_ms);
+	put_str(b->neighbor, sizeof(b->neighbor), st.neighbor);
+	put_str(b->vrf, sizeof(b->vrf), st.vrf);
+	bgp_live(st.vty_socket_dir, b, w->budget_ms);
 	return 0;
 }
 
@@ -282,10 +242,13 @@ struct sa_walk {
 static int on_conn(const char *instance, const char *text, void *ud)
 {
 	struct sa_walk *w = ud;
+	struct vpnha_rec_ipsec_owned o;
 
-	if (w->n_conns < VPNHA_STATUS_MAX_ITEMS && rec_get(text, "conn", w->conns[w->n_conns], VPNHA_STATUS_NAME) &&
-	    w->conns[w->n_conns][0])
+	if (w->n_conns < VPNHA_STATUS_MAX_ITEMS && vpnha_record_parse(VPNHA_REC_IPSEC_OWNED, text, &o) == 0 &&
+	    o.conn[0]) {
+		put_str(w->conns[w->n_conns], VPNHA_STATUS_NAME, o.conn);
 		w->n_conns++;
+	}
 	return 0;
 }
 
