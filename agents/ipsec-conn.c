@@ -209,9 +209,10 @@ struct owned {
 
 static int owned_write(struct vpnha_ctx *ctx, const struct owned *o)
 {
-	struct vpnha_rec_ipsec_owned r = { .loaded_conn = o->loaded_conn, .local = o->local, .remote = o->remote,
-					   .started = o->started };
+	struct vpnha_rec_ipsec_owned r = { .loaded_conn = o->loaded_conn, .started = o->started };
 
+	r.local = o->local;
+	r.remote = o->remote;
 	snprintf(r.conn, sizeof(r.conn), "%s", conn_name(ctx));
 	memcpy(r.shared_id, o->shared_id, sizeof(r.shared_id));
 	memcpy(r.key_id, o->key_id, sizeof(r.key_id));

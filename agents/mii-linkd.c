@@ -192,13 +192,17 @@ static void stop_signals_chain(void)
 /* mii-link's status record (lib/records.h, VPNHA_REC_MII_STATUS) */
 static void status_write(struct mld *d)
 {
-	struct vpnha_rec_mii_status st = {
-		.pid = (int)getpid(), .updated_ms = vpnha_now_ms(), .interval_ms = d->poll_ms, .initial = d->initial,
-		.events = d->events, .cib_refreshes = d->cib_refreshes, .publishes = d->publishes,
-		.overruns = d->overruns, .change_rt_us = d->change_rt_us, .publish_rt_us = d->publish_rt_us
-	};
+	struct vpnha_rec_mii_status st = { .pid = (int)getpid(), .updated_ms = vpnha_now_ms() };
 	size_t i;
 
+	st.interval_ms = d->poll_ms;
+	st.initial = d->initial;
+	st.events = d->events;
+	st.cib_refreshes = d->cib_refreshes;
+	st.publishes = d->publishes;
+	st.overruns = d->overruns;
+	st.change_rt_us = d->change_rt_us;
+	st.publish_rt_us = d->publish_rt_us;
 	snprintf(st.attrd, sizeof(st.attrd), "%s", attrd_state_str[d->attrd]);
 	snprintf(st.quorum, sizeof(st.quorum), "%s", vpnha_quorum_str(d->quorum));
 	memcpy(st.error, d->error, sizeof(st.error));
