@@ -363,7 +363,7 @@ static int field_set(const struct rec_schema *s, const char *key, const char *va
 	bit = 1u << (f - s->fields);
 	dst = (char *)out + f->off;
 	if (f->flags & RF_REPEAT) {
-		count = (size_t *)((char *)out + f->count_off);
+		count = (size_t *)(void *)((char *)out + f->count_off);
 		if (*count >= f->max_items)
 			return 0;
 		if (value_parse(f, name, val, dst + *count * f->size) < 0)
@@ -383,7 +383,7 @@ static void record_init(const struct rec_schema *s, void *out)
 	memset(out, 0, s->size);
 	for (size_t i = 0; i < s->n_fields; i++)
 		if (!strcmp(s->fields[i].key, "ifindex"))
-			*(int *)((char *)out + s->fields[i].off) = -1;
+			*(int *)(void *)((char *)out + s->fields[i].off) = -1;
 }
 
 static int required_check(const struct rec_schema *s, uint32_t seen)
@@ -581,7 +581,7 @@ int vpnha_record_format(enum vpnha_rec_kind kind, const void *in, char *buf, siz
 
 		snprintf(key, sizeof(key), "%s%s", f->key, s->style == STYLE_KV ? "=" : "");
 		if (f->flags & RF_REPEAT) {
-			size_t n = *(const size_t *)((const char *)in + f->count_off);
+			size_t n = *(const size_t *)(const void *)((const char *)in + f->count_off);
 
 			for (size_t k = 0; k < n && k < f->max_items; k++)
 				item_put(&o, f, src + k * f->size);
