@@ -42,6 +42,39 @@ const char *vpnha_nl_route_str(const struct vpnha_nl_route *r, char *buf, size_t
 	return buf;
 }
 
+int vpnha_route_item_parse(const char *s, struct vpnha_addr *dst, uint32_t *metric, char *why, size_t whylen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *at = strchr(s, '@');
+	size_t plen = at ? (size_t)(at - s) : strlen(s);
+	int64_t m = 0;
+	int r;
+
+	if (plen >= sizeof(buf)) {
+		snprintf(why, whylen, "'%.48s' is not a prefix", s);
+		return -EINVAL;
+	}
+	memcpy(buf, s, plen);
+	buf[plen] = '\0';
+	r = vpnha_parse_prefix(buf, 0, dst, why, whylen);
+	if (r < 0)
+		return r;
+	if (at && vpnha_parse_int(at + 1, 0, INT64_C(4294967295), &m, NULL, 0) < 0) {
+		snprintf(why, whylen, "'%.48s': metric after '@' must be a number 0-4294967295", s);
+		return -EINVAL;
+	}
+	*metric = (uint32_t)m;
+	return 0;
+}
+
+int vpnha_validate_route_item(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	struct vpnha_addr a;
+	uint32_t m;
+
+	return vpnha_route_item_parse(v->str, &a, &m, why, whylen);
+}
+
 bool vpnha_addr_host_equal(const struct vpnha_addr *a, const struct vpnha_addr *b)
 {
 	return a->family == b->family && !memcmp(a->u.raw, b->u.raw, a->family == AF_INET ? 4 : 16);

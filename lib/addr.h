@@ -26,6 +26,14 @@ const char *vpnha_nl_addr_str(const struct vpnha_nl_addr *a, char *buf, size_t l
 /* "PREFIX metric N" or "PREFIX metric N via ADDR" into buf; returns buf. */
 const char *vpnha_nl_route_str(const struct vpnha_nl_route *r, char *buf, size_t len);
 
+/*
+ * One item of a routes list: PREFIX or PREFIX@METRIC (metric 0..4294967295,
+ * 0 when absent). 0, or a negative errno with a reason in why.
+ */
+int vpnha_route_item_parse(const char *s, struct vpnha_addr *dst, uint32_t *metric, char *why, size_t whylen);
+/* Parameter validator (vpnha_validate_fn) over vpnha_route_item_parse. */
+int vpnha_validate_route_item(const struct vpnha_val *v, char *why, size_t whylen);
+
 /* Same host address: family and address bytes, the prefix length ignored. */
 bool vpnha_addr_host_equal(const struct vpnha_addr *a, const struct vpnha_addr *b);
 /* Same local prefix (with its length) and the same peer (or none). */
