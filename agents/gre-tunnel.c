@@ -20,16 +20,16 @@
 
 #include "addr.h"
 #include "gre.h"
-#include "icmp.h"
 #include "log.h"
 #include "netlink.h"
 #include "runstate.h"
+#include "tunnel.h"
 #include "util.h"
 #include "vpnha.h"
 
 #define AGENT "gre-tunnel"
 #define OWNER_KEY "owner"
-#define MAX_ROUTES 256
+#define MAX_ROUTES VPNHA_TUNNEL_MAX_ROUTES
 
 /* Parameter 'mode': the options, and their indexes as VPNHA_INT gives them. */
 static const char *const modes[] = { "gre", "gretap", NULL };
@@ -129,17 +129,7 @@ static enum vpnha_rc gt_validate_params(struct vpnha_ctx *ctx)
 
 /* ---- the desired state, from the parameters ---- */
 
-struct desired {
-	const char *ifname;
-	struct vpnha_gre gre;
-	uint32_t mtu;                 /* 0: leave to the kernel */
-	bool has_addr;
-	struct vpnha_nl_addr addr;
-	size_t n_routes;
-	struct vpnha_nl_route routes[MAX_ROUTES];
-};
-
-static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struct desired *d)
+static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struct vpnha_tunnel_want *d)
 {
 	const struct vpnha_value *routes = VPNHA_PARAM(ctx, P_ROUTES);
 	bool tap = VPNHA_INT(ctx, P_MODE) == MODE_GRETAP;
@@ -330,6 +320,12 @@ static int owner_write(struct vpnha_ctx *ctx, const struct owner *o)
 	return vpnha_state_write(AGENT, ctx->instance, OWNER_KEY, buf, pos);
 }
 
+/* owner_write for lib/tunnel (after each address or route it adds or removes) */
+static int owner_save(struct vpnha_ctx *ctx, void *o)
+{
+	return owner_write(ctx, o);
+}
+
 /* Is this live link the one the record describes? */
 static bool owner_owns(const struct owner *o, const struct vpnha_link *l)
 {
@@ -342,7 +338,7 @@ static bool owner_owns(const struct owner *o, const struct vpnha_link *l)
 /* ---- the state of one action: on the heap (the route arrays make each ~14 KB) ---- */
 
 struct gt_state {
-	struct desired d;
+	struct vpnha_tunnel_want d;
 	struct owner o;
 };
 
@@ -362,11 +358,10 @@ static enum vpnha_rc state_read(struct vpnha_ctx *ctx, struct gt_state **out)
 
 /* ---- monitor ---- */
 
-/* The link d->ifname into *l: is it ours, as desired, up? */
-static enum vpnha_rc check_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
+/* The link d->ifname into *l: is it ours? (then: as desired, up?) */
+static enum vpnha_rc check_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct vpnha_tunnel_want *d,
 				const struct owner *o, struct vpnha_link *l)
 {
-	char diff[384];
 	int r = vpnha_nl_link_get(nl, d->ifname, 0, l);
 
 	if (r == -ENODEV) {
@@ -385,44 +380,7 @@ static enum vpnha_rc check_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, cons
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING,
 				  "interface %s was replaced behind the agent (now ifindex %d kind %s, recorded %d %s)",
 				  d->ifname, l->ifindex, l->kind[0] ? l->kind : "none", o->ifindex, o->kind);
-	if (vpnha_gre_diff(&l->gre, &d->gre, diff, sizeof(diff)) > 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s changed behind the agent: %s", d->ifname,
-				  diff);
-	if (d->mtu && l->mtu != d->mtu)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s changed behind the agent: mtu %u (want %u)",
-				  d->ifname, l->mtu, d->mtu);
-	if (!l->up)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s is administratively down", d->ifname);
-	return VPNHA_RC_OK;
-}
-
-/* The wanted address and routes on the link. */
-static enum vpnha_rc check_addr_routes(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-				       const struct vpnha_link *l)
-{
-	_vpnha_auto_free struct vpnha_nl_route *live = NULL;
-	char s[160];
-	size_t i;
-	int r, n;
-
-	if (d->has_addr) {
-		r = vpnha_nl_addr_present(nl, l->ifindex, &d->addr);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list addresses: %s", vpnha_nl_error(nl));
-		if (!r)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s: address %s is missing", d->ifname,
-					  vpnha_nl_addr_str(&d->addr, s, sizeof(s)));
-	}
-	if (!d->n_routes)
-		return VPNHA_RC_OK;
-	n = vpnha_nl_route_list(nl, l->ifindex, &live);
-	if (n < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list routes: %s", vpnha_nl_error(nl));
-	for (i = 0; i < d->n_routes; i++)
-		if (vpnha_nl_route_index(live, (size_t)n, &d->routes[i]) == (size_t)n)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s: route %s is missing", d->ifname,
-					  vpnha_nl_route_str(&d->routes[i], s, sizeof(s)));
-	return VPNHA_RC_OK;
+	return vpnha_tunnel_check_link(ctx, d, l);
 }
 
 /* The underlay device (parameter 'dev') into d->gre.link; 7 when it is absent. */
@@ -439,22 +397,6 @@ static enum vpnha_rc monitor_underlay(struct vpnha_ctx *ctx, struct vpnha_nl *nl
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "not started (underlay device '%s' absent)",
 				  VPNHA_STR(ctx, P_DEV));
 	st->d.gre.link = (uint32_t)r;
-	return VPNHA_RC_OK;
-}
-
-/* Depth 10: the inner peer answers an ICMP echo through the tunnel (8 when it does not). */
-static enum vpnha_rc monitor_peer(struct vpnha_ctx *ctx, const struct desired *d)
-{
-	uint64_t left = vpnha_time_left_ms(ctx), budget = left > 4000 ? 2000 : left / 2;
-	char s[INET6_ADDRSTRLEN];
-	int r = vpnha_icmp_ping(d->ifname, &d->addr.peer, budget);
-
-	vpnha_addr_str(&d->addr.peer, s, sizeof(s));
-	if (r == 0)
-		return vpnha_fail(ctx, VPNHA_RC_DEGRADED, "interface %s is up but the peer %s does not answer (%llu ms)",
-				  d->ifname, s, (unsigned long long)budget);
-	if (r < 0)
-		vpnha_log_warn("cannot check that the peer %s answers: %s", s, strerror(-r));
 	return VPNHA_RC_OK;
 }
 
@@ -476,16 +418,16 @@ static enum vpnha_rc gt_monitor(struct vpnha_ctx *ctx)
 	if (rc == VPNHA_RC_OK)
 		rc = check_link(ctx, nl, &st->d, &st->o, &l);
 	if (rc == VPNHA_RC_OK)
-		rc = check_addr_routes(ctx, nl, &st->d, &l);
+		rc = vpnha_tunnel_check_addrs(ctx, nl, &st->d, &l);
 	vpnha_nl_close(nl);
 	if (rc == VPNHA_RC_OK && ctx->check_level >= 10 && !ctx->probe && st->d.addr.has_peer)
-		rc = monitor_peer(ctx, &st->d);
+		rc = vpnha_tunnel_check_peer(ctx, &st->d);
 	return rc;
 }
 
 /* ---- start / reload: converge live on desired ---- */
 
-static enum vpnha_rc create_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
+static enum vpnha_rc create_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct vpnha_tunnel_want *d,
 				 struct owner *o, int *ifindex)
 {
 	int r;
@@ -521,167 +463,11 @@ static enum vpnha_rc create_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, con
 	return VPNHA_RC_OK;
 }
 
-/* The link's GRE settings, mtu and state. */
-static enum vpnha_rc converge_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-				   const struct vpnha_link *l)
-{
-	char diff[384];
-	int r;
-
-	if (vpnha_gre_diff(&l->gre, &d->gre, diff, sizeof(diff)) > 0) {
-		vpnha_log_notice("%s: changing %s", d->ifname, diff);
-		r = vpnha_nl_gre_change(nl, l->ifindex, &d->gre);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot change %s (%s): %s", d->ifname, diff,
-					  vpnha_nl_error(nl));
-	}
-	if (d->mtu && l->mtu != d->mtu) {
-		vpnha_log_notice("%s: mtu %u -> %u", d->ifname, l->mtu, d->mtu);
-		r = vpnha_nl_link_set_mtu(nl, l->ifindex, d->mtu);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot set mtu %u on %s: %s", d->mtu, d->ifname,
-					  vpnha_nl_error(nl));
-	}
-	if (!l->up) {
-		r = vpnha_nl_link_set_up(nl, l->ifindex, true);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot set %s up: %s", d->ifname, vpnha_nl_error(nl));
-	}
-	return VPNHA_RC_OK;
-}
-
-/* Addresses: remove the ones we added that are no longer wanted, add the wanted one. */
-static enum vpnha_rc converge_addrs(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-				    struct owner *o, const struct vpnha_link *l)
-{
-	char s[160];
-	size_t i;
-	int r;
-
-	for (i = 0; i < o->n_addrs;) {
-		if (d->has_addr && vpnha_nl_addr_equal(&o->addrs[i], &d->addr)) {
-			i++;
-			continue;
-		}
-		r = vpnha_nl_addr_del(nl, l->ifindex, &o->addrs[i]);
-		if (r < 0 && r != -EADDRNOTAVAIL && r != -ENOENT && r != -ESRCH)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove address %s from %s: %s",
-					  vpnha_nl_addr_str(&o->addrs[i], s, sizeof(s)), d->ifname, vpnha_nl_error(nl));
-		o->addrs[i] = o->addrs[--o->n_addrs];
-		owner_write(ctx, o);
-	}
-	if (!d->has_addr)
-		return VPNHA_RC_OK;
-	r = vpnha_nl_addr_present(nl, l->ifindex, &d->addr);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list addresses: %s", vpnha_nl_error(nl));
-	if (!r) {
-		r = vpnha_nl_addr_add(nl, l->ifindex, &d->addr);
-		if (r < 0 && r != -EEXIST)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot add address %s to %s: %s",
-					  vpnha_nl_addr_str(&d->addr, s, sizeof(s)), d->ifname, vpnha_nl_error(nl));
-	}
-	if (o->n_addrs == 0) {
-		o->addrs[o->n_addrs++] = d->addr;
-		r = owner_write(ctx, o);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the ownership record: %s", strerror(-r));
-	}
-	return VPNHA_RC_OK;
-}
-
-/* Routes: remove the ones we added that are no longer wanted. */
-static enum vpnha_rc routes_drop(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-				 struct owner *o, const struct vpnha_link *l)
-{
-	char s[160];
-	size_t i;
-	int r;
-
-	for (i = 0; i < o->n_routes;) {
-		if (vpnha_nl_route_index(d->routes, d->n_routes, &o->routes[i]) < d->n_routes) {
-			i++;
-			continue;
-		}
-		r = vpnha_nl_route_del(nl, l->ifindex, &o->routes[i]);
-		if (r < 0 && r != -ESRCH && r != -ENOENT)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove route %s: %s",
-					  vpnha_nl_route_str(&o->routes[i], s, sizeof(s)), vpnha_nl_error(nl));
-		vpnha_log_notice("%s: removed route %s", d->ifname, vpnha_nl_route_str(&o->routes[i], s, sizeof(s)));
-		o->routes[i] = o->routes[--o->n_routes];
-		owner_write(ctx, o);
-	}
-	return VPNHA_RC_OK;
-}
-
-static enum vpnha_rc route_add(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d, int ifindex,
-			       const struct vpnha_nl_route *rt)
-{
-	char s[160];
-	int r = vpnha_nl_route_add(nl, ifindex, rt);
-
-	if (r == -EEXIST)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR,
-				  "cannot add route %s through %s: a route with that prefix and metric "
-				  "already exists through another interface", vpnha_nl_route_str(rt, s, sizeof(s)),
-				  d->ifname);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot add route %s through %s: %s",
-				  vpnha_nl_route_str(rt, s, sizeof(s)), d->ifname, vpnha_nl_error(nl));
-	return VPNHA_RC_OK;
-}
-
-/* Routes: add the wanted ones that are not there, record them. */
-static enum vpnha_rc routes_add(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-				struct owner *o, const struct vpnha_link *l)
-{
-	_vpnha_auto_free struct vpnha_nl_route *live = NULL;
-	enum vpnha_rc rc;
-	size_t k;
-	int r, n;
-
-	n = d->n_routes ? vpnha_nl_route_list(nl, l->ifindex, &live) : 0;
-	if (n < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list routes: %s", vpnha_nl_error(nl));
-	for (k = 0; k < d->n_routes; k++) {
-		if (vpnha_nl_route_index(live, (size_t)n, &d->routes[k]) == (size_t)n) {
-			rc = route_add(ctx, nl, d, l->ifindex, &d->routes[k]);
-			if (rc != VPNHA_RC_OK)
-				return rc;
-		}
-		if (vpnha_nl_route_index(o->routes, o->n_routes, &d->routes[k]) == o->n_routes &&
-		    o->n_routes < MAX_ROUTES) {
-			o->routes[o->n_routes++] = d->routes[k];
-			r = owner_write(ctx, o);
-			if (r < 0)
-				return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the ownership record: %s",
-						  strerror(-r));
-		}
-		if (vpnha_expired(ctx))
-			return vpnha_fail(ctx, VPNHA_RC_TIMEOUT, "timed out adding routes");
-	}
-	return VPNHA_RC_OK;
-}
-
-static enum vpnha_rc converge(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-			      struct owner *o, const struct vpnha_link *l)
-{
-	enum vpnha_rc rc = converge_link(ctx, nl, d, l);
-
-	if (rc == VPNHA_RC_OK)
-		rc = converge_addrs(ctx, nl, d, o, l);
-	if (rc == VPNHA_RC_OK)
-		rc = routes_drop(ctx, nl, d, o, l);
-	if (rc == VPNHA_RC_OK)
-		rc = routes_add(ctx, nl, d, o, l);
-	return rc;
-}
-
 /*
  * The link d->ifname into *l, ready to converge: ours (adopted after an
  * interrupted creation), recreated when its kind changed, or created.
  */
-static enum vpnha_rc link_ready(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
+static enum vpnha_rc link_ready(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct vpnha_tunnel_want *d,
 				struct owner *o, struct vpnha_link *l, bool reload)
 {
 	enum vpnha_rc rc;
@@ -728,9 +514,12 @@ static enum vpnha_rc gt_start_or_reload(struct vpnha_ctx *ctx, bool reload)
 	struct vpnha_nl *nl = NULL;
 	struct vpnha_link l;
 	enum vpnha_rc rc = state_read(ctx, &st);
+	struct vpnha_tunnel_owned own;
 
 	if (rc != VPNHA_RC_OK)
 		return rc;
+	own = (struct vpnha_tunnel_owned){ st->o.addrs, &st->o.n_addrs, st->o.routes, &st->o.n_routes, MAX_ROUTES,
+					   owner_save, &st->o };
 	rc = vpnha_nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
 		return rc;
@@ -738,7 +527,7 @@ static enum vpnha_rc gt_start_or_reload(struct vpnha_ctx *ctx, bool reload)
 	if (rc == VPNHA_RC_OK)
 		rc = link_ready(ctx, nl, &st->d, &st->o, &l, reload);
 	if (rc == VPNHA_RC_OK)
-		rc = converge(ctx, nl, &st->d, &st->o, &l);
+		rc = vpnha_tunnel_converge(ctx, nl, &st->d, &own, &l);
 	vpnha_nl_close(nl);
 	return rc;
 }

@@ -110,6 +110,28 @@ START_TEST(test_route_equal_index)
 }
 END_TEST
 
+START_TEST(test_route_item)
+{
+	struct vpnha_addr d;
+	uint32_t m = 99;
+	char why[128] = "";
+
+	ck_assert_int_eq(vpnha_route_item_parse("10.20.0.0/16", &d, &m, why, sizeof(why)), 0);
+	ck_assert_uint_eq(m, 0);
+	ck_assert_uint_eq(d.prefixlen, 16);
+	ck_assert_int_eq(vpnha_route_item_parse("2001:db8:1::/48@4294967295", &d, &m, why, sizeof(why)), 0);
+	ck_assert_uint_eq(m, 4294967295u);
+	ck_assert_int_eq(d.family, AF_INET6);
+	ck_assert_int_lt(vpnha_route_item_parse("10.20.0.0/16@-1", &d, &m, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "metric after '@'"));
+	ck_assert_int_lt(vpnha_route_item_parse("10.20.0.0/33", &d, &m, why, sizeof(why)), 0);
+	/* longer than any prefix before the '@' */
+	ck_assert_int_lt(vpnha_route_item_parse("2001:0db8:1111:2222:3333:4444:5555:6666:7777:8888/128@1", &d, &m,
+						why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "not a prefix"));
+}
+END_TEST
+
 static Suite *addr_suite(void)
 {
 	Suite *s = suite_create("addr");
@@ -120,6 +142,7 @@ static Suite *addr_suite(void)
 	tcase_add_test(tc, test_host_equal);
 	tcase_add_test(tc, test_nl_addr_equal);
 	tcase_add_test(tc, test_route_equal_index);
+	tcase_add_test(tc, test_route_item);
 	suite_add_tcase(s, tc);
 	return s;
 }
