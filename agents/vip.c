@@ -183,16 +183,15 @@ static bool owner_owns(const struct owner *o, const struct vpnha_nl_addr *want, 
 	return o->present && o->ifindex == ifindex && vpnha_addr_equal(&o->addr.local, &want->local);
 }
 
-
 /* ---- what is there: the record, the link, the address on it ---- */
 
 struct vip_view {
 	const char *nic;
 	struct vpnha_nl_addr want, live;
-	char p[VPNHA_PREFIX_STRLEN];  /* want as text */
+	char p[VPNHA_PREFIX_STRLEN]; /* want as text */
 	struct owner o;
 	struct vpnha_link l;
-	int found;                    /* 1: the address (any prefix length) is on l */
+	int found; /* 1: the address (any prefix length) is on l */
 };
 
 /* The wanted address, the ownership record and a route socket. */

@@ -26,8 +26,8 @@
 
 /* Interface details the netlink wrapper does not report (read with ioctl). */
 struct vpnha_nic_hw {
-	unsigned flags;           /* IFF_* (16 bits) */
-	unsigned short hwtype;    /* ARPHRD_* */
+	unsigned flags;        /* IFF_* (16 bits) */
+	unsigned short hwtype; /* ARPHRD_* */
 	uint8_t mac[6];
 };
 
@@ -41,11 +41,11 @@ void vpnha_announce_na_build(uint8_t buf[VPNHA_ANNOUNCE_NA_LEN], const uint8_t m
 
 /* An open announcement socket for one address on one link. */
 struct vpnha_announcer {
-	int fd;                   /* -1: closed */
+	int fd; /* -1: closed */
 	struct vpnha_addr ip;
 	uint8_t mac[6];
-	struct sockaddr_ll ll;    /* IPv4: the broadcast link-layer destination */
-	struct sockaddr_in6 in6;  /* IPv6: ff02::1 on the link */
+	struct sockaddr_ll ll;   /* IPv4: the broadcast link-layer destination */
+	struct sockaddr_in6 in6; /* IPv6: ff02::1 on the link */
 };
 
 /* Open the socket for ip on ifindex, announcing mac: 0 or a negative errno. */

@@ -177,7 +177,8 @@ static enum vpnha_rc route_add(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const
 	if (r == -EEXIST)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR,
 				  "cannot add route %s through %s: a route with that prefix and metric "
-				  "already exists through another interface", vpnha_nl_route_str(rt, s, sizeof(s)),
+				  "already exists through another interface",
+				  vpnha_nl_route_str(rt, s, sizeof(s)),
 				  want->ifname);
 	if (r < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot add route %s through %s: %s",

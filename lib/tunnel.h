@@ -27,7 +27,7 @@
 struct vpnha_tunnel_want {
 	const char *ifname;
 	struct vpnha_gre gre;
-	uint32_t mtu;                 /* 0: leave to the kernel */
+	uint32_t mtu; /* 0: leave to the kernel */
 	bool has_addr;
 	struct vpnha_nl_addr addr;
 	size_t n_routes;
@@ -36,7 +36,7 @@ struct vpnha_tunnel_want {
 
 /* What the resource added on its link, in the caller's record. */
 struct vpnha_tunnel_owned {
-	struct vpnha_nl_addr *addrs;   /* at least one slot */
+	struct vpnha_nl_addr *addrs; /* at least one slot */
 	size_t *n_addrs;
 	struct vpnha_nl_route *routes; /* max_routes slots */
 	size_t *n_routes;

@@ -10,8 +10,7 @@
 
 #include "addr.h"
 
-static struct vpnha_addr P(const char *s)
-{
+static struct vpnha_addr P(const char *s) {
 	struct vpnha_addr a;
 	char why[128];
 
@@ -19,8 +18,8 @@ static struct vpnha_addr P(const char *s)
 	return a;
 }
 
-static struct vpnha_nl_route R(const char *dst, uint32_t metric, const char *gw)
-{
+static struct vpnha_nl_route
+R(const char *dst, uint32_t metric, const char *gw) {
 	struct vpnha_nl_route r;
 
 	memset(&r, 0, sizeof(r));
@@ -127,7 +126,8 @@ START_TEST(test_route_item)
 	ck_assert_int_lt(vpnha_route_item_parse("10.20.0.0/33", &d, &m, why, sizeof(why)), 0);
 	/* longer than any prefix before the '@' */
 	ck_assert_int_lt(vpnha_route_item_parse("2001:0db8:1111:2222:3333:4444:5555:6666:7777:8888/128@1", &d, &m,
-						why, sizeof(why)), 0);
+						why, sizeof(why)),
+			 0);
 	ck_assert_ptr_nonnull(strstr(why, "not a prefix"));
 }
 END_TEST

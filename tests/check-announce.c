@@ -12,8 +12,7 @@
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
-static struct vpnha_addr A(const char *s)
-{
+static struct vpnha_addr A(const char *s) {
 	struct vpnha_addr a;
 	char why[128];
 
@@ -44,12 +43,12 @@ START_TEST(test_na_frame)
 
 	memset(f, 0xaa, sizeof(f));
 	vpnha_announce_na_build(f, mac, &ip);
-	ck_assert_uint_eq(f[0], 136);                     /* Neighbor Advertisement */
-	ck_assert_uint_eq(f[1], 0);                       /* code */
-	ck_assert_mem_eq(f + 2, "\x00\x00", 2);           /* checksum: the kernel's */
-	ck_assert_mem_eq(f + 4, "\x20\x00\x00\x00", 4);   /* R=0 S=0 O=1 */
-	ck_assert_mem_eq(f + 8, ip.u.raw, 16);            /* target */
-	ck_assert_mem_eq(f + 24, "\x02\x01", 2);          /* option: target link-layer address, 8 bytes */
+	ck_assert_uint_eq(f[0], 136);                   /* Neighbor Advertisement */
+	ck_assert_uint_eq(f[1], 0);                     /* code */
+	ck_assert_mem_eq(f + 2, "\x00\x00", 2);         /* checksum: the kernel's */
+	ck_assert_mem_eq(f + 4, "\x20\x00\x00\x00", 4); /* R=0 S=0 O=1 */
+	ck_assert_mem_eq(f + 8, ip.u.raw, 16);          /* target */
+	ck_assert_mem_eq(f + 24, "\x02\x01", 2);        /* option: target link-layer address, 8 bytes */
 	ck_assert_mem_eq(f + 26, mac, 6);
 }
 END_TEST

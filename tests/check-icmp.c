@@ -12,8 +12,7 @@
 
 #include "icmp.h"
 
-static struct vpnha_addr A(const char *s)
-{
+static struct vpnha_addr A(const char *s) {
 	struct vpnha_addr a;
 	char why[128];
 
@@ -21,7 +20,8 @@ static struct vpnha_addr A(const char *s)
 	return a;
 }
 
-static void from_addr(struct sockaddr_storage *ss, const struct vpnha_addr *a)
+static void
+from_addr(struct sockaddr_storage *ss, const struct vpnha_addr *a)
 {
 	memset(ss, 0, sizeof(*ss));
 	ss->ss_family = (sa_family_t)a->family;

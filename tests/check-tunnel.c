@@ -59,8 +59,7 @@ static void teardown(void)
 	free(ctx.reason);
 }
 
-static struct vpnha_addr P(const char *s)
-{
+static struct vpnha_addr P(const char *s) {
 	struct vpnha_addr a;
 	char why[128];
 
@@ -68,7 +67,8 @@ static struct vpnha_addr P(const char *s)
 	return a;
 }
 
-static struct vpnha_link lo_link(void)
+static struct vpnha_link
+lo_link(void)
 {
 	struct vpnha_link l;
 
