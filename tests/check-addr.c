@@ -9,33 +9,25 @@
 #include <string.h>
 
 #include "addr.h"
+#include "testnet.h"
+#include "util.h"
 
-static struct vpnha_addr P(const char *s) {
-	struct vpnha_addr a;
-	char why[128];
-
-	ck_assert_msg(vpnha_parse_prefix(s, 0, &a, why, sizeof(why)) == 0, "%s: %s", s, why);
-	return a;
-}
-
-static struct vpnha_nl_route
-R(const char *dst, uint32_t metric, const char *gw) {
-	struct vpnha_nl_route r;
-
-	memset(&r, 0, sizeof(r));
-	r.dst = P(dst);
-	r.metric = metric;
+/* r = DST metric METRIC [via GW] */
+static void route_set(struct vpnha_nl_route *r, const char *dst, uint32_t metric, const char *gw)
+{
+	memset(r, 0, sizeof(*r));
+	r->dst = test_prefix(dst);
+	r->metric = metric;
 	if (gw) {
-		r.has_gw = true;
-		r.gw = P(gw);
+		r->has_gw = true;
+		r->gw = test_prefix(gw);
 	}
-	return r;
 }
 
 START_TEST(test_prefix_str)
 {
 	char buf[VPNHA_PREFIX_STRLEN];
-	struct vpnha_addr a = P("192.0.2.7/24"), b = P("2001:db8::1/64");
+	struct vpnha_addr a = test_prefix("192.0.2.7/24"), b = test_prefix("2001:db8::1/64");
 
 	ck_assert_str_eq(vpnha_prefix_str(&a, buf, sizeof(buf)), "192.0.2.7/24");
 	ck_assert_str_eq(vpnha_prefix_str(&b, buf, sizeof(buf)), "2001:db8::1/64");
@@ -45,12 +37,14 @@ END_TEST
 START_TEST(test_addr_route_str)
 {
 	char buf[160];
-	struct vpnha_nl_addr a = { .local = P("10.1.1.1/30") };
-	struct vpnha_nl_route r = R("10.20.0.0/16", 20, NULL), g = R("2001:db8:1::/48", 1024, "2001:db8::2");
+	struct vpnha_nl_addr a = { .local = test_prefix("10.1.1.1/30") };
+	struct vpnha_nl_route r, g;
 
+	route_set(&r, "10.20.0.0/16", 20, NULL);
+	route_set(&g, "2001:db8:1::/48", 1024, "2001:db8::2");
 	ck_assert_str_eq(vpnha_nl_addr_str(&a, buf, sizeof(buf)), "10.1.1.1/30");
 	a.has_peer = true;
-	a.peer = P("10.1.1.2");
+	a.peer = test_prefix("10.1.1.2");
 	ck_assert_str_eq(vpnha_nl_addr_str(&a, buf, sizeof(buf)), "10.1.1.1/30 peer 10.1.1.2");
 	ck_assert_str_eq(vpnha_nl_route_str(&r, buf, sizeof(buf)), "10.20.0.0/16 metric 20");
 	ck_assert_str_eq(vpnha_nl_route_str(&g, buf, sizeof(buf)), "2001:db8:1::/48 metric 1024 via 2001:db8::2");
@@ -59,7 +53,7 @@ END_TEST
 
 START_TEST(test_host_equal)
 {
-	struct vpnha_addr a = P("192.0.2.7/24"), b = P("192.0.2.7/32"), c = P("192.0.2.8/24"), d = P("::ffff:192.0.2.7");
+	struct vpnha_addr a = test_prefix("192.0.2.7/24"), b = test_prefix("192.0.2.7/32"), c = test_prefix("192.0.2.8/24"), d = test_prefix("::ffff:192.0.2.7");
 
 	ck_assert(vpnha_addr_host_equal(&a, &b));
 	ck_assert(!vpnha_addr_equal(&a, &b));
@@ -70,40 +64,41 @@ END_TEST
 
 START_TEST(test_nl_addr_equal)
 {
-	struct vpnha_nl_addr a = { .local = P("10.1.1.1/30") }, b = a;
+	struct vpnha_nl_addr a = { .local = test_prefix("10.1.1.1/30") }, b = a;
 
 	ck_assert(vpnha_nl_addr_equal(&a, &b));
-	b.local = P("10.1.1.1/31");
+	b.local = test_prefix("10.1.1.1/31");
 	ck_assert(!vpnha_nl_addr_equal(&a, &b));
 	b = a;
 	b.has_peer = true;
-	b.peer = P("10.1.1.2");
+	b.peer = test_prefix("10.1.1.2");
 	ck_assert(!vpnha_nl_addr_equal(&a, &b));
 	a.has_peer = true;
-	a.peer = P("10.1.1.2/32");
+	a.peer = test_prefix("10.1.1.2/32");
 	ck_assert(vpnha_nl_addr_equal(&a, &b)); /* the peer's prefix length does not count */
-	a.peer = P("10.1.1.3");
+	a.peer = test_prefix("10.1.1.3");
 	ck_assert(!vpnha_nl_addr_equal(&a, &b));
 }
 END_TEST
 
 START_TEST(test_route_equal_index)
 {
-	struct vpnha_nl_route v[3] = { R("10.20.0.0/16", 20, NULL), R("10.30.0.0/16", 0, NULL),
-				       R("10.40.0.0/16", 0, "10.1.1.2") };
-	struct vpnha_nl_route r;
+	struct vpnha_nl_route v[3], r;
 
-	r = R("10.30.0.0/16", 0, NULL);
+	route_set(&v[0], "10.20.0.0/16", 20, NULL);
+	route_set(&v[1], "10.30.0.0/16", 0, NULL);
+	route_set(&v[2], "10.40.0.0/16", 0, "10.1.1.2");
+	route_set(&r, "10.30.0.0/16", 0, NULL);
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 3, &r), 1);
-	r = R("10.20.0.0/16", 21, NULL);
+	route_set(&r, "10.20.0.0/16", 21, NULL);
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 3, &r), 3);
-	r = R("10.20.0.0/15", 20, NULL);
+	route_set(&r, "10.20.0.0/15", 20, NULL);
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 3, &r), 3);
-	r = R("10.40.0.0/16", 0, "10.1.1.2");
+	route_set(&r, "10.40.0.0/16", 0, "10.1.1.2");
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 3, &r), 2);
-	r = R("10.40.0.0/16", 0, "10.1.1.9");
+	route_set(&r, "10.40.0.0/16", 0, "10.1.1.9");
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 3, &r), 3);
-	r = R("10.40.0.0/16", 0, NULL);
+	route_set(&r, "10.40.0.0/16", 0, NULL);
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 3, &r), 3);
 	ck_assert_uint_eq(vpnha_nl_route_index(v, 0, &v[0]), 0);
 }
@@ -134,17 +129,9 @@ END_TEST
 
 static Suite *addr_suite(void)
 {
-	Suite *s = suite_create("addr");
-	TCase *tc = tcase_create("text and comparison");
+	const TTest *tests[] = { test_prefix_str, test_addr_route_str, test_host_equal, test_nl_addr_equal, test_route_equal_index, test_route_item };
 
-	tcase_add_test(tc, test_prefix_str);
-	tcase_add_test(tc, test_addr_route_str);
-	tcase_add_test(tc, test_host_equal);
-	tcase_add_test(tc, test_nl_addr_equal);
-	tcase_add_test(tc, test_route_equal_index);
-	tcase_add_test(tc, test_route_item);
-	suite_add_tcase(s, tc);
-	return s;
+	return vpnha_test_suite("addr", "text and comparison", NULL, NULL, tests, VPNHA_ARRAY_SIZE(tests));
 }
 
 VPNHA_TEST_MAIN(addr_suite)

@@ -9,20 +9,14 @@
 #include <string.h>
 
 #include "announce.h"
+#include "testnet.h"
+#include "util.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
-static struct vpnha_addr A(const char *s) {
-	struct vpnha_addr a;
-	char why[128];
-
-	ck_assert_msg(vpnha_parse_addr(s, 0, &a, why, sizeof(why)) == 0, "%s: %s", s, why);
-	return a;
-}
-
 START_TEST(test_arp_frame)
 {
-	struct vpnha_addr ip = A("192.0.2.10");
+	struct vpnha_addr ip = test_prefix("192.0.2.10");
 	uint8_t f[VPNHA_ANNOUNCE_ARP_LEN];
 	static const uint8_t zero[6];
 
@@ -38,7 +32,7 @@ END_TEST
 
 START_TEST(test_na_frame)
 {
-	struct vpnha_addr ip = A("2001:db8::10");
+	struct vpnha_addr ip = test_prefix("2001:db8::10");
 	uint8_t f[VPNHA_ANNOUNCE_NA_LEN];
 
 	memset(f, 0xaa, sizeof(f));
@@ -63,14 +57,9 @@ END_TEST
 
 static Suite *announce_suite(void)
 {
-	Suite *s = suite_create("announce");
-	TCase *tc = tcase_create("frames");
+	const TTest *tests[] = { test_arp_frame, test_na_frame, test_nic_hw_absent };
 
-	tcase_add_test(tc, test_arp_frame);
-	tcase_add_test(tc, test_na_frame);
-	tcase_add_test(tc, test_nic_hw_absent);
-	suite_add_tcase(s, tc);
-	return s;
+	return vpnha_test_suite("announce", "frames", NULL, NULL, tests, VPNHA_ARRAY_SIZE(tests));
 }
 
 VPNHA_TEST_MAIN(announce_suite)

@@ -11,14 +11,8 @@
 #include <string.h>
 
 #include "icmp.h"
-
-static struct vpnha_addr A(const char *s) {
-	struct vpnha_addr a;
-	char why[128];
-
-	ck_assert_msg(vpnha_parse_addr(s, 0, &a, why, sizeof(why)) == 0, "%s: %s", s, why);
-	return a;
-}
+#include "testnet.h"
+#include "util.h"
 
 static void
 from_addr(struct sockaddr_storage *ss, const struct vpnha_addr *a)
@@ -72,7 +66,7 @@ END_TEST
 
 START_TEST(test_reply_v4)
 {
-	struct vpnha_addr peer = A("10.1.1.2"), other = A("10.1.1.3");
+	struct vpnha_addr peer = test_prefix("10.1.1.2"), other = test_prefix("10.1.1.3");
 	struct sockaddr_storage from;
 	uint8_t buf[28] = { 0x45 }; /* IPv4 header, ihl 5 */
 	uint16_t id = htons(0x1234);
@@ -94,7 +88,7 @@ END_TEST
 
 START_TEST(test_reply_v6)
 {
-	struct vpnha_addr peer = A("2001:db8::2"), v4 = A("10.1.1.2");
+	struct vpnha_addr peer = test_prefix("2001:db8::2"), v4 = test_prefix("10.1.1.2");
 	struct sockaddr_storage from;
 	uint8_t buf[16] = { ICMP6_ECHO_REPLY };
 	uint16_t id = htons(0xbeef);
@@ -114,16 +108,9 @@ END_TEST
 
 static Suite *icmp_suite(void)
 {
-	Suite *s = suite_create("icmp");
-	TCase *tc = tcase_create("echo");
+	const TTest *tests[] = { test_csum, test_echo_v4, test_echo_v6, test_reply_v4, test_reply_v6 };
 
-	tcase_add_test(tc, test_csum);
-	tcase_add_test(tc, test_echo_v4);
-	tcase_add_test(tc, test_echo_v6);
-	tcase_add_test(tc, test_reply_v4);
-	tcase_add_test(tc, test_reply_v6);
-	suite_add_tcase(s, tc);
-	return s;
+	return vpnha_test_suite("icmp", "echo", NULL, NULL, tests, VPNHA_ARRAY_SIZE(tests));
 }
 
 VPNHA_TEST_MAIN(icmp_suite)

@@ -13,13 +13,13 @@
 #include "check-main.h"
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "gre.h"
+#include "testnet.h"
+#include "util.h"
 #include "tunnel.h"
 
 static struct vpnha_nl *nl;
@@ -59,16 +59,7 @@ static void teardown(void)
 	free(ctx.reason);
 }
 
-static struct vpnha_addr P(const char *s) {
-	struct vpnha_addr a;
-	char why[128];
-
-	ck_assert_msg(vpnha_parse_prefix(s, 0, &a, why, sizeof(why)) == 0, "%s: %s", s, why);
-	return a;
-}
-
-static struct vpnha_link
-lo_link(void)
+static struct vpnha_link lo_link(void)
 {
 	struct vpnha_link l;
 
@@ -81,7 +72,7 @@ static void want_route(const char *dst, uint32_t metric)
 	struct vpnha_nl_route *r = &want.routes[want.n_routes++];
 
 	memset(r, 0, sizeof(*r));
-	r->dst = P(dst);
+	r->dst = test_prefix(dst);
 	r->metric = metric;
 }
 
@@ -137,7 +128,7 @@ START_TEST(test_addrs_converge)
 	struct vpnha_link l = lo_link();
 
 	want.has_addr = true;
-	want.addr.local = P("10.9.0.1/30");
+	want.addr.local = test_prefix("10.9.0.1/30");
 	ck_assert_int_eq(vpnha_tunnel_check_addrs(&ctx, nl, &want, &l), VPNHA_RC_NOT_RUNNING);
 	ck_assert_str_eq(ctx.reason, "interface lo: address 10.9.0.1/30 is missing");
 	ck_assert_int_eq(vpnha_tunnel_converge_addrs(&ctx, nl, &want, &own, &l), VPNHA_RC_OK);
@@ -148,16 +139,16 @@ START_TEST(test_addrs_converge)
 	ck_assert_int_eq(vpnha_tunnel_converge_addrs(&ctx, nl, &want, &own, &l), VPNHA_RC_OK);
 	ck_assert_int_eq(saves, 1);
 	/* another address: the owned one goes, the new one is added and owned */
-	want.addr.local = P("10.9.0.5/30");
+	want.addr.local = test_prefix("10.9.0.5/30");
 	ck_assert_int_eq(vpnha_tunnel_converge_addrs(&ctx, nl, &want, &own, &l), VPNHA_RC_OK);
 	ck_assert_uint_eq(n_addrs, 1);
 	ck_assert(vpnha_addr_equal(&owned_addrs[0].local, &want.addr.local));
-	ck_assert_int_eq(vpnha_nl_addr_present(nl, 1, &(struct vpnha_nl_addr){ .local = P("10.9.0.1/30") }), 0);
+	ck_assert_int_eq(vpnha_nl_addr_present(nl, 1, &(struct vpnha_nl_addr){ .local = test_prefix("10.9.0.1/30") }), 0);
 	/* none wanted: the owned one goes */
 	want.has_addr = false;
 	ck_assert_int_eq(vpnha_tunnel_converge_addrs(&ctx, nl, &want, &own, &l), VPNHA_RC_OK);
 	ck_assert_uint_eq(n_addrs, 0);
-	ck_assert_int_eq(vpnha_nl_addr_present(nl, 1, &(struct vpnha_nl_addr){ .local = P("10.9.0.5/30") }), 0);
+	ck_assert_int_eq(vpnha_nl_addr_present(nl, 1, &(struct vpnha_nl_addr){ .local = test_prefix("10.9.0.5/30") }), 0);
 }
 END_TEST
 
@@ -200,27 +191,13 @@ START_TEST(test_routes_converge)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-	Suite *s = suite_create("tunnel");
-	TCase *tc = tcase_create("netns");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_gre_key_tos);
-	tcase_add_test(tc, test_check_link);
-	tcase_add_test(tc, test_addrs_converge);
-	tcase_add_test(tc, test_routes_converge);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 static Suite *tunnel_suite(void)
 {
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "check-tunnel: unshare(CLONE_NEWNET) failed: %s (run as root)\n", strerror(errno));
+	const TTest *tests[] = { test_gre_key_tos, test_check_link, test_addrs_converge, test_routes_converge };
+
+	if (!test_netns_enter("check-tunnel"))
 		return NULL;
-	}
-	return suite();
+	return vpnha_test_suite("tunnel", "netns", setup, teardown, tests, VPNHA_ARRAY_SIZE(tests));
 }
 
 VPNHA_TEST_MAIN(tunnel_suite)
