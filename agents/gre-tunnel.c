@@ -14,27 +14,27 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/icmp6.h>
-#include <netinet/ip_icmp.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include "addr.h"
+#include "gre.h"
 #include "log.h"
 #include "netlink.h"
 #include "records.h"
 #include "runstate.h"
+#include "tunnel.h"
 #include "util.h"
 #include "vpnha.h"
 
 #define AGENT "gre-tunnel"
 #define OWNER_KEY "owner"
-#define MAX_ROUTES 256
+#define MAX_ROUTES VPNHA_TUNNEL_MAX_ROUTES
 
+/* Parameter 'mode': the options, and their indexes as VPNHA_INT gives them. */
 static const char *const modes[] = { "gre", "gretap", NULL };
+enum gt_mode { MODE_GRE, MODE_GRETAP };
 
 /* ---- parameter validation (one value) ---- */
 
@@ -54,96 +54,6 @@ static int check_ifname_chars(const char *s, char *why, size_t whylen)
 static int v_ifname(const struct vpnha_val *v, char *why, size_t whylen)
 {
 	return check_ifname_chars(v->str, why, whylen);
-}
-
-/* GRE key: a number 0..4294967295 or a dotted quad; out in network order. */
-static int parse_key(const char *s, uint32_t *out, char *why, size_t whylen)
-{
-	struct in_addr a;
-	int64_t n;
-
-	if (strchr(s, '.')) {
-		if (inet_pton(AF_INET, s, &a) != 1) {
-			snprintf(why, whylen, "'%.40s' is not a number 0-4294967295 or a dotted quad", s);
-			return -EINVAL;
-		}
-		*out = a.s_addr;
-		return 0;
-	}
-	if (vpnha_parse_int(s, 0, INT64_C(4294967295), &n, NULL, 0) < 0) {
-		snprintf(why, whylen, "'%.40s' is not a number 0-4294967295 or a dotted quad", s);
-		return -ERANGE;
-	}
-	*out = htonl((uint32_t)n);
-	return 0;
-}
-
-static int v_key(const struct vpnha_val *v, char *why, size_t whylen)
-{
-	uint32_t k;
-
-	return parse_key(v->str, &k, why, whylen);
-}
-
-/* tos: "inherit" or 0..255 */
-static int parse_tos(const char *s, bool *inherit, uint8_t *tos, char *why, size_t whylen)
-{
-	int64_t n;
-
-	*inherit = false;
-	*tos = 0;
-	if (!strcmp(s, "inherit")) {
-		*inherit = true;
-		return 0;
-	}
-	if (vpnha_parse_int(s, 0, 255, &n, NULL, 0) < 0) {
-		snprintf(why, whylen, "'%.40s' is not 'inherit' or a number 0-255", s);
-		return -EINVAL;
-	}
-	*tos = (uint8_t)n;
-	return 0;
-}
-
-static int v_tos(const struct vpnha_val *v, char *why, size_t whylen)
-{
-	bool inh;
-	uint8_t t;
-
-	return parse_tos(v->str, &inh, &t, why, whylen);
-}
-
-/* One routes item: PREFIX or PREFIX@METRIC. */
-static int parse_route_item(const char *s, struct vpnha_addr *dst, uint32_t *metric, char *why, size_t whylen)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	const char *at = strchr(s, '@');
-	size_t plen = at ? (size_t)(at - s) : strlen(s);
-	int64_t m = 0;
-	int r;
-
-	if (plen >= sizeof(buf)) {
-		snprintf(why, whylen, "'%.48s' is not a prefix", s);
-		return -EINVAL;
-	}
-	memcpy(buf, s, plen);
-	buf[plen] = '\0';
-	r = vpnha_parse_prefix(buf, 0, dst, why, whylen);
-	if (r < 0)
-		return r;
-	if (at && vpnha_parse_int(at + 1, 0, INT64_C(4294967295), &m, NULL, 0) < 0) {
-		snprintf(why, whylen, "'%.48s': metric after '@' must be a number 0-4294967295", s);
-		return -EINVAL;
-	}
-	*metric = (uint32_t)m;
-	return 0;
-}
-
-static int v_route(const struct vpnha_val *v, char *why, size_t whylen)
-{
-	struct vpnha_addr a;
-	uint32_t m;
-
-	return parse_route_item(v->str, &a, &m, why, whylen);
 }
 
 /* The parameters, in the order of the table below (VPNHA_STR(ctx, P_...)). */
@@ -169,15 +79,15 @@ static const struct vpnha_param_def params[] = {
 	[P_REMOTE] = { "remote", VPNHA_PT_ADDR, NULL, VPNHA_PF_REQUIRED, 0, 0, NULL, vpnha_validate_unicast_global },
 	[P_LOCAL] = { "local", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
 	[P_MODE] = { "mode", VPNHA_PT_SELECT, "gre", 0, 0, 0, modes, NULL },
-	[P_KEY] = { "key", VPNHA_PT_STRING, NULL, 0, 0, 15, NULL, v_key },
+	[P_KEY] = { "key", VPNHA_PT_STRING, NULL, 0, 0, 15, NULL, vpnha_validate_gre_key },
 	[P_TTL] = { "ttl", VPNHA_PT_INT, "255", VPNHA_PF_RELOADABLE, 0, 255, NULL, NULL },
-	[P_TOS] = { "tos", VPNHA_PT_STRING, "0", VPNHA_PF_RELOADABLE, 0, 7, NULL, v_tos },
+	[P_TOS] = { "tos", VPNHA_PT_STRING, "0", VPNHA_PF_RELOADABLE, 0, 7, NULL, vpnha_validate_gre_tos },
 	[P_PMTUDISC] = { "pmtudisc", VPNHA_PT_BOOL, "true", VPNHA_PF_RELOADABLE, 0, 0, NULL, NULL },
 	[P_MTU] = { "mtu", VPNHA_PT_INT, NULL, VPNHA_PF_RELOADABLE, 68, 65535, NULL, NULL },
 	[P_DEV] = { "dev", VPNHA_PT_IFNAME, NULL, 0, 0, 0, NULL, v_ifname },
 	[P_ADDRESS] = { "address", VPNHA_PT_PREFIX, NULL, 0, 0, 0, NULL, NULL },
 	[P_PEER] = { "peer", VPNHA_PT_ADDR, NULL, 0, 0, 0, NULL, vpnha_validate_unicast_global },
-	[P_ROUTES] = { "routes", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE | VPNHA_PF_LIST, 0, 64, NULL, v_route },
+	[P_ROUTES] = { "routes", VPNHA_PT_STRING, NULL, VPNHA_PF_RELOADABLE | VPNHA_PF_LIST, 0, 64, NULL, vpnha_validate_route_item },
 };
 _Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
@@ -220,20 +130,10 @@ static enum vpnha_rc gt_validate_params(struct vpnha_ctx *ctx)
 
 /* ---- the desired state, from the parameters ---- */
 
-struct desired {
-	const char *ifname;
-	struct vpnha_gre gre;
-	uint32_t mtu;                 /* 0: leave to the kernel */
-	bool has_addr;
-	struct vpnha_nl_addr addr;
-	size_t n_routes;
-	struct vpnha_nl_route routes[MAX_ROUTES];
-};
-
-static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struct desired *d)
+static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struct vpnha_tunnel_want *d)
 {
 	const struct vpnha_value *routes = VPNHA_PARAM(ctx, P_ROUTES);
-	bool tap = VPNHA_INT(ctx, P_MODE) == 1;
+	bool tap = VPNHA_INT(ctx, P_MODE) == MODE_GRETAP;
 	char why[160];
 	size_t i;
 	int r;
@@ -249,11 +149,11 @@ static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, s
 		d->gre.local = *VPNHA_ADDR(ctx, P_LOCAL);
 	if (VPNHA_GIVEN(ctx, P_KEY)) {
 		d->gre.key_set = true;
-		parse_key(VPNHA_STR(ctx, P_KEY), &d->gre.ikey, why, sizeof(why));
+		vpnha_gre_key_parse(VPNHA_STR(ctx, P_KEY), &d->gre.ikey, why, sizeof(why));
 		d->gre.okey = d->gre.ikey;
 	}
 	d->gre.ttl = (uint8_t)VPNHA_INT(ctx, P_TTL);
-	parse_tos(VPNHA_STR(ctx, P_TOS), &d->gre.tos_inherit, &d->gre.tos, why, sizeof(why));
+	vpnha_gre_tos_parse(VPNHA_STR(ctx, P_TOS), &d->gre.tos_inherit, &d->gre.tos, why, sizeof(why));
 	d->gre.pmtudisc = d->gre.remote.family == AF_INET ? VPNHA_BOOL(ctx, P_PMTUDISC) : false;
 	d->gre.encaplimit = d->gre.remote.family == AF_INET6 ? 4 : 0;
 	if (VPNHA_GIVEN(ctx, P_MTU))
@@ -269,7 +169,7 @@ static enum vpnha_rc desired_build(struct vpnha_ctx *ctx, struct vpnha_nl *nl, s
 	for (i = 0; i < routes->n_items && i < MAX_ROUTES; i++) {
 		struct vpnha_nl_route *rt = &d->routes[d->n_routes++];
 
-		parse_route_item(routes->items[i].str, &rt->dst, &rt->metric, why, sizeof(why));
+		vpnha_route_item_parse(routes->items[i].str, &rt->dst, &rt->metric, why, sizeof(why));
 		rt->metric = vpnha_nl_route_metric(rt->dst.family, rt->metric);
 		/* L2 tunnel: routes go to the peer as next hop when one is set */
 		if (tap && d->addr.has_peer && d->addr.peer.family == rt->dst.family) {
@@ -302,38 +202,6 @@ struct owner {
 	size_t n_routes;
 	struct vpnha_nl_route routes[MAX_ROUTES];
 };
-
-static const char *prefix_str(const struct vpnha_addr *a, char *buf, size_t len)
-{
-	char s[INET6_ADDRSTRLEN];
-
-	snprintf(buf, len, "%s/%u", vpnha_addr_str(a, s, sizeof(s)), a->prefixlen);
-	return buf;
-}
-
-static const char *route_str(const struct vpnha_nl_route *r, char *buf, size_t len)
-{
-	char p[INET6_ADDRSTRLEN + 8], g[INET6_ADDRSTRLEN];
-
-	if (r->has_gw)
-		snprintf(buf, len, "%s metric %u via %s", prefix_str(&r->dst, p, sizeof(p)), r->metric,
-			 vpnha_addr_str(&r->gw, g, sizeof(g)));
-	else
-		snprintf(buf, len, "%s metric %u", prefix_str(&r->dst, p, sizeof(p)), r->metric);
-	return buf;
-}
-
-static const char *addr_desc(const struct vpnha_nl_addr *a, char *buf, size_t len)
-{
-	char p[INET6_ADDRSTRLEN + 8], q[INET6_ADDRSTRLEN];
-
-	if (a->has_peer)
-		snprintf(buf, len, "%s peer %s", prefix_str(&a->local, p, sizeof(p)),
-			 vpnha_addr_str(&a->peer, q, sizeof(q)));
-	else
-		snprintf(buf, len, "%s", prefix_str(&a->local, p, sizeof(p)));
-	return buf;
-}
 
 /*
  * Parse the record (written by owner_write; lib/records.h,
@@ -394,6 +262,12 @@ static int owner_write(struct vpnha_ctx *ctx, const struct owner *o)
 	return vpnha_record_write(VPNHA_REC_GRE_OWNER, AGENT, ctx->instance, OWNER_KEY, &r);
 }
 
+/* owner_write for lib/tunnel (after each address or route it adds or removes) */
+static int owner_save(struct vpnha_ctx *ctx, void *o)
+{
+	return owner_write(ctx, o);
+}
+
 /* Is this live link the one the record describes? */
 static bool owner_owns(const struct owner *o, const struct vpnha_link *l)
 {
@@ -403,48 +277,35 @@ static bool owner_owns(const struct owner *o, const struct vpnha_link *l)
 	return o->ifindex == l->ifindex || o->ifindex == 0;
 }
 
-/* same address, prefix length ignored */
-static bool host_eq(const struct vpnha_addr *a, const struct vpnha_addr *b)
-{
-	return a->family == b->family && !memcmp(a->u.raw, b->u.raw, a->family == AF_INET ? 4 : 16);
-}
+/* ---- the state of one action: on the heap (the route arrays make each ~14 KB) ---- */
 
-static bool route_eq(const struct vpnha_nl_route *a, const struct vpnha_nl_route *b)
-{
-	return vpnha_addr_equal(&a->dst, &b->dst) && a->metric == b->metric && a->has_gw == b->has_gw &&
-	       (!a->has_gw || host_eq(&a->gw, &b->gw));
-}
+struct gt_state {
+	struct vpnha_tunnel_want d;
+	struct owner o;
+};
 
-static bool addr_eq(const struct vpnha_nl_addr *a, const struct vpnha_nl_addr *b)
+/* A zeroed state (*out, the caller frees it) with the ownership record read. */
+static enum vpnha_rc state_read(struct vpnha_ctx *ctx, struct gt_state **out)
 {
-	return vpnha_addr_equal(&a->local, &b->local) && a->has_peer == b->has_peer &&
-	       (!a->has_peer || host_eq(&a->peer, &b->peer));
-}
+	int r;
 
-static enum vpnha_rc nl_open_ctx(struct vpnha_ctx *ctx, struct vpnha_nl **nl)
-{
-	uint64_t left = vpnha_time_left_ms(ctx);
-	int r = vpnha_nl_open(nl, left ? left : 1);
-
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "out of memory");
+	r = owner_read(ctx, &(*out)->o);
 	if (r < 0)
-		return vpnha_fail(ctx, r == -EPERM ? VPNHA_RC_PERM : VPNHA_RC_ERROR,
-				  "cannot open a netlink route socket: %s", strerror(-r));
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the ownership record: %s", strerror(-r));
 	return VPNHA_RC_OK;
 }
 
 /* ---- monitor ---- */
 
-/* Check the live state against the desired one; reason describes the first difference. */
-static enum vpnha_rc check_live(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-				const struct owner *o, bool *exists)
+/* The link d->ifname into *l: is it ours? (then: as desired, up?) */
+static enum vpnha_rc check_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct vpnha_tunnel_want *d,
+				const struct owner *o, struct vpnha_link *l)
 {
-	struct vpnha_link l;
-	char diff[384], s[160];
-	size_t i;
-	int r;
+	int r = vpnha_nl_link_get(nl, d->ifname, 0, l);
 
-	*exists = false;
-	r = vpnha_nl_link_get(nl, d->ifname, 0, &l);
 	if (r == -ENODEV) {
 		if (o->present)
 			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s is gone (deleted behind the agent)",
@@ -453,197 +314,62 @@ static enum vpnha_rc check_live(struct vpnha_ctx *ctx, struct vpnha_nl *nl, cons
 	}
 	if (r < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read interface %s: %s", d->ifname, vpnha_nl_error(nl));
-	*exists = true;
 	if (!o->present)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING,
 				  "interface %s exists (kind %s) but was not created by this resource", d->ifname,
-				  l.kind[0] ? l.kind : "none");
-	if (!owner_owns(o, &l))
+				  l->kind[0] ? l->kind : "none");
+	if (!owner_owns(o, l))
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING,
 				  "interface %s was replaced behind the agent (now ifindex %d kind %s, recorded %d %s)",
-				  d->ifname, l.ifindex, l.kind[0] ? l.kind : "none", o->ifindex, o->kind);
-	if (vpnha_gre_diff(&l.gre, &d->gre, diff, sizeof(diff)) > 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s changed behind the agent: %s", d->ifname,
-				  diff);
-	if (d->mtu && l.mtu != d->mtu)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s changed behind the agent: mtu %u (want %u)",
-				  d->ifname, l.mtu, d->mtu);
-	if (!l.up)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s is administratively down", d->ifname);
-	if (d->has_addr) {
-		r = vpnha_nl_addr_present(nl, l.ifindex, &d->addr);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list addresses: %s", vpnha_nl_error(nl));
-		if (!r)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s: address %s is missing", d->ifname,
-					  addr_desc(&d->addr, s, sizeof(s)));
-	}
-	if (d->n_routes) {
-		_vpnha_auto_free struct vpnha_nl_route *live = NULL;
-		int n = vpnha_nl_route_list(nl, l.ifindex, &live), j;
+				  d->ifname, l->ifindex, l->kind[0] ? l->kind : "none", o->ifindex, o->kind);
+	return vpnha_tunnel_check_link(ctx, d, l);
+}
 
-		if (n < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list routes: %s", vpnha_nl_error(nl));
-		for (i = 0; i < d->n_routes; i++) {
-			for (j = 0; j < n; j++)
-				if (route_eq(&live[j], &d->routes[i]))
-					break;
-			if (j == n)
-				return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "interface %s: route %s is missing",
-						  d->ifname, route_str(&d->routes[i], s, sizeof(s)));
-		}
-	}
+/* The underlay device (parameter 'dev') into d->gre.link; 7 when it is absent. */
+static enum vpnha_rc monitor_underlay(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struct gt_state *st)
+{
+	int r;
+
+	if (!VPNHA_GIVEN(ctx, P_DEV))
+		return VPNHA_RC_OK;
+	r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, P_DEV));
+	if (r < 0 && st->o.present)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "underlay device '%s' is gone", VPNHA_STR(ctx, P_DEV));
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "not started (underlay device '%s' absent)",
+				  VPNHA_STR(ctx, P_DEV));
+	st->d.gre.link = (uint32_t)r;
 	return VPNHA_RC_OK;
-}
-
-/* ---- monitor depth 10: the inner peer answers (ICMP echo, raw socket, no fork) ---- */
-
-static uint16_t inet_csum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
-/* Is this datagram an echo reply from peer with our id? */
-static bool is_our_reply(const uint8_t *buf, size_t n, const struct sockaddr_storage *from,
-			 const struct vpnha_addr *peer, uint16_t id)
-{
-	if (peer->family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)from;
-		size_t ihl;
-
-		if (n < 20 || from->ss_family != AF_INET || memcmp(&sin->sin_addr, peer->u.raw, 4))
-			return false;
-		ihl = (size_t)(buf[0] & 0x0f) * 4;
-		return n >= ihl + 8 && buf[ihl] == ICMP_ECHOREPLY && !memcmp(buf + ihl + 4, &id, 2);
-	} else {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)from;
-
-		return n >= 8 && from->ss_family == AF_INET6 && !memcmp(&sin6->sin6_addr, peer->u.raw, 16) &&
-		       buf[0] == ICMP6_ECHO_REPLY && !memcmp(buf + 4, &id, 2);
-	}
-}
-
-/*
- * Send echo requests to peer through ifname (every 300 ms) until one is
- * answered or budget_ms passes. 1: answered, 0: no answer, or -errno.
- */
-static int peer_answers(const char *ifname, const struct vpnha_addr *peer, uint64_t budget_ms)
-{
-	bool v6 = peer->family == AF_INET6;
-	_vpnha_auto_close int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC,
-					  v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
-	uint64_t end = vpnha_now_ms() + budget_ms, next = 0, now;
-	uint16_t id = htons((uint16_t)getpid()), seq = 0;
-	struct sockaddr_storage dst = { 0 };
-	socklen_t dlen;
-
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0)
-		return -errno;
-	if (v6) {
-		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)(void *)&dst;
-
-		d6->sin6_family = AF_INET6;
-		memcpy(&d6->sin6_addr, peer->u.raw, 16);
-		dlen = sizeof(*d6);
-	} else {
-		struct sockaddr_in *d4 = (struct sockaddr_in *)(void *)&dst;
-
-		d4->sin_family = AF_INET;
-		memcpy(&d4->sin_addr, peer->u.raw, 4);
-		dlen = sizeof(*d4);
-	}
-	while ((now = vpnha_now_ms()) < end) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint64_t wait;
-
-		if (now >= next) {
-			uint8_t pkt[16] = { v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO, 0 };
-			uint16_t s = htons(++seq), c;
-
-			memcpy(pkt + 4, &id, 2);
-			memcpy(pkt + 6, &s, 2);
-			memcpy(pkt + 8, "vpnha-gr", 8);
-			if (!v6) {
-				c = inet_csum(pkt, sizeof(pkt));
-				memcpy(pkt + 2, &c, 2);
-			}
-			if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, dlen) < 0)
-				vpnha_log_debug("echo to the peer: %s", strerror(errno));
-			next = now + 300;
-		}
-		wait = (next < end ? next : end) - now;
-		if (poll(&pfd, 1, (int)wait) > 0) {
-			uint8_t buf[256];
-			struct sockaddr_storage from;
-			socklen_t flen = sizeof(from);
-			ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-
-			if (n > 0 && is_our_reply(buf, (size_t)n, &from, peer, id))
-				return 1;
-		}
-	}
-	return 0;
 }
 
 static enum vpnha_rc gt_monitor(struct vpnha_ctx *ctx)
 {
+	_vpnha_auto_free struct gt_state *st = NULL;
 	struct vpnha_nl *nl = NULL;
-	static struct desired d;
-	static struct owner o;
-	enum vpnha_rc rc;
-	bool exists;
-	int r;
+	struct vpnha_link l;
+	enum vpnha_rc rc = state_read(ctx, &st);
 
-	r = owner_read(ctx, &o);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the ownership record: %s", strerror(-r));
-	rc = nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	rc = desired_build(ctx, NULL, &d);
-	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, P_DEV)) {
-		r = vpnha_nl_ifindex(nl, VPNHA_STR(ctx, P_DEV));
-		if (r < 0 && o.present)
-			rc = vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "underlay device '%s' is gone", VPNHA_STR(ctx, P_DEV));
-		else if (r < 0)
-			rc = vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "not started (underlay device '%s' absent)",
-					VPNHA_STR(ctx, P_DEV));
-		else
-			d.gre.link = (uint32_t)r;
-	}
+	rc = vpnha_nl_open_ctx(ctx, &nl);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	rc = desired_build(ctx, NULL, &st->d);
 	if (rc == VPNHA_RC_OK)
-		rc = check_live(ctx, nl, &d, &o, &exists);
+		rc = monitor_underlay(ctx, nl, st);
+	if (rc == VPNHA_RC_OK)
+		rc = check_link(ctx, nl, &st->d, &st->o, &l);
+	if (rc == VPNHA_RC_OK)
+		rc = vpnha_tunnel_check_addrs(ctx, nl, &st->d, &l);
 	vpnha_nl_close(nl);
-	if (rc == VPNHA_RC_OK && ctx->check_level >= 10 && !ctx->probe && d.addr.has_peer) {
-		uint64_t left = vpnha_time_left_ms(ctx), budget = left > 4000 ? 2000 : left / 2;
-		char s[INET6_ADDRSTRLEN];
-
-		r = peer_answers(d.ifname, &d.addr.peer, budget);
-		vpnha_addr_str(&d.addr.peer, s, sizeof(s));
-		if (r == 0)
-			rc = vpnha_fail(ctx, VPNHA_RC_DEGRADED, "interface %s is up but the peer %s does not answer "
-					"(%llu ms)", d.ifname, s, (unsigned long long)budget);
-		else if (r < 0)
-			vpnha_log_warn("cannot check that the peer %s answers: %s", s, strerror(-r));
-	}
+	if (rc == VPNHA_RC_OK && ctx->check_level >= 10 && !ctx->probe && st->d.addr.has_peer)
+		rc = vpnha_tunnel_check_peer(ctx, &st->d);
 	return rc;
 }
 
 /* ---- start / reload: converge live on desired ---- */
 
-static enum vpnha_rc create_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
+static enum vpnha_rc create_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct vpnha_tunnel_want *d,
 				 struct owner *o, int *ifindex)
 {
 	int r;
@@ -679,180 +405,71 @@ static enum vpnha_rc create_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, con
 	return VPNHA_RC_OK;
 }
 
-static enum vpnha_rc converge(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct desired *d,
-			      struct owner *o, const struct vpnha_link *l)
+/*
+ * The link d->ifname into *l, ready to converge: ours (adopted after an
+ * interrupted creation), recreated when its kind changed, or created.
+ */
+static enum vpnha_rc link_ready(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct vpnha_tunnel_want *d,
+				struct owner *o, struct vpnha_link *l, bool reload)
 {
-	_vpnha_auto_free struct vpnha_nl_route *live = NULL;
-	char diff[384], s[160];
-	size_t i, k;
-	int r, n, j;
+	enum vpnha_rc rc;
+	int r = vpnha_nl_link_get(nl, d->ifname, 0, l), ifindex;
 
-	if (vpnha_gre_diff(&l->gre, &d->gre, diff, sizeof(diff)) > 0) {
-		vpnha_log_notice("%s: changing %s", d->ifname, diff);
-		r = vpnha_nl_gre_change(nl, l->ifindex, &d->gre);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot change %s (%s): %s", d->ifname, diff,
+	if (r < 0 && r != -ENODEV)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read interface %s: %s", d->ifname, vpnha_nl_error(nl));
+	if (r == 0 && !owner_owns(o, l))
+		return vpnha_fail(ctx, VPNHA_RC_ERROR,
+				  "interface %s already exists (kind %s, ifindex %d) and was not created by this "
+				  "resource: refusing to touch it", d->ifname, l->kind[0] ? l->kind : "none", l->ifindex);
+	if (reload && r == -ENODEV)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot reload: interface %s does not exist", d->ifname);
+	if (r == 0 && l->gre.kind != d->gre.kind) {
+		/* ours, but of another kind (mode or underlay family changed): recreate */
+		vpnha_log_notice("%s: kind %s -> %s, recreating", d->ifname, l->kind, vpnha_gre_kind_str(d->gre.kind));
+		r = vpnha_nl_link_delete(nl, l->ifindex);
+		if (r < 0 && r != -ENODEV)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot delete %s to recreate it: %s", d->ifname,
 					  vpnha_nl_error(nl));
+		r = -ENODEV;
 	}
-	if (d->mtu && l->mtu != d->mtu) {
-		vpnha_log_notice("%s: mtu %u -> %u", d->ifname, l->mtu, d->mtu);
-		r = vpnha_nl_link_set_mtu(nl, l->ifindex, d->mtu);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot set mtu %u on %s: %s", d->mtu, d->ifname,
-					  vpnha_nl_error(nl));
-	}
-	if (!l->up) {
-		r = vpnha_nl_link_set_up(nl, l->ifindex, true);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot set %s up: %s", d->ifname, vpnha_nl_error(nl));
-	}
-
-	/* addresses: remove the ones we added that are no longer wanted, add the wanted one */
-	for (i = 0; i < o->n_addrs;) {
-		if (d->has_addr && addr_eq(&o->addrs[i], &d->addr)) {
-			i++;
-			continue;
+	if (r == 0) {
+		if (o->ifindex == 0) {
+			/* adopted after an interrupted creation: complete the record */
+			o->ifindex = l->ifindex;
+			owner_write(ctx, o);
 		}
-		r = vpnha_nl_addr_del(nl, l->ifindex, &o->addrs[i]);
-		if (r < 0 && r != -EADDRNOTAVAIL && r != -ENOENT && r != -ESRCH)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove address %s from %s: %s",
-					  addr_desc(&o->addrs[i], s, sizeof(s)), d->ifname, vpnha_nl_error(nl));
-		o->addrs[i] = o->addrs[--o->n_addrs];
-		owner_write(ctx, o);
+		return VPNHA_RC_OK;
 	}
-	if (d->has_addr) {
-		r = vpnha_nl_addr_present(nl, l->ifindex, &d->addr);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list addresses: %s", vpnha_nl_error(nl));
-		if (!r) {
-			r = vpnha_nl_addr_add(nl, l->ifindex, &d->addr);
-			if (r < 0 && r != -EEXIST)
-				return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot add address %s to %s: %s",
-						  addr_desc(&d->addr, s, sizeof(s)), d->ifname, vpnha_nl_error(nl));
-		}
-		if (o->n_addrs == 0) {
-			o->addrs[o->n_addrs++] = d->addr;
-			r = owner_write(ctx, o);
-			if (r < 0)
-				return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the ownership record: %s",
-						  strerror(-r));
-		}
-	}
-
-	/* routes: the same */
-	for (i = 0; i < o->n_routes;) {
-		for (k = 0; k < d->n_routes; k++)
-			if (route_eq(&o->routes[i], &d->routes[k]))
-				break;
-		if (k < d->n_routes) {
-			i++;
-			continue;
-		}
-		r = vpnha_nl_route_del(nl, l->ifindex, &o->routes[i]);
-		if (r < 0 && r != -ESRCH && r != -ENOENT)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove route %s: %s",
-					  route_str(&o->routes[i], s, sizeof(s)), vpnha_nl_error(nl));
-		vpnha_log_notice("%s: removed route %s", d->ifname, route_str(&o->routes[i], s, sizeof(s)));
-		o->routes[i] = o->routes[--o->n_routes];
-		owner_write(ctx, o);
-	}
-	n = d->n_routes ? vpnha_nl_route_list(nl, l->ifindex, &live) : 0;
-	if (n < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot list routes: %s", vpnha_nl_error(nl));
-	for (k = 0; k < d->n_routes; k++) {
-		bool recorded = false;
-
-		for (j = 0; j < n; j++)
-			if (route_eq(&live[j], &d->routes[k]))
-				break;
-		if (j == n) {
-			r = vpnha_nl_route_add(nl, l->ifindex, &d->routes[k]);
-			if (r == -EEXIST)
-				return vpnha_fail(ctx, VPNHA_RC_ERROR,
-						  "cannot add route %s through %s: a route with that prefix and metric "
-						  "already exists through another interface", route_str(&d->routes[k], s,
-						  sizeof(s)), d->ifname);
-			if (r < 0)
-				return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot add route %s through %s: %s",
-						  route_str(&d->routes[k], s, sizeof(s)), d->ifname, vpnha_nl_error(nl));
-		}
-		for (i = 0; i < o->n_routes; i++)
-			recorded |= route_eq(&o->routes[i], &d->routes[k]);
-		if (!recorded && o->n_routes < MAX_ROUTES) {
-			o->routes[o->n_routes++] = d->routes[k];
-			r = owner_write(ctx, o);
-			if (r < 0)
-				return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the ownership record: %s",
-						  strerror(-r));
-		}
-		if (vpnha_expired(ctx))
-			return vpnha_fail(ctx, VPNHA_RC_TIMEOUT, "timed out adding routes");
-	}
+	rc = create_link(ctx, nl, d, o, &ifindex);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	r = vpnha_nl_link_get(nl, NULL, ifindex, l);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "interface %s vanished after creation: %s", d->ifname,
+				  vpnha_nl_error(nl));
 	return VPNHA_RC_OK;
 }
 
 static enum vpnha_rc gt_start_or_reload(struct vpnha_ctx *ctx, bool reload)
 {
+	_vpnha_auto_free struct gt_state *st = NULL;
 	struct vpnha_nl *nl = NULL;
-	static struct desired d;
-	static struct owner o;
 	struct vpnha_link l;
-	enum vpnha_rc rc;
-	int r, ifindex;
+	enum vpnha_rc rc = state_read(ctx, &st);
+	struct vpnha_tunnel_owned own;
 
-	r = owner_read(ctx, &o);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the ownership record: %s", strerror(-r));
-	rc = nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	rc = desired_build(ctx, nl, &d);
+	own = (struct vpnha_tunnel_owned){ st->o.addrs, &st->o.n_addrs, st->o.routes, &st->o.n_routes, MAX_ROUTES,
+					   owner_save, &st->o };
+	rc = vpnha_nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
-		goto out;
-
-	r = vpnha_nl_link_get(nl, d.ifname, 0, &l);
-	if (r < 0 && r != -ENODEV) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read interface %s: %s", d.ifname, vpnha_nl_error(nl));
-		goto out;
-	}
-	if (r == 0 && !owner_owns(&o, &l)) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR,
-				"interface %s already exists (kind %s, ifindex %d) and was not created by this "
-				"resource: refusing to touch it", d.ifname, l.kind[0] ? l.kind : "none", l.ifindex);
-		goto out;
-	}
-	if (reload && r == -ENODEV) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot reload: interface %s does not exist", d.ifname);
-		goto out;
-	}
-	if (r == 0 && l.gre.kind != d.gre.kind) {
-		/* ours, but of another kind (mode or underlay family changed): recreate */
-		vpnha_log_notice("%s: kind %s -> %s, recreating", d.ifname, l.kind, vpnha_gre_kind_str(d.gre.kind));
-		r = vpnha_nl_link_delete(nl, l.ifindex);
-		if (r < 0 && r != -ENODEV) {
-			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot delete %s to recreate it: %s", d.ifname,
-					vpnha_nl_error(nl));
-			goto out;
-		}
-		r = -ENODEV;
-	}
-	if (r == -ENODEV) {
-		rc = create_link(ctx, nl, &d, &o, &ifindex);
-		if (rc != VPNHA_RC_OK)
-			goto out;
-		r = vpnha_nl_link_get(nl, NULL, ifindex, &l);
-		if (r < 0) {
-			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "interface %s vanished after creation: %s", d.ifname,
-					vpnha_nl_error(nl));
-			goto out;
-		}
-	} else if (o.ifindex == 0) {
-		/* adopted after an interrupted creation: complete the record */
-		o.ifindex = l.ifindex;
-		owner_write(ctx, &o);
-	}
-	rc = converge(ctx, nl, &d, &o, &l);
-out:
+		return rc;
+	rc = desired_build(ctx, nl, &st->d);
+	if (rc == VPNHA_RC_OK)
+		rc = link_ready(ctx, nl, &st->d, &st->o, &l, reload);
+	if (rc == VPNHA_RC_OK)
+		rc = vpnha_tunnel_converge(ctx, nl, &st->d, &own, &l);
 	vpnha_nl_close(nl);
 	return rc;
 }
@@ -869,46 +486,51 @@ static enum vpnha_rc gt_reload(struct vpnha_ctx *ctx)
 
 /* ---- stop: from the ownership record only ---- */
 
-static enum vpnha_rc gt_stop(struct vpnha_ctx *ctx)
+/* Delete the link when it is still the one the record describes. */
+static enum vpnha_rc stop_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, const struct owner *o)
 {
-	struct vpnha_nl *nl = NULL;
-	static struct owner o;
 	struct vpnha_link l;
-	enum vpnha_rc rc;
-	int r;
+	int r = vpnha_nl_link_get(nl, o->ifname, 0, &l);
 
-	r = owner_read(ctx, &o);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the ownership record: %s", strerror(-r));
-	if (!o.present) {
-		vpnha_state_remove(AGENT, ctx->instance, OWNER_KEY);
-		return VPNHA_RC_OK; /* nothing of ours */
-	}
-	rc = nl_open_ctx(ctx, &nl);
-	if (rc != VPNHA_RC_OK)
-		return rc;
-	r = vpnha_nl_link_get(nl, o.ifname, 0, &l);
-	if (r == 0 && owner_owns(&o, &l)) {
+	if (r == 0 && owner_owns(o, &l)) {
 		r = vpnha_nl_link_delete(nl, l.ifindex);
-		if (r < 0 && r != -ENODEV) {
-			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot delete %s: %s", o.ifname, vpnha_nl_error(nl));
-			goto out;
-		}
+		if (r < 0 && r != -ENODEV)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot delete %s: %s", o->ifname, vpnha_nl_error(nl));
 		vpnha_log_notice("deleted %s %s (ifindex %d)", l.kind, l.ifname, l.ifindex);
 	} else if (r == 0) {
 		vpnha_log_warn("interface %s (ifindex %d, kind %s) is not the one this resource created "
-			       "(ifindex %d, kind %s): leaving it", l.ifname, l.ifindex, l.kind, o.ifindex, o.kind);
+			       "(ifindex %d, kind %s): leaving it", l.ifname, l.ifindex, l.kind, o->ifindex, o->kind);
 	} else if (r != -ENODEV) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read interface %s: %s", o.ifname, vpnha_nl_error(nl));
-		goto out;
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read interface %s: %s", o->ifname, vpnha_nl_error(nl));
 	}
+	return VPNHA_RC_OK;
+}
+
+static enum vpnha_rc gt_stop(struct vpnha_ctx *ctx)
+{
+	_vpnha_auto_free struct gt_state *st = NULL;
+	struct vpnha_nl *nl = NULL;
+	enum vpnha_rc rc = state_read(ctx, &st);
+	int r;
+
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	if (!st->o.present) {
+		vpnha_state_remove(AGENT, ctx->instance, OWNER_KEY);
+		return VPNHA_RC_OK; /* nothing of ours */
+	}
+	rc = vpnha_nl_open_ctx(ctx, &nl);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	rc = stop_link(ctx, nl, &st->o);
+	vpnha_nl_close(nl);
+	if (rc != VPNHA_RC_OK)
+		return rc;
 	/* addresses and routes lived on our link: gone with it */
 	r = vpnha_state_remove(AGENT, ctx->instance, OWNER_KEY);
 	if (r < 0)
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove the ownership record: %s", strerror(-r));
-out:
-	vpnha_nl_close(nl);
-	return rc;
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove the ownership record: %s", strerror(-r));
+	return VPNHA_RC_OK;
 }
 
 /* ---- validate-all at OCF_CHECK_LEVEL >= 10: this host ---- */
@@ -920,7 +542,7 @@ static enum vpnha_rc gt_validate_host(struct vpnha_ctx *ctx)
 	char s[INET6_ADDRSTRLEN];
 	int r;
 
-	rc = nl_open_ctx(ctx, &nl);
+	rc = vpnha_nl_open_ctx(ctx, &nl);
 	if (rc != VPNHA_RC_OK)
 		return rc;
 	if (VPNHA_GIVEN(ctx, P_LOCAL)) {

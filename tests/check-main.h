@@ -28,6 +28,28 @@ static inline int vpnha_test_run(Suite *s)
 	return failed ? 1 : 0;
 }
 
+/*
+ * A suite of one test case (tcase) holding tests[0..n), with a checked
+ * fixture when setup or teardown is not NULL:
+ *
+ *	const TTest *tests[] = { test_a, test_b };
+ *	return vpnha_test_suite("addr", "text", NULL, NULL, tests, 2);
+ */
+static inline Suite *vpnha_test_suite(const char *name, const char *tcase, SFun setup, SFun teardown,
+				      const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(tcase);
+	size_t i;
+
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 #define VPNHA_TEST_MAIN(suite_fn)                  \
 	int main(void)                             \
 	{                                          \

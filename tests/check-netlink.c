@@ -29,6 +29,7 @@
 #include "netlink.h"
 #include "netlink_internal.h"
 #include "params.h"
+#include "testnet.h"
 
 #define VPNHA_N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -448,11 +449,7 @@ static Suite *suite(void)
 /* The suite, in a private network namespace: nothing here touches the machine's links. */
 static Suite *netlink_suite(void)
 {
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "check-netlink: unshare(CLONE_NEWNET) failed: %s (run as root)\n", strerror(errno));
-		return NULL;
-	}
-	return suite();
+	return test_netns_enter("check-netlink") ? suite() : NULL;
 }
 
 VPNHA_TEST_MAIN(netlink_suite)
