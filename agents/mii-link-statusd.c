@@ -53,12 +53,13 @@ static void statusd_spawn(struct vpnha_ctx *ctx)
 {
 	static char path[4096];
 	const char *argv[8];
-	struct ml_env env;
+	struct vpnha_env env;
 	size_t a = 0;
 	const char *node = getenv("OCF_RESKEY_CRM_meta_on_node");
 	pid_t pid;
+	int r;
 
-	argv[a++] = ml_prog_path(path, sizeof(path), "VPNHA_STATUSD", STATUSD_COMM, VPNHA_STATUSD_PATH);
+	argv[a++] = vpnha_prog_path(path, sizeof(path), "VPNHA_STATUSD", STATUSD_COMM, VPNHA_STATUSD_PATH);
 	argv[a++] = "--instance";
 	argv[a++] = ctx->instance;
 	if (node && *node) {
@@ -78,14 +79,12 @@ static void statusd_spawn(struct vpnha_ctx *ctx)
 		return;
 	}
 	vpnha_state_remove(AGENT, ctx->instance, MISSING_KEY);
-	ml_env_build(&env);
-	pid = fork();
-	if (pid < 0) {
-		vpnha_log_warn("status daemon: fork: %s", strerror(errno));
+	vpnha_env_build(&env, daemon_env_pass, VPNHA_ARRAY_SIZE(daemon_env_pass));
+	r = ml_spawn(argv, env.envp, &pid);
+	if (r < 0) {
+		vpnha_log_warn("status daemon: fork: %s", strerror(-r));
 		return;
 	}
-	if (pid == 0)
-		ml_child_exec(argv, env.envp);
 	if (vpnha_record_write(VPNHA_REC_PID, AGENT, ctx->instance, PID_KEY, &(struct vpnha_rec_pid){ .pid = (int)pid }) < 0)
 		vpnha_log_warn("status daemon: cannot record its pid in %s", vpnha_run_dir());
 	vpnha_log_info("%s started (pid %d)", STATUSD_COMM, (int)pid);
@@ -95,7 +94,7 @@ void ml_statusd_ensure(struct vpnha_ctx *ctx)
 {
 	pid_t pid = statusd_pid(ctx);
 
-	if (pid && ml_pid_alive(pid, STATUSD_COMM))
+	if (pid && vpnha_pid_alive(pid, STATUSD_COMM))
 		return;
 	if (pid)
 		vpnha_log_warn("%s (pid %d) has died: restarting it", STATUSD_COMM, (int)pid);
@@ -107,13 +106,13 @@ void ml_statusd_stop(struct vpnha_ctx *ctx)
 	pid_t pid = statusd_pid(ctx);
 	uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
 
-	if (pid && ml_pid_alive(pid, STATUSD_COMM)) {
-		ml_signal(pid, SIGTERM); /* it leaves the CPG group: the others see "stopped" */
-		while (ml_pid_alive(pid, STATUSD_COMM) && vpnha_now_ms() < until && vpnha_time_left_ms(ctx) > 500)
+	if (pid && vpnha_pid_alive(pid, STATUSD_COMM)) {
+		vpnha_pid_signal_group(pid, SIGTERM); /* it leaves the CPG group: the others see "stopped" */
+		while (vpnha_pid_alive(pid, STATUSD_COMM) && vpnha_now_ms() < until && vpnha_time_left_ms(ctx) > 500)
 			vpnha_sleep_ms(ctx, 5);
-		if (ml_pid_alive(pid, STATUSD_COMM)) {
+		if (vpnha_pid_alive(pid, STATUSD_COMM)) {
 			vpnha_log_warn("%s (pid %d) still running after SIGTERM: SIGKILL", STATUSD_COMM, (int)pid);
-			ml_signal(pid, SIGKILL);
+			vpnha_pid_signal_group(pid, SIGKILL);
 		}
 	}
 	vpnha_state_remove(AGENT, ctx->instance, PID_KEY);

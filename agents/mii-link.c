@@ -134,40 +134,12 @@ static void apply_run_dir(struct vpnha_ctx *ctx)
 		setenv("VPNHA_RUN_DIR", VPNHA_STR(ctx, P_RUN_DIR), 1);
 }
 
-/*
- * Where a daemon of ours is: the environment variable env (tests), else next
- * to this agent's own binary (a build tree linked as the OCF provider
- * directory, as the lab does: an installed package's daemon must not stand
- * in for the one under test), else the configured path dflt.
- */
-const char *ml_prog_path(char *buf, size_t len, const char *env, const char *name, const char *dflt)
-{
-	const char *p = getenv(env);
-	size_t nlen = strlen(name) + 2;
-	ssize_t n;
-	char *slash;
-
-	if (p && *p)
-		return p;
-	n = readlink("/proc/self/exe", buf, len - 1);
-	if (n > 0) {
-		buf[n] = '\0';
-		slash = strrchr(buf, '/');
-		if (slash && (size_t)(slash - buf) + nlen <= len) {
-			snprintf(slash, nlen, "/%s", name);
-			if (access(buf, X_OK) == 0)
-				return buf;
-		}
-	}
-	return dflt;
-}
-
 /* mii-linkd (VPNHA_MII_LINKD overrides; MII_LINKD_PATH: configure's pkglibexecdir) */
 static const char *daemon_path(void)
 {
 	static char buf[4096];
 
-	return ml_prog_path(buf, sizeof(buf), "VPNHA_MII_LINKD", DAEMON_COMM, MII_LINKD_PATH);
+	return vpnha_prog_path(buf, sizeof(buf), "VPNHA_MII_LINKD", DAEMON_COMM, MII_LINKD_PATH);
 }
 
 /* ---- the daemon's files ---- */
@@ -182,38 +154,9 @@ static pid_t read_pid(struct vpnha_ctx *ctx)
 	return (pid_t)p.pid;
 }
 
-/* Is pid alive and named comm (no fork, no exec)? */
-bool ml_pid_alive(pid_t pid, const char *comm)
-{
-	char path[64], name[32];
-	ssize_t n;
-
-	if (pid <= 1)
-		return false;
-	if (vpnha_pid_comm(pid, name, sizeof(name)) < 0 || strcmp(name, comm) != 0)
-		return false;
-	/* a zombie is not alive */
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	{
-		_vpnha_auto_close int sfd = open(path, O_RDONLY | O_CLOEXEC);
-		char st[256], *p;
-
-		if (sfd < 0)
-			return false;
-		n = read(sfd, st, sizeof(st) - 1);
-		if (n <= 0)
-			return false;
-		st[n] = '\0';
-		p = strrchr(st, ')');
-		if (p && p[1] == ' ' && p[2] == 'Z')
-			return false;
-	}
-	return true;
-}
-
 static bool pid_is_daemon(pid_t pid)
 {
-	return ml_pid_alive(pid, DAEMON_COMM);
+	return vpnha_pid_alive(pid, DAEMON_COMM);
 }
 
 struct status {
@@ -319,57 +262,6 @@ static int write_attrs(struct vpnha_ctx *ctx)
 
 #define MAX_ARGS (2 * (VPNHA_LS_MAX_IFS + 16))
 
-/* The daemons' explicit environment: the run dir, logging, test overrides. */
-void ml_env_build(struct ml_env *e)
-{
-	static const char *const pass[] = { "VPNHA_ATTRD_UPDATER", "VPNHA_STATUS_SOCKET", "HA_LOGFACILITY",
-					    "HA_LOGFILE", "HA_debug" };
-	size_t n = 0, i;
-	const char *v;
-
-	e->envp[n++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-	snprintf(e->buf[0], sizeof(e->buf[0]), "VPNHA_RUN_DIR=%s", vpnha_run_dir());
-	e->envp[n++] = e->buf[0];
-	for (i = 0; i < VPNHA_ARRAY_SIZE(pass); i++) {
-		v = getenv(pass[i]);
-		if (!v || strlen(pass[i]) + strlen(v) + 2 > sizeof(e->buf[0]))
-			continue;
-		memcpy(e->buf[i + 1], pass[i], strlen(pass[i]));
-		e->buf[i + 1][strlen(pass[i])] = '=';
-		memcpy(e->buf[i + 1] + strlen(pass[i]) + 1, v, strlen(v) + 1);
-		e->envp[n++] = e->buf[i + 1];
-	}
-	e->envp[n] = NULL;
-}
-
-void ml_child_exec(const char *const argv[], const char *const envp[])
-{
-	int fd = open("/dev/null", O_RDWR);
-
-	/* Detach: own session, no inherited descriptors (Pacemaker waits for
-	 * EOF on the agent's stdout/stderr pipes). */
-	setsid();
-	if (fd >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-	}
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
-#endif
-		for (fd = 3; fd < 1024; fd++)
-			close(fd);
-	signal(SIGALRM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	{
-		struct itimerval zero = { 0 };
-
-		setitimer(ITIMER_REAL, &zero, NULL);
-	}
-	execve(argv[0], (char *const *)argv, (char *const *)envp);
-	_exit(127);
-}
-
 /* The daemon's numeric options, from the parameters ("--OPT VALUE"). */
 static const struct {
 	const char *opt;
@@ -390,11 +282,11 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 {
 	const struct vpnha_value *v = ifaces(ctx);
 	const char *argv[MAX_ARGS];
-	struct ml_env env;
+	struct vpnha_env env;
 	char nums[VPNHA_ARRAY_SIZE(daemon_num_opts)][32];
 	size_t a = 0, i;
 	const char *s;
-	pid_t pid;
+	int r;
 
 	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
 		size_t p = daemon_num_opts[i].param;
@@ -429,16 +321,13 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 		argv[a++] = "--take-over";
 	argv[a] = NULL;
 
-	ml_env_build(&env);
+	vpnha_env_build(&env, daemon_env_pass, VPNHA_ARRAY_SIZE(daemon_env_pass));
 
 	if (access(argv[0], X_OK) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "daemon %s: %s", argv[0], strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(errno));
-	if (pid == 0)
-		ml_child_exec(argv, env.envp);
-	*out = pid;
+	r = ml_spawn(argv, env.envp, out);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(-r));
 	return VPNHA_RC_OK;
 }
 
@@ -580,30 +469,17 @@ static size_t delete_attrs(struct vpnha_ctx *ctx, uint64_t grace_ms)
 	return pending;
 }
 
-/*
- * The daemon leads its own process group (setsid at spawn): signalling the
- * group also ends an attrd_updater or crm_attribute it is waiting for, so a
- * stop never waits for a cluster tool that is slow under load.
- */
-void ml_signal(pid_t pid, int sig)
-{
-	if (getpgid(pid) == pid)
-		kill(-pid, sig);
-	else
-		kill(pid, sig);
-}
-
 /* SIGTERM, then SIGKILL after STOP_GRACE_MS (or near the op deadline). */
 static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx, pid_t pid)
 {
 	uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
 
-	ml_signal(pid, SIGTERM);
+	vpnha_pid_signal_group(pid, SIGTERM);
 	while (pid_is_daemon(pid)) {
 		if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
 			vpnha_log_warn("mii-linkd (pid %d) still running %" PRIu64 " ms after SIGTERM: SIGKILL",
 				       (int)pid, vpnha_now_ms() + STOP_GRACE_MS - until);
-			ml_signal(pid, SIGKILL);
+			vpnha_pid_signal_group(pid, SIGKILL);
 			break;
 		}
 		vpnha_sleep_ms(ctx, 5);

@@ -10,23 +10,19 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "proc.h"
 #include "vpnha.h"
 
-/* An explicit environment for a daemon: PATH, VPNHA_RUN_DIR, logging, test overrides. */
-struct ml_env {
-	const char *envp[8];
-	char buf[6][4200];
-};
+/* What the daemons' explicit environment passes on (vpnha_env_build): logging, test overrides. */
+static const char *const daemon_env_pass[] = { "VPNHA_ATTRD_UPDATER", "VPNHA_STATUS_SOCKET", "HA_LOGFACILITY",
+					       "HA_LOGFILE", "HA_debug" };
+/* Start a daemon, detached (own session, /dev/null, no inherited fds): 0 or -errno. */
+static inline int ml_spawn(const char *const argv[], const char *const envp[], pid_t *pid)
+{
+	const struct vpnha_spawn sp = { .argv = argv, .envp = envp, .out_fd = -1, .keep_fd = -1, .flags = VPNHA_SPAWN_DAEMON };
 
-void ml_env_build(struct ml_env *e);
-/* Is pid alive (not a zombie) and named comm? Read from /proc. */
-bool ml_pid_alive(pid_t pid, const char *comm);
-/* In the child after fork: detach (setsid, /dev/null, no inherited fds) and execve. */
-void ml_child_exec(const char *const argv[], const char *const envp[]) __attribute__((noreturn));
-/* A daemon's path: $env, else next to this agent's binary, else dflt (buf holds the result). */
-const char *ml_prog_path(char *buf, size_t len, const char *env, const char *name, const char *dflt);
-/* Signal a daemon and its process group (it leads one). */
-void ml_signal(pid_t pid, int sig);
+	return vpnha_proc_spawn(&sp, pid);
+}
 
 /*
  * vpnha-statusd, with the `status` parameter: start it when it is not

@@ -36,11 +36,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <corosync/corotypes.h>
-#include <corosync/cpg.h>
 #include <qb/qbloop.h>
 
 #include "cluster.h"
+#include "daemon.h"
 #include "log.h"
 #include "records.h"
 #include "runstate.h"
@@ -56,14 +55,12 @@
 
 struct sd {
 	qb_loop_t *loop;
-	const char *instance, *sock_path, *group;
+	const char *instance, *sock_path;
 	char node[VPNHA_STATUS_NAME];
 	struct statusd_src src;
 	uint64_t interval_ms;
 	int lfd;
-	cpg_handle_t cpg;
-	int cpg_fd;
-	uint32_t nodeid;
+	struct vpnha_cpg cpg;
 	struct vpnha_status_site *site;
 	struct vpnha_status_node *me; /* this node's report (roles kept here) */
 	uint8_t *report;              /* the last one sent */
@@ -71,8 +68,6 @@ struct sd {
 	bool collected, was_active;
 	qb_loop_timer_handle t_tick;
 };
-
-static struct sd *g;
 
 static uint64_t wall_s(void)
 {
@@ -89,7 +84,7 @@ static void serve(struct sd *d, int fd)
 	ssize_t n;
 
 	d->site->generated = wall_s();
-	d->site->local_nodeid = d->nodeid;
+	d->site->local_nodeid = d->cpg.nodeid;
 	d->site->quorate = d->me->quorate;
 	if (vpnha_status_site_encode(d->site, &buf, &len) < 0)
 		return;
@@ -147,126 +142,58 @@ static int socket_open(struct sd *d)
 
 /* ---- CPG ---- */
 
-static void cpg_close(struct sd *d);
-static void cpg_send(struct sd *d, const uint8_t *buf, size_t len);
-
-static void on_deliver(cpg_handle_t h, const struct cpg_name *grp, uint32_t nodeid, uint32_t pid, void *msg,
-		       size_t len)
+static void on_deliver(uint32_t nodeid, const void *msg, size_t len, void *arg)
 {
+	struct sd *d = arg;
 	struct vpnha_status_node *r;
 	int err;
 
-	if (!g || nodeid == g->nodeid)
+	if (nodeid == d->cpg.nodeid)
 		return;
 	r = malloc(sizeof(*r));
 	if (!r)
 		return;
 	err = vpnha_status_report_decode(msg, len, r);
 	if (err == 0)
-		vpnha_status_site_report(g->site, nodeid, r, wall_s());
+		vpnha_status_site_report(d->site, nodeid, r, wall_s());
 	else
 		vpnha_log_warn("unreadable report from node %" PRIu32 ": %s", nodeid, strerror(-err));
 	free(r);
 }
 
-static void on_confchg(cpg_handle_t h, const struct cpg_name *grp, const struct cpg_address *members,
-		       size_t n_members, const struct cpg_address *left, size_t n_left,
-		       const struct cpg_address *joined, size_t n_joined)
+static void on_confchg(const struct vpnha_cpg_member *members, size_t n_members,
+		       const struct vpnha_cpg_member *left, size_t n_left, size_t n_joined, void *arg)
 {
+	struct sd *d = arg;
 	uint64_t now = wall_s();
 	size_t i;
 
-	if (!g)
-		return;
 	for (i = 0; i < n_left; i++) {
 		enum vpnha_status_member m;
 
-		if (left[i].nodeid == g->nodeid) {
+		if (left[i].nodeid == d->cpg.nodeid) {
 			/* another process of this node (a daemon being replaced): not a node change */
 			vpnha_log_info("pid %" PRIu32 " of this node left the group (reason %" PRIu32 ")", left[i].pid,
 				       left[i].reason);
 			continue;
 		}
-		m = vpnha_status_site_member_left(g->site, left[i].nodeid, left[i].reason, now);
+		m = vpnha_status_site_member_left(d->site, left[i].nodeid, left[i].reason, now);
 		vpnha_log_notice("node %" PRIu32 " left the group (reason %" PRIu32 "): %s", left[i].nodeid,
 				 left[i].reason, vpnha_status_member_str(m));
 	}
 	for (i = 0; i < n_members; i++)
-		vpnha_status_site_member_joined(g->site, members[i].nodeid, now);
+		vpnha_status_site_member_joined(d->site, members[i].nodeid, now);
 	/* a newcomer learns our state at once */
-	if (n_joined && g->report)
-		cpg_send(g, g->report, g->report_len);
+	if (n_joined && d->report)
+		vpnha_cpg_send(&d->cpg, d->report, d->report_len);
 }
 
-static int32_t on_cpg_readable(int32_t fd, int32_t revents, void *data)
+/* Without corosync, nothing is known of the others. */
+static void on_cpg_lost(void *arg)
 {
-	struct sd *d = data;
+	struct sd *d = arg;
 
-	if (cpg_dispatch(d->cpg, CS_DISPATCH_ALL) != CS_OK) {
-		vpnha_log_warn("lost the connection to corosync");
-		d->cpg_fd = -1; /* returning -1 removes the poll entry */
-		cpg_close(d);
-		d->site->n_nodes = 0; /* without corosync, nothing is known of the others */
-		return -1;
-	}
-	return 0;
-}
-
-static void cpg_close(struct sd *d)
-{
-	if (d->cpg_fd >= 0) {
-		qb_loop_poll_del(d->loop, d->cpg_fd);
-		d->cpg_fd = -1;
-	}
-	if (d->cpg) {
-		cpg_finalize(d->cpg);
-		d->cpg = 0;
-	}
-}
-
-static void group_name(const struct sd *d, struct cpg_name *name)
-{
-	memset(name, 0, sizeof(*name));
-	name->length = (uint32_t)strlen(d->group); /* < CPG_MAX_NAME_LENGTH: parse_args */
-	memcpy(name->value, d->group, name->length);
-}
-
-static void cpg_open(struct sd *d)
-{
-	cpg_callbacks_t cb = { .cpg_deliver_fn = on_deliver, .cpg_confchg_fn = on_confchg };
-	struct cpg_name name;
-	unsigned int nodeid = 0;
-	int fd = -1;
-
-	if (d->cpg)
-		return;
-	group_name(d, &name);
-	if (cpg_initialize(&d->cpg, &cb) != CS_OK) {
-		d->cpg = 0;
-		return;
-	}
-	if (cpg_local_get(d->cpg, &nodeid) != CS_OK || cpg_fd_get(d->cpg, &fd) != CS_OK ||
-	    cpg_join(d->cpg, &name) != CS_OK ||
-	    qb_loop_poll_add(d->loop, QB_LOOP_MED, fd, POLLIN, d, on_cpg_readable) != 0) {
-		cpg_finalize(d->cpg);
-		d->cpg = 0;
-		return;
-	}
-	d->cpg_fd = fd;
-	d->nodeid = nodeid;
-	vpnha_log_info("joined CPG group %s as node %" PRIu32, d->group, d->nodeid);
-}
-
-static void cpg_send(struct sd *d, const uint8_t *buf, size_t len)
-{
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	cs_error_t e;
-
-	if (!d->cpg)
-		return;
-	e = cpg_mcast_joined(d->cpg, CPG_TYPE_AGREED, &iov, 1);
-	if (e != CS_OK && e != CS_ERR_TRY_AGAIN)
-		vpnha_log_info("cannot send the report: corosync error %d", (int)e);
+	d->site->n_nodes = 0;
 }
 
 /* ---- the periodic work ---- */
@@ -281,7 +208,7 @@ static void role_reason(struct sd *d, bool active, char *buf, size_t len)
 	for (i = 0; i < s->n_nodes; i++) {
 		const struct vpnha_status_node *n = &s->nodes[i];
 
-		if (n->nodeid == d->nodeid)
+		if (n->nodeid == d->cpg.nodeid)
 			continue;
 		if (!active)
 			continue;
@@ -315,7 +242,7 @@ static void on_tick(void *data)
 	enum vpnha_quorum q;
 	uint64_t t0 = vpnha_now_ms();
 
-	cpg_open(d);
+	vpnha_cpg_join(&d->cpg);
 	statusd_collect(&d->src, d->me);
 	q = vpnha_cluster_quorum();
 	d->me->quorate = q == VPNHA_QUORUM_QUORATE ? VPNHA_ST_UP : q == VPNHA_QUORUM_INQUORATE ? VPNHA_ST_DOWN
@@ -325,9 +252,9 @@ static void on_tick(void *data)
 	snprintf(d->me->name, sizeof(d->me->name), "%s", d->node);
 	role_track(d);
 	d->collected = true;
-	if (d->cpg) {
+	if (vpnha_cpg_joined(&d->cpg)) {
 		vpnha_status_site_forget(d->site, 0); /* the entry of the time without cluster */
-		vpnha_status_site_report(d->site, d->nodeid, d->me, wall_s());
+		vpnha_status_site_report(d->site, d->cpg.nodeid, d->me, wall_s());
 	} else {
 		/* no cluster: the snapshot shows this node alone, membership unknown */
 		struct vpnha_status_node *n = vpnha_status_site_node(d->site, 0);
@@ -341,21 +268,12 @@ static void on_tick(void *data)
 	free(d->report);
 	d->report = NULL;
 	if (vpnha_status_report_encode(d->me, &d->report, &d->report_len) == 0)
-		cpg_send(d, d->report, d->report_len);
+		vpnha_cpg_send(&d->cpg, d->report, d->report_len);
 	vpnha_log_debug("collected in %" PRIu64 " ms", vpnha_now_ms() - t0);
 	qb_loop_timer_add(d->loop, QB_LOOP_MED, d->interval_ms * NS_PER_MS, d, on_tick, &d->t_tick);
 }
 
 /* ---- set-up ---- */
-
-static int32_t on_signal(int32_t sig, void *data)
-{
-	struct sd *d = data;
-
-	vpnha_log_info("signal %d: exiting", sig);
-	qb_loop_stop(d->loop);
-	return 0;
-}
 
 static void usage(void)
 {
@@ -391,8 +309,8 @@ static int parse_args(struct sd *d, int argc, char **argv, bool *log_stderr)
 			d->interval_ms = (uint64_t)v;
 		else if (c == 'v' && vpnha_parse_path(optarg, NULL, 0) == 0)
 			d->src.vici_socket = optarg;
-		else if (c == 'g' && strlen(optarg) > 0 && strlen(optarg) < CPG_MAX_NAME_LENGTH)
-			d->group = optarg;
+		else if (c == 'g' && strlen(optarg) > 0 && strlen(optarg) < VPNHA_CPG_NAME_MAX)
+			d->cpg.group = optarg;
 		else if (c == 'e')
 			*log_stderr = true;
 		else
@@ -405,13 +323,12 @@ static int parse_args(struct sd *d, int argc, char **argv, bool *log_stderr)
 
 static int setup(struct sd *d)
 {
-	qb_loop_signal_handle sh;
 	int r;
 
-	r = vpnha_record_write(VPNHA_REC_PID, AGENT, d->instance, PID_KEY, &(struct vpnha_rec_pid){ .pid = (int)getpid() });
+	r = vpnha_daemon_pidfile(AGENT, d->instance, PID_KEY);
 	if (r < 0)
 		return r;
-	d->loop = qb_loop_create();
+	d->loop = d->cpg.loop = qb_loop_create();
 	d->site = calloc(1, sizeof(*d->site));
 	d->me = calloc(1, sizeof(*d->me));
 	if (!d->loop || !d->site || !d->me)
@@ -419,20 +336,13 @@ static int setup(struct sd *d)
 	r = socket_open(d);
 	if (r < 0)
 		return r;
-	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGTERM, d, on_signal, &sh);
-	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGINT, d, on_signal, &sh);
+	vpnha_daemon_signals(d->loop);
 	return 0;
 }
 
 static void teardown(struct sd *d)
 {
-	if (d->cpg) {
-		struct cpg_name name;
-
-		group_name(d, &name);
-		cpg_leave(d->cpg, &name); /* the others see a clean leave: "stopped" */
-	}
-	cpg_close(d);
+	vpnha_cpg_leave(&d->cpg); /* the others see a clean leave: "stopped" */
 	if (d->lfd >= 0) {
 		if (d->loop)
 			qb_loop_poll_del(d->loop, d->lfd);
@@ -448,7 +358,7 @@ static void teardown(struct sd *d)
 
 int main(int argc, char **argv)
 {
-	struct sd d = { .group = "vpnha-status", .interval_ms = 5000, .lfd = -1, .cpg_fd = -1, .src = { .vici_socket = "/run/charon.vici", .budget_ms = 1000 } };
+	struct sd d = { .cpg = { .group = "vpnha-status", .fd = -1, .deliver = on_deliver, .confchg = on_confchg, .lost = on_cpg_lost }, .interval_ms = 5000, .lfd = -1, .src = { .vici_socket = "/run/charon.vici", .budget_ms = 1000 } };
 	struct vpnha_log_config logcfg;
 	bool log_stderr = false, sock_given;
 	struct utsname u;
@@ -471,7 +381,7 @@ int main(int argc, char **argv)
 	logcfg.to_stderr = log_stderr;
 	vpnha_log_init("vpnha-statusd", d.instance, &logcfg);
 	signal(SIGPIPE, SIG_IGN);
-	g = &d;
+	d.cpg.arg = &d;
 	r = setup(&d);
 	if (r < 0) {
 		vpnha_log_err("cannot start: %s (socket %s, run dir %s)", strerror(-r), d.sock_path, vpnha_run_dir());
@@ -480,7 +390,6 @@ int main(int argc, char **argv)
 		qb_loop_run(d.loop);
 	}
 	teardown(&d);
-	g = NULL;
 	vpnha_log_info("exited");
 	vpnha_log_fini();
 	return r < 0 ? 1 : 0;

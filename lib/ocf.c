@@ -73,22 +73,6 @@ const char *vpnha_rc_str(enum vpnha_rc rc)
 	return "unknown";
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-uint64_t vpnha_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 uint64_t vpnha_deadline_from_timeout(uint64_t now_ms, const char *timeout_ms_str)
 {
 	int64_t t = DEFAULT_TIMEOUT_MS;
@@ -240,118 +224,149 @@ static void emit_reason(const struct vpnha_ctx *ctx, const char *prefix, const c
 	fflush(stderr);
 }
 
-int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
+/*
+ * The action's function for argv (meta-data and usage answered here): NULL
+ * with *code the exit code when there is nothing more to do.
+ */
+static vpnha_action_fn action_find(const struct vpnha_agent *agent, int argc, char **argv, int *code)
 {
-	struct vpnha_ctx ctx = { .agent = agent };
-	struct vpnha_log_config logcfg;
-	const struct vpnha_action *act = NULL;
-	vpnha_action_fn fn;
-	const char *prefix, *s;
-	enum vpnha_rc rc, vrc = VPNHA_RC_CONFIG;
-	char why[512] = "";
-	int64_t v;
-	int r, code;
-	uint64_t t_action = mono_us();
+	const struct vpnha_action *act;
+	const char *action = argc == 2 ? argv[1] : NULL;
 
-	alarm_prefix = prefix = reason_prefix();
-
-	if (argc != 2) {
+	if (!action) {
 		print_usage(agent, stderr);
-		fprintf(stderr, "%sexpected exactly one action argument\n", prefix);
-		return OCF_ERR_ARGS;
+		fprintf(stderr, "%sexpected exactly one action argument\n", alarm_prefix);
+		*code = OCF_ERR_ARGS;
+		return NULL;
 	}
-	ctx.action = argv[1];
-
 	/* meta-data and usage need no environment, no privileges, no logging. */
-	if (!strcmp(ctx.action, "meta-data")) {
+	*code = OCF_SUCCESS;
+	if (!strcmp(action, "meta-data")) {
 		fputs(agent->metadata, stdout);
-		return fflush(stdout) == 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
+		*code = fflush(stdout) == 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
+		return NULL;
 	}
-	if (!strcmp(ctx.action, "usage") || !strcmp(ctx.action, "help")) {
+	if (!strcmp(action, "usage") || !strcmp(action, "help")) {
 		print_usage(agent, stdout);
-		return OCF_SUCCESS;
+		return NULL;
 	}
-	if (!strcmp(ctx.action, "validate-all"))
-		fn = action_validate_all;
-	else if ((act = find_action(agent, ctx.action)))
-		fn = act->fn;
-	else if (!strcmp(ctx.action, "status") && (act = find_action(agent, "monitor")))
-		fn = act->fn;
-	else {
-		print_usage(agent, stderr);
-		fprintf(stderr, "%sunknown action '%.64s'\n", prefix, ctx.action);
-		return OCF_ERR_UNIMPLEMENTED;
-	}
+	if (!strcmp(action, "validate-all"))
+		return action_validate_all;
+	if ((act = find_action(agent, action)))
+		return act->fn;
+	if (!strcmp(action, "status") && (act = find_action(agent, "monitor")))
+		return act->fn;
+	print_usage(agent, stderr);
+	fprintf(stderr, "%sunknown action '%.64s'\n", alarm_prefix, action);
+	*code = OCF_ERR_UNIMPLEMENTED;
+	return NULL;
+}
 
-	ctx.instance = getenv("OCF_RESOURCE_INSTANCE");
-	if (!ctx.instance || !*ctx.instance)
-		ctx.instance = "default";
+/* The OCF environment: instance, logging, deadline (armed), depth, interval. */
+static void ctx_from_env(struct vpnha_ctx *ctx)
+{
+	struct vpnha_log_config logcfg;
+	const char *s;
+	int64_t v;
+
+	ctx->instance = getenv("OCF_RESOURCE_INSTANCE");
+	if (!ctx->instance || !*ctx->instance)
+		ctx->instance = "default";
 	vpnha_log_config_env(&logcfg);
-	vpnha_log_init(agent->name, ctx.instance, &logcfg);
+	vpnha_log_init(ctx->agent->name, ctx->instance, &logcfg);
 
-	ctx.deadline = vpnha_deadline_from_timeout(vpnha_now_ms(), getenv("OCF_RESKEY_CRM_meta_timeout"));
-	arm_backstop(ctx.deadline);
+	ctx->deadline = vpnha_deadline_from_timeout(vpnha_now_ms(), getenv("OCF_RESKEY_CRM_meta_timeout"));
+	arm_backstop(ctx->deadline);
 	s = getenv("OCF_CHECK_LEVEL");
 	if (s && *s && vpnha_parse_int(s, 0, 100, &v, NULL, 0) == 0)
-		ctx.check_level = (int)v;
+		ctx->check_level = (int)v;
 	s = getenv("OCF_RESKEY_CRM_meta_interval");
 	if (s && *s && vpnha_parse_int(s, 0, INT64_MAX, &v, NULL, 0) == 0)
-		ctx.interval_ms = (uint64_t)v;
-	ctx.probe = is_monitor(ctx.action) && ctx.interval_ms == 0;
+		ctx->interval_ms = (uint64_t)v;
+	ctx->probe = is_monitor(ctx->action) && ctx->interval_ms == 0;
+}
 
-	r = vpnha_params_parse(&ctx.params, agent->params, agent->n_params,
-			       vpnha_param_getenv, NULL, why, sizeof(why));
-	ctx.params_ok = r == 0;
+/*
+ * Parse and validate the parameters. true: run the action (a stop runs
+ * with bad parameters too, from the recorded state); false: *rc is the
+ * answer, its reason recorded.
+ */
+static bool params_load(struct vpnha_ctx *ctx, enum vpnha_rc *rc)
+{
+	const struct vpnha_agent *agent = ctx->agent;
+	enum vpnha_rc vrc = VPNHA_RC_CONFIG;
+	char why[512] = "";
+	int r;
+
+	r = vpnha_params_parse(&ctx->params, agent->params, agent->n_params, vpnha_param_getenv, NULL, why,
+			       sizeof(why));
+	ctx->params_ok = r == 0;
 	if (r == -ENOMEM) {
-		rc = vpnha_fail(&ctx, VPNHA_RC_ERROR, "out of memory");
-		goto out;
+		*rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "out of memory");
+		return false;
 	}
 	if (r == 0 && agent->validate_params) {
 		/* cross-parameter checks record their own reason */
-		rc = agent->validate_params(&ctx);
-		ctx.params_ok = rc == VPNHA_RC_OK;
-		if (!ctx.params_ok)
-			vrc = rc;
-		if (!ctx.params_ok && !ctx.reason)
-			snprintf(why, sizeof(why), "invalid parameters");
-		else if (!ctx.params_ok)
-			snprintf(why, sizeof(why), "%s", ctx.reason);
+		vrc = agent->validate_params(ctx);
+		ctx->params_ok = vrc == VPNHA_RC_OK;
+		if (!ctx->params_ok)
+			snprintf(why, sizeof(why), "%s", ctx->reason ? ctx->reason : "invalid parameters");
 	}
-	if (!ctx.params_ok) {
-		if (!strcmp(ctx.action, "stop")) {
-			/* Stop works from the ownership state, not the parameters. */
-			qb_log(LOG_WARNING, "%s; stopping from recorded state", why);
-			free(ctx.reason);
-			ctx.reason = NULL;
-		} else if (ctx.reason) {
-			/* validate_params already logged and recorded its reason (and
-			 * chose the code: 6 for a wrong configuration) */
-			rc = vrc;
-			goto out;
-		} else {
-			rc = vpnha_fail(&ctx, VPNHA_RC_CONFIG, "%s", why);
-			goto out;
-		}
+	if (ctx->params_ok)
+		return true;
+	if (!strcmp(ctx->action, "stop")) {
+		/* Stop works from the ownership state, not the parameters. */
+		qb_log(LOG_WARNING, "%s; stopping from recorded state", why);
+		free(ctx->reason);
+		ctx->reason = NULL;
+		return true;
 	}
+	/* validate_params already logged and recorded its reason (and chose
+	 * the code: 6 for a wrong configuration) */
+	*rc = ctx->reason ? vrc : vpnha_fail(ctx, VPNHA_RC_CONFIG, "%s", why);
+	return false;
+}
 
-	qb_log(is_monitor(ctx.action) ? LOG_DEBUG : LOG_INFO, "%s%s", ctx.action,
-	       ctx.probe ? " (probe)" : "");
-	rc = fn(&ctx);
+/* Run the action and log how it went, with the agent's own time from t0_us. */
+static enum vpnha_rc action_run(struct vpnha_ctx *ctx, vpnha_action_fn fn, uint64_t t0_us)
+{
+	enum vpnha_rc rc;
+	uint64_t t_action;
+
+	qb_log(is_monitor(ctx->action) ? LOG_DEBUG : LOG_INFO, "%s%s", ctx->action,
+	       ctx->probe ? " (probe)" : "");
+	rc = fn(ctx);
 	/* the agent's own time from vpnha_main on: parameters and action, without
 	 * the process start-up (exec, dynamic linking); benchmarks read it */
-	t_action = mono_us() - t_action;
-	if (rc == VPNHA_RC_OK || (rc == VPNHA_RC_NOT_RUNNING && ctx.probe))
-		qb_log(is_monitor(ctx.action) ? LOG_DEBUG : LOG_INFO, "%s: %s (%" PRIu64 " us)",
-		       ctx.action, vpnha_rc_str(rc), t_action);
+	t_action = vpnha_now_us() - t0_us;
+	if (rc == VPNHA_RC_OK || (rc == VPNHA_RC_NOT_RUNNING && ctx->probe))
+		qb_log(is_monitor(ctx->action) ? LOG_DEBUG : LOG_INFO, "%s: %s (%" PRIu64 " us)",
+		       ctx->action, vpnha_rc_str(rc), t_action);
 	else
-		qb_log(LOG_ERR, "%s failed: %s (%" PRIu64 " us)", ctx.action, vpnha_rc_str(rc),
-		       t_action);
+		qb_log(LOG_ERR, "%s failed: %s (%" PRIu64 " us)", ctx->action, vpnha_rc_str(rc), t_action);
+	return rc;
+}
 
-out:
+int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv)
+{
+	struct vpnha_ctx ctx = { .agent = agent };
+	uint64_t t0_us = vpnha_now_us();
+	enum vpnha_rc rc = VPNHA_RC_ERROR;
+	vpnha_action_fn fn;
+	int code;
+
+	alarm_prefix = reason_prefix();
+	fn = action_find(agent, argc, argv, &code);
+	if (!fn)
+		return code;
+	ctx.action = argv[1];
+	ctx_from_env(&ctx);
+	if (params_load(&ctx, &rc))
+		rc = action_run(&ctx, fn, t0_us);
 	disarm_backstop();
 	code = vpnha_rc_to_ocf(rc);
 	if (rc != VPNHA_RC_OK)
-		emit_reason(&ctx, prefix, vpnha_rc_str(rc));
+		emit_reason(&ctx, alarm_prefix, vpnha_rc_str(rc));
 	vpnha_params_free(ctx.params);
 	free(ctx.reason);
 	vpnha_log_fini();

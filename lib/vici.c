@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
 #include "vici.h"
 
 /* ---------------------------------------------------------------- encoder */
@@ -524,20 +525,12 @@ struct vpnha_vici_conn {
 	int fd;
 };
 
-uint64_t vpnha_vici_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Wait for EVENTS on fd until the deadline: 0, -ETIMEDOUT, or -errno. */
 static int wait_fd(int fd, short events, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = events };
-		uint64_t now = vpnha_vici_now_ms();
+		uint64_t now = vpnha_now_ms();
 		int r;
 
 		if (now >= deadline)

@@ -16,7 +16,7 @@
  * or lists, nesting deeper than VPNHA_VICI_MAX_DEPTH, NUL bytes in names.
  *
  * The client uses a blocking-free unix socket; every call takes an absolute
- * deadline (CLOCK_MONOTONIC milliseconds, as vpnha_now_ms()) and never waits
+ * deadline (CLOCK_MONOTONIC milliseconds, vpnha_now_ms() in util.h) and never waits
  * past it. Functions return 0 or a negative errno (-ETIMEDOUT past the
  * deadline, -ECONNREFUSED/-ENOENT when charon is not there, -EBADMSG for a
  * malformed answer, -EOPNOTSUPP for an unknown command or event).
@@ -118,7 +118,6 @@ int vpnha_vici_check_success(const struct vpnha_vici_node *resp, const char **er
 /* ---- client ---- */
 struct vpnha_vici_conn;
 
-uint64_t vpnha_vici_now_ms(void);
 int vpnha_vici_connect(struct vpnha_vici_conn **out, const char *path, uint64_t deadline_ms);
 void vpnha_vici_close(struct vpnha_vici_conn *c);
 

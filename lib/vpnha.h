@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "params.h"
+#include "util.h"
 
 /* The one internal result code. Mapped to OCF exit codes once, in main. */
 enum vpnha_rc {
@@ -94,8 +95,7 @@ int vpnha_main(const struct vpnha_agent *agent, int argc, char **argv);
 __attribute__((format(printf, 3, 4)))
 enum vpnha_rc vpnha_fail(struct vpnha_ctx *ctx, enum vpnha_rc rc, const char *fmt, ...);
 
-/* Milliseconds on CLOCK_MONOTONIC. */
-uint64_t vpnha_now_ms(void);
+/* vpnha_now_ms(): milliseconds on CLOCK_MONOTONIC (util.h). */
 /* Milliseconds left before the op deadline (0 when passed). */
 uint64_t vpnha_time_left_ms(const struct vpnha_ctx *ctx);
 bool vpnha_expired(const struct vpnha_ctx *ctx);

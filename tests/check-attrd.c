@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attrd-pub.h"
 #include "attrd.h"
 
 static char dir[] = "/tmp/check-attrd-XXXXXX";
@@ -329,6 +330,105 @@ START_TEST(test_parse_query)
 }
 END_TEST
 
+/* ---- attrd-pub: keeping a daemon's attributes published ---- */
+
+static int64_t pub_values[2];
+
+static int64_t pub_value(size_t i, void *arg)
+{
+	(void)arg;
+	return pub_values[i];
+}
+
+static void pub_init(struct vpnha_attrd_pub *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->attrs[0].name, sizeof(p->attrs[0].name), "vpnha-link-eth0");
+	snprintf(p->attrs[1].name, sizeof(p->attrs[1].name), "agg");
+	p->n = 2;
+	p->value = pub_value;
+	p->dampen_ms = 1500;
+	p->retry_s = 10;
+}
+
+START_TEST(test_pub_publish_once)
+{
+	struct vpnha_attrd_pub p;
+
+	pub_init(&p);
+	pub_values[0] = 100;
+	pub_values[1] = -1; /* unknown: not published */
+	write_fake("exit 0");
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_OK);
+	ck_assert_str_eq(vpnha_attrd_pub_state_str(p.state), "ok");
+	ck_assert_str_eq(slurp(argvlog), "-n\nvpnha-link-eth0\n-B\n100\n-d\n1500ms\n");
+	ck_assert(p.attrs[0].ok && !p.attrs[1].ok);
+	ck_assert_str_eq(p.attrs[0].published, "100");
+	ck_assert_uint_eq(p.publishes, 1);
+	/* unchanged: attrd_updater is not run again */
+	unlink(argvlog);
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_ne(access(argvlog, F_OK), 0);
+	ck_assert_uint_eq(p.publishes, 1);
+	/* forgotten (a restarted attrd): set again */
+	vpnha_attrd_pub_invalidate(&p);
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(access(argvlog, F_OK), 0);
+	ck_assert_uint_eq(p.publishes, 2);
+}
+END_TEST
+
+START_TEST(test_pub_no_cluster_then_failing)
+{
+	struct vpnha_attrd_pub p;
+
+	pub_init(&p);
+	pub_values[0] = 0;
+	pub_values[1] = 0;
+	write_fake("exit 102"); /* CRM_EX_NOT_CONNECTED */
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_NO_CLUSTER);
+	ck_assert_ptr_nonnull(strstr(p.error, "not published"));
+	write_fake("exit 1");
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_PENDING);
+	vpnha_attrd_pub_publish(&p);
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_FAILING);
+	write_fake("exit 0");
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_OK);
+	ck_assert_str_eq(p.error, "");
+}
+END_TEST
+
+/* In the hold a value is set under attrd's current delay (-U only); a lost link at once. */
+START_TEST(test_pub_holding)
+{
+	struct vpnha_attrd_pub p;
+	volatile sig_atomic_t stop = 0;
+
+	pub_init(&p);
+	p.n = 1;
+	p.holding = true;
+	p.stopping = &stop;
+	pub_values[0] = 100;
+	write_fake("exit 0");
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_str_eq(slurp(argvlog), "-n\nvpnha-link-eth0\n-U\n100\n");
+	pub_values[0] = 0;
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_str_eq(slurp(argvlog), "-n\nvpnha-link-eth0\n-B\n0\n-d\n1500ms\n");
+	/* stopping: no tool is run */
+	stop = 1;
+	pub_values[0] = 100;
+	unlink(argvlog);
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_ne(access(argvlog, F_OK), 0);
+}
+END_TEST
+
 static Suite *attrd_suite(void)
 {
 	Suite *s = suite_create("attrd");
@@ -348,6 +448,9 @@ static Suite *attrd_suite(void)
 	tcase_add_test(tc, test_bad_names);
 	tcase_add_test(tc, test_name_check);
 	tcase_add_loop_test(tc, test_parse_query, 0, sizeof(queries) / sizeof(queries[0]));
+	tcase_add_test(tc, test_pub_publish_once);
+	tcase_add_test(tc, test_pub_no_cluster_then_failing);
+	tcase_add_test(tc, test_pub_holding);
 	suite_add_tcase(s, tc);
 	return s;
 }

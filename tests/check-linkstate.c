@@ -20,6 +20,7 @@
 #include <netlink/msg.h>
 
 #include "linkstate.h"
+#include "linkwatch.h"
 
 static struct vpnha_ls ls;
 
@@ -437,6 +438,33 @@ START_TEST(test_link_up)
 }
 END_TEST
 
+/* ---- linkwatch: the event socket and probes (unprivileged: lo only) ---- */
+
+static void no_event(const struct vpnha_link_info *li, void *arg)
+{
+	(void)li;
+	++*(int *)arg;
+}
+
+START_TEST(test_linkwatch_probe)
+{
+	struct vpnha_linkwatch *w = NULL;
+	char err[128] = "";
+	int events = 0;
+
+	ck_assert_int_eq(vpnha_linkwatch_open(&w, no_event, &events, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_ge(vpnha_linkwatch_fd(w), 0);
+	/* nothing pending: not an error */
+	ck_assert_int_eq(vpnha_linkwatch_read(w, err, sizeof(err)), 0);
+	ck_assert(vpnha_linkwatch_probe(w, 0, "lo"));
+	ck_assert(!vpnha_linkwatch_probe(w, 1, "vpnha-nosuch0"));
+	ck_assert(!vpnha_linkwatch_probe(w, VPNHA_LS_MAX_IFS, "lo")); /* no such slot */
+	vpnha_linkwatch_close(w);
+	vpnha_linkwatch_close(NULL);
+}
+END_TEST
+
 static Suite *linkstate_suite(void)
 {
 	Suite *s = suite_create("linkstate");
@@ -460,6 +488,7 @@ static Suite *linkstate_suite(void)
 	tcase_add_test(tc, test_parse_newlink);
 	tcase_add_test(tc, test_parse_bad);
 	tcase_add_loop_test(tc, test_link_up, 0, sizeof(up_table) / sizeof(up_table[0]));
+	tcase_add_test(tc, test_linkwatch_probe);
 	suite_add_tcase(s, tc);
 	return s;
 }

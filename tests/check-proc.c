@@ -6,6 +6,8 @@
 
 #include "check-main.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +176,96 @@ START_TEST(test_pid_find)
 }
 END_TEST
 
+/* ---- vpnha_proc_spawn ---- */
+
+static int extra_fd = -1;
+
+/* In the child: report session leadership, parent, stdin and extra_fd on fd 3. */
+static int report_child(void *arg)
+{
+	char buf[128];
+	int n;
+
+	(void)arg;
+	n = snprintf(buf, sizeof(buf), "%d %d %d %d", getsid(0) == getpid(), (int)getppid(),
+		     fcntl(extra_fd, F_GETFD) >= 0, isatty(STDIN_FILENO) == 0 && fcntl(0, F_GETFD) >= 0);
+	return write(3, buf, (size_t)n) == n ? 0 : 1;
+}
+
+/* Spawn report_child with flags; its report parsed into v[4]. */
+static void spawn_report(unsigned flags, pid_t *pid, int v[4])
+{
+	struct vpnha_spawn sp = { .fn = report_child, .out_fd = -1, .flags = flags };
+	char buf[128] = "";
+	int pfd[2];
+	ssize_t n;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	extra_fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(extra_fd, 0);
+	sp.keep_fd = pfd[1];
+	ck_assert_int_eq(vpnha_proc_spawn(&sp, pid), 0);
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(sscanf(buf, "%d %d %d %d", &v[0], &v[1], &v[2], &v[3]), 4);
+	close(pfd[0]);
+	close(extra_fd);
+}
+
+START_TEST(test_spawn_daemon_detached)
+{
+	pid_t pid;
+	int v[4], st;
+
+	spawn_report(VPNHA_SPAWN_DAEMON, &pid, v);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(v[0], 1);        /* its own session */
+	ck_assert_int_eq(v[1], getpid()); /* our child, for us to reap */
+	ck_assert_int_eq(v[2], 0);        /* the inherited descriptor closed */
+	ck_assert_int_eq(v[3], 1);        /* stdin open, on /dev/null */
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
+START_TEST(test_spawn_reparented)
+{
+	pid_t pid = -1;
+	int v[4];
+
+	spawn_report(VPNHA_SPAWN_DAEMON | VPNHA_SPAWN_REPARENT, &pid, v);
+	ck_assert_int_eq(pid, 0);
+	ck_assert_int_eq(v[0], 1);
+	ck_assert_int_ne(v[1], getpid()); /* re-parented: nothing for us to reap */
+	ck_assert_int_eq(v[2], 0);
+}
+END_TEST
+
+START_TEST(test_spawn_exec_fails_127)
+{
+	const char *argv[] = { "/nonexistent/vpnha-test-prog", NULL };
+	struct vpnha_spawn sp = { .argv = argv, .out_fd = -1, .keep_fd = -1, .flags = VPNHA_SPAWN_DAEMON };
+	pid_t pid;
+	int st;
+
+	ck_assert_int_eq(vpnha_proc_spawn(&sp, &pid), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 127);
+}
+END_TEST
+
+START_TEST(test_spawn_nothing_refused)
+{
+	struct vpnha_spawn sp = { .out_fd = -1, .keep_fd = -1 };
+	pid_t pid = 1;
+
+	ck_assert_int_eq(vpnha_proc_spawn(&sp, &pid), -EINVAL);
+	ck_assert_int_eq(pid, 0);
+}
+END_TEST
+
 static Suite *proc_suite(void)
 {
 	Suite *s = suite_create("proc");
@@ -186,6 +278,10 @@ static Suite *proc_suite(void)
 	tcase_add_test(tc, test_output_bounded);
 	tcase_add_test(tc, test_relative_path_refused);
 	tcase_add_test(tc, test_missing_program);
+	tcase_add_test(tc, test_spawn_daemon_detached);
+	tcase_add_test(tc, test_spawn_reparented);
+	tcase_add_test(tc, test_spawn_exec_fails_127);
+	tcase_add_test(tc, test_spawn_nothing_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pid");
 	tcase_add_test(tc, test_pid_comm);

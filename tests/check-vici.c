@@ -7,6 +7,7 @@
 #include "check-main.h"
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "util.h"
 #include "vici.h"
 
 /* ---- encoder: exact bytes ---- */
@@ -312,68 +314,84 @@ static void write_pkt(int fd, uint8_t type, const char *name, const struct vpnha
 		ck_assert_int_eq(write(fd, w->buf, w->len), (ssize_t)w->len);
 }
 
+/* One packet from the client (malloc'd into *p), or NULL at EOF or error. */
+static uint8_t *fake_read_packet(int fd)
+{
+	uint8_t hdr[4], *p;
+	size_t n;
+
+	if (read_full(fd, hdr, 4) < 0)
+		return NULL;
+	n = ((size_t)hdr[0] << 24) | ((size_t)hdr[1] << 16) | ((size_t)hdr[2] << 8) | hdr[3];
+	p = malloc(n);
+	if (!p || read_full(fd, p, n) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The answer to a command: an unrelated event, two list-sa events, success. */
+static void fake_answer_list(int fd)
+{
+	struct vpnha_vici_writer w;
+
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv(&w, "x", "y");
+	write_pkt(fd, VPNHA_VICI_EVENT, "log", &w);
+	vpnha_vici_writer_free(&w);
+	for (int i = 0; i < 2; i++) {
+		vpnha_vici_writer_init(&w);
+		vpnha_vici_section_start(&w, i ? "b" : "a");
+		vpnha_vici_kv(&w, "state", "ESTABLISHED");
+		vpnha_vici_section_end(&w);
+		write_pkt(fd, VPNHA_VICI_EVENT, "list-sa", &w);
+		vpnha_vici_writer_free(&w);
+	}
+	vpnha_vici_writer_init(&w);
+	vpnha_vici_kv(&w, "success", "yes");
+	write_pkt(fd, VPNHA_VICI_CMD_RESPONSE, NULL, &w);
+	vpnha_vici_writer_free(&w);
+}
+
+/* Answer packet p as the mode says: false to hang up. */
+static bool fake_answer(struct fake *f, int fd, const uint8_t *p)
+{
+	if (f->mode == FAKE_SILENT) {
+		sleep(2);
+		return false;
+	}
+	if (f->mode == FAKE_GARBAGE) {
+		static const uint8_t junk[] = { 0, 0, 0, 3, VPNHA_VICI_CMD_RESPONSE, 9, 9 };
+
+		ck_assert_int_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+		return true;
+	}
+	if (p[0] == VPNHA_VICI_EVENT_REGISTER || p[0] == VPNHA_VICI_EVENT_UNREGISTER) {
+		f->got_register += p[0] == VPNHA_VICI_EVENT_REGISTER;
+		write_pkt(fd, VPNHA_VICI_EVENT_CONFIRM, NULL, NULL);
+	} else if (p[0] == VPNHA_VICI_CMD_REQUEST) {
+		memcpy(f->got_cmd, p + 2, p[1]);
+		f->got_cmd[p[1]] = '\0';
+		if (f->mode == FAKE_UNKNOWN)
+			write_pkt(fd, VPNHA_VICI_CMD_UNKNOWN, NULL, NULL);
+		else
+			fake_answer_list(fd);
+	}
+	return true;
+}
+
 static void *fake_main(void *arg)
 {
 	struct fake *f = arg;
 	int fd = accept(f->lfd, NULL, NULL);
+	uint8_t *p;
+	bool more = true;
 
 	if (fd < 0)
 		return NULL;
-	for (;;) {
-		uint8_t hdr[4], *p;
-		size_t n;
-
-		if (read_full(fd, hdr, 4) < 0)
-			break;
-		n = ((size_t)hdr[0] << 24) | ((size_t)hdr[1] << 16) | ((size_t)hdr[2] << 8) | hdr[3];
-		p = malloc(n);
-		if (!p || read_full(fd, p, n) < 0) {
-			free(p);
-			break;
-		}
-		if (f->mode == FAKE_SILENT) {
-			free(p);
-			sleep(2);
-			break;
-		}
-		if (f->mode == FAKE_GARBAGE) {
-			static const uint8_t junk[] = { 0, 0, 0, 3, VPNHA_VICI_CMD_RESPONSE, 9, 9 };
-
-			ck_assert_int_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
-			free(p);
-			continue;
-		}
-		if (p[0] == VPNHA_VICI_EVENT_REGISTER || p[0] == VPNHA_VICI_EVENT_UNREGISTER) {
-			f->got_register += p[0] == VPNHA_VICI_EVENT_REGISTER;
-			write_pkt(fd, VPNHA_VICI_EVENT_CONFIRM, NULL, NULL);
-		} else if (p[0] == VPNHA_VICI_CMD_REQUEST) {
-			struct vpnha_vici_writer w;
-
-			memcpy(f->got_cmd, p + 2, p[1]);
-			f->got_cmd[p[1]] = '\0';
-			if (f->mode == FAKE_UNKNOWN) {
-				write_pkt(fd, VPNHA_VICI_CMD_UNKNOWN, NULL, NULL);
-				free(p);
-				continue;
-			}
-			/* an unrelated event first, then two list-sa events */
-			vpnha_vici_writer_init(&w);
-			vpnha_vici_kv(&w, "x", "y");
-			write_pkt(fd, VPNHA_VICI_EVENT, "log", &w);
-			vpnha_vici_writer_free(&w);
-			for (int i = 0; i < 2; i++) {
-				vpnha_vici_writer_init(&w);
-				vpnha_vici_section_start(&w, i ? "b" : "a");
-				vpnha_vici_kv(&w, "state", "ESTABLISHED");
-				vpnha_vici_section_end(&w);
-				write_pkt(fd, VPNHA_VICI_EVENT, "list-sa", &w);
-				vpnha_vici_writer_free(&w);
-			}
-			vpnha_vici_writer_init(&w);
-			vpnha_vici_kv(&w, "success", "yes");
-			write_pkt(fd, VPNHA_VICI_CMD_RESPONSE, NULL, &w);
-			vpnha_vici_writer_free(&w);
-		}
+	while (more && (p = fake_read_packet(fd)) != NULL) {
+		more = fake_answer(f, fd, p);
 		free(p);
 	}
 	close(fd);
@@ -419,16 +437,16 @@ START_TEST(test_client_stream)
 	int n = 0;
 
 	fake_start(&f, &th, FAKE_NORMAL);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_now_ms() + 2000), 0);
 	ck_assert_int_eq(vpnha_vici_request(c, "list-sas", NULL, "list-sa", count_ev, &n,
-				      vpnha_vici_now_ms() + 2000, &resp), 0);
+				      vpnha_now_ms() + 2000, &resp), 0);
 	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(vpnha_vici_check_success(resp, NULL), 0);
 	ck_assert_str_eq(f.got_cmd, "list-sas");
 	ck_assert_uint_eq(f.got_register, 1);
 	vpnha_vici_node_free(resp);
 	/* a second request on the same connection, no events wanted */
-	ck_assert_int_eq(vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, vpnha_vici_now_ms() + 2000, &resp), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, vpnha_now_ms() + 2000, &resp), 0);
 	ck_assert_str_eq(f.got_cmd, "version");
 	vpnha_vici_node_free(resp);
 	vpnha_vici_close(c);
@@ -446,12 +464,12 @@ START_TEST(test_client_timeout)
 	int r;
 
 	fake_start(&f, &th, FAKE_SILENT);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
-	t0 = vpnha_vici_now_ms();
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_now_ms() + 2000), 0);
+	t0 = vpnha_now_ms();
 	r = vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, t0 + 200, &resp);
 	ck_assert_int_eq(r, -ETIMEDOUT);
 	ck_assert_ptr_null(resp);
-	ck_assert_uint_lt(vpnha_vici_now_ms() - t0, 600);
+	ck_assert_uint_lt(vpnha_now_ms() - t0, 600);
 	vpnha_vici_close(c);
 	fake_stop(&f, th);
 }
@@ -465,15 +483,15 @@ START_TEST(test_client_garbage_unknown)
 	struct vpnha_vici_node *resp;
 
 	fake_start(&f, &th, FAKE_GARBAGE);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
-	ck_assert_int_eq(vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, vpnha_vici_now_ms() + 2000, &resp), -EBADMSG);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "version", NULL, NULL, NULL, NULL, vpnha_now_ms() + 2000, &resp), -EBADMSG);
 	ck_assert_ptr_null(resp);
 	vpnha_vici_close(c);
 	fake_stop(&f, th);
 
 	fake_start(&f, &th, FAKE_UNKNOWN);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_vici_now_ms() + 2000), 0);
-	ck_assert_int_eq(vpnha_vici_request(c, "nosuch", NULL, NULL, NULL, NULL, vpnha_vici_now_ms() + 2000, &resp), -EOPNOTSUPP);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, vpnha_now_ms() + 2000), 0);
+	ck_assert_int_eq(vpnha_vici_request(c, "nosuch", NULL, NULL, NULL, NULL, vpnha_now_ms() + 2000, &resp), -EOPNOTSUPP);
 	vpnha_vici_close(c);
 	fake_stop(&f, th);
 }
@@ -483,7 +501,7 @@ START_TEST(test_client_absent)
 {
 	struct vpnha_vici_conn *c;
 
-	ck_assert_int_eq(vpnha_vici_connect(&c, "/nonexistent/charon.vici", vpnha_vici_now_ms() + 500), -ENOENT);
+	ck_assert_int_eq(vpnha_vici_connect(&c, "/nonexistent/charon.vici", vpnha_now_ms() + 500), -ENOENT);
 	ck_assert_ptr_null(c);
 }
 END_TEST
