@@ -33,10 +33,16 @@
 #define MAX_CERT 60000
 
 static const char *const auths[] = { "psk", "pubkey", NULL };
-enum { AUTH_PSK, AUTH_PUBKEY };
+enum {
+	AUTH_PSK,
+	AUTH_PUBKEY
+};
 static const char *const modes[] = { "tunnel", "transport", NULL };
 static const char *const configs[] = { "agent", "swanctl", NULL };
-enum { CONFIG_AGENT, CONFIG_SWANCTL };
+enum {
+	CONFIG_AGENT,
+	CONFIG_SWANCTL
+};
 
 static int check_name(const struct vpnha_val *v, char *why, size_t whylen)
 {
@@ -559,11 +565,13 @@ static int charon_unload(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const
 			      o->shared_id[0] ? o->shared_id : NULL };
 	int err;
 
-	for (size_t i = 0; i < VPNHA_ARRAY_SIZE(what); i++)
-		if (val[i] && (err = vpnha_ipsec_unload(c, what[i].cmd, what[i].key, val[i], ctx->deadline, why,
-							whylen)) < 0 &&
-		    err != -EREMOTEIO)
+	for (size_t i = 0; i < VPNHA_ARRAY_SIZE(what); i++) {
+		if (!val[i])
+			continue;
+		err = vpnha_ipsec_unload(c, what[i].cmd, what[i].key, val[i], ctx->deadline, why, whylen);
+		if (err < 0 && err != -EREMOTEIO)
 			return err;
+	}
 	return 0;
 }
 

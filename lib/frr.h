@@ -197,24 +197,23 @@ int vpnha_frr_bgp_instance_query(struct vpnha_frr_vty *v, const char *vrf);
 
 /* Why a configuration sequence failed, for the caller's exit reason. */
 enum vpnha_frr_cfg_stage {
-	VPNHA_FRR_CFG_ENTER,   /* entering configuration mode (err -EACCES: refused) */
-	VPNHA_FRR_CFG_COMMAND, /* a command (err -EREMOTEIO: refused, status and reply set) */
+	VPNHA_FRR_CFG_ENTER,    /* entering configuration mode (err -EACCES: refused) */
+	VPNHA_FRR_CFG_COMMAND,  /* a command (err -EREMOTEIO: refused, status and reply set) */
 	VPNHA_FRR_CFG_TOO_LONG, /* a command longer than VPNHA_FRR_CMD_MAX - 1 */
 };
 
 struct vpnha_frr_cfg_error {
 	enum vpnha_frr_cfg_stage stage;
-	int err;                       /* the negative errno returned */
-	bool secret;                   /* the command carried a secret: cmd and reply are empty */
-	int status;                    /* the command's status (refused) */
-	char cmd[VPNHA_FRR_CMD_MAX];   /* the command (not when secret) */
-	char reply[256];               /* the first line of the reply (not when secret) */
+	int err;                     /* the negative errno returned */
+	bool secret;                 /* the command carried a secret: cmd and reply are empty */
+	int status;                  /* the command's status (refused) */
+	char cmd[VPNHA_FRR_CMD_MAX]; /* the command (not when secret) */
+	char reply[256];             /* the first line of the reply (not when secret) */
 };
 
 /* One configuration command: 0, -EREMOTEIO (refused) or a transport error; e filled on failure. */
 int vpnha_frr_config_cmd(struct vpnha_frr_vty *v, bool secret, const char *cmd, struct vpnha_frr_cfg_error *e);
-__attribute__((format(printf, 3, 4)))
-int vpnha_frr_config_cmdf(struct vpnha_frr_vty *v, struct vpnha_frr_cfg_error *e, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int vpnha_frr_config_cmdf(struct vpnha_frr_vty *v, struct vpnha_frr_cfg_error *e, const char *fmt, ...);
 
 /* One BGP instance: `router bgp AS [vrf V]` (vrf "": default). */
 struct vpnha_frr_bgp_instance {
@@ -230,15 +229,15 @@ int vpnha_frr_bgp_enter(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_inst
 struct vpnha_frr_bgp_neighbor_cfg {
 	const char *addr;
 	int64_t remote_as;
-	const char *update_source;          /* NULL: none */
-	bool timers;                        /* keepalive and holdtime given, else the defaults */
+	const char *update_source; /* NULL: none */
+	bool timers;               /* keepalive and holdtime given, else the defaults */
 	int64_t keepalive, holdtime;
 	bool connect_timer_set;
 	int64_t connect_timer;
 	bool bfd;
-	const char *bfd_profile;            /* NULL: none */
-	const char *password;               /* NULL: none; never logged */
-	bool af[VPNHA_FRR_AF_COUNT];        /* activated AFs */
+	const char *bfd_profile;     /* NULL: none */
+	const char *password;        /* NULL: none; never logged */
+	bool af[VPNHA_FRR_AF_COUNT]; /* activated AFs */
 	bool next_hop_self;
 };
 

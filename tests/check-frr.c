@@ -401,9 +401,18 @@ START_TEST(test_bgp_configure_full)
 	static const char *const tail[] = { "no neighbor 10.0.0.2 shutdown", "end" };
 	const struct vpnha_frr_bgp_instance bgp = { 65001, "" };
 	struct vpnha_frr_bgp_neighbor_cfg n = {
-		.addr = "10.0.0.2", .remote_as = 65002, .update_source = "lo", .timers = true, .keepalive = 3,
-		.holdtime = 9, .connect_timer_set = true, .connect_timer = 5, .bfd = true, .bfd_profile = "fast",
-		.af = { [VPNHA_FRR_AF_IPV4_UNICAST] = true }, .next_hop_self = true,
+		.addr = "10.0.0.2",
+		.remote_as = 65002,
+		.update_source = "lo",
+		.timers = true,
+		.keepalive = 3,
+		.holdtime = 9,
+		.connect_timer_set = true,
+		.connect_timer = 5,
+		.bfd = true,
+		.bfd_profile = "fast",
+		.af = { [VPNHA_FRR_AF_IPV4_UNICAST] = true },
+		.next_hop_self = true,
 	};
 	const char *all[18];
 	struct vpnha_frr_cfg_error e;

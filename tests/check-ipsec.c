@@ -271,7 +271,7 @@ START_TEST(test_commands)
 	pthread_t th;
 	char why[256] = "", kid[8];
 
-	fake_start_answer(&f, &th, answer, (void *)(uintptr_t)"key-1");
+	fake_start_answer(&f, &th, answer, (void *)(uintptr_t) "key-1");
 	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
 	ck_assert_int_eq(vpnha_ipsec_key_load(c, "K", 1, kid, sizeof(kid), DEADLINE(), why, sizeof(why)), 0);
 	ck_assert_str_eq(kid, "key-1");
