@@ -125,6 +125,24 @@ static const char *req_str(const char *path0, const char *path1, const char *key
 	return n ? vpnha_vici_node_str(n, key) : NULL;
 }
 
+/* A fake charon answering with answer() (ud: load-key's id) and a client on it. */
+static struct vpnha_vici_conn *fake_open(struct fake *f, pthread_t *th, void *ud)
+{
+	struct vpnha_vici_conn *c;
+
+	fake_start_answer(f, th, answer, ud);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f->sock, DEADLINE()), 0);
+	return c;
+}
+
+static void fake_close(struct vpnha_vici_conn *c, struct fake *f, pthread_t th)
+{
+	vpnha_vici_close(c);
+	fake_stop(f, th);
+	vpnha_vici_node_free(last_req);
+	last_req = NULL;
+}
+
 START_TEST(test_sa_view)
 {
 	struct vpnha_ipsec_sa_view v;
@@ -133,8 +151,7 @@ START_TEST(test_sa_view)
 	pthread_t th;
 	char a[64];
 
-	fake_start_answer(&f, &th, answer, NULL);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
+	c = fake_open(&f, &th, NULL);
 	ck_assert_int_eq(vpnha_ipsec_sa_list(c, "gw", "net", DEADLINE(), &v), 0);
 	ck_assert_str_eq(f.got_cmd, "list-sas");
 	ck_assert_str_eq(req_str(NULL, NULL, "ike"), "gw");
@@ -155,10 +172,7 @@ START_TEST(test_sa_view)
 	ck_assert_int_eq(vpnha_ipsec_sa_list(c, "gw", "none", DEADLINE(), &v), 0);
 	ck_assert_uint_eq(v.children_installed, 0);
 	ck_assert_uint_eq(v.ike_established, 1);
-	vpnha_vici_close(c);
-	fake_stop(&f, th);
-	vpnha_vici_node_free(last_req);
-	last_req = NULL;
+	fake_close(c, &f, th);
 }
 END_TEST
 
@@ -169,16 +183,12 @@ START_TEST(test_conn_loaded)
 	pthread_t th;
 	bool loaded = true;
 
-	fake_start_answer(&f, &th, answer, NULL);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
+	c = fake_open(&f, &th, NULL);
 	ck_assert_int_eq(vpnha_ipsec_conn_loaded(c, "gw", DEADLINE(), &loaded), 0);
 	ck_assert(loaded);
 	ck_assert_int_eq(vpnha_ipsec_conn_loaded(c, "g", DEADLINE(), &loaded), 0);
 	ck_assert(!loaded);
-	vpnha_vici_close(c);
-	fake_stop(&f, th);
-	vpnha_vici_node_free(last_req);
-	last_req = NULL;
+	fake_close(c, &f, th);
 }
 END_TEST
 
@@ -226,8 +236,7 @@ START_TEST(test_conn_load)
 
 	value_of(&proposals, prop, 1);
 	value_of(&local_ts, ts, 1);
-	fake_start_answer(&f, &th, answer, NULL);
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
+	c = fake_open(&f, &th, NULL);
 	ck_assert_int_eq(vpnha_ipsec_conn_load(c, &cfg, DEADLINE(), why, sizeof(why)), 0);
 	ck_assert_str_eq(f.got_cmd, "load-conn");
 	sec = vpnha_vici_node_get(last_req, "gw");
@@ -257,10 +266,7 @@ START_TEST(test_conn_load)
 	ck_assert_int_eq(vpnha_ipsec_conn_load(c, &cfg, DEADLINE(), why, sizeof(why)), 0);
 	ck_assert_str_eq(req_str("gw", "local", "auth"), "psk");
 	ck_assert_ptr_null(vpnha_vici_node_get(vpnha_vici_node_get(vpnha_vici_node_get(last_req, "gw"), "local"), "certs"));
-	vpnha_vici_close(c);
-	fake_stop(&f, th);
-	vpnha_vici_node_free(last_req);
-	last_req = NULL;
+	fake_close(c, &f, th);
 }
 END_TEST
 
@@ -271,8 +277,7 @@ START_TEST(test_commands)
 	pthread_t th;
 	char why[256] = "", kid[8];
 
-	fake_start_answer(&f, &th, answer, (void *)(uintptr_t) "key-1");
-	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
+	c = fake_open(&f, &th, (void *)(uintptr_t) "key-1");
 	ck_assert_int_eq(vpnha_ipsec_key_load(c, "K", 1, kid, sizeof(kid), DEADLINE(), why, sizeof(why)), 0);
 	ck_assert_str_eq(kid, "key-1");
 	ck_assert_str_eq(req_str(NULL, NULL, "type"), "any");
@@ -295,10 +300,7 @@ START_TEST(test_commands)
 	/* a refusal: -EREMOTEIO and charon's errmsg */
 	ck_assert_int_eq(vpnha_ipsec_unload(c, "unload-shared", "id", "x", DEADLINE(), why, sizeof(why)), -EREMOTEIO);
 	ck_assert_str_eq(why, "unload-shared: no such secret");
-	vpnha_vici_close(c);
-	fake_stop(&f, th);
-	vpnha_vici_node_free(last_req);
-	last_req = NULL;
+	fake_close(c, &f, th);
 }
 END_TEST
 
