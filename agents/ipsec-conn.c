@@ -554,27 +554,6 @@ static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
 	return want < half ? want : half;
 }
 
-/* Unload what start loaded (recorded in o); a refusal (gone already) is fine. */
-static int charon_unload(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const char *conn, const struct owned *o,
-			 char *why, size_t whylen)
-{
-	static const struct {
-		const char *cmd, *key;
-	} what[] = { { "unload-conn", "name" }, { "unload-key", "id" }, { "unload-shared", "id" } };
-	const char *val[] = { o->loaded_conn ? conn : NULL, o->key_id[0] ? o->key_id : NULL,
-			      o->shared_id[0] ? o->shared_id : NULL };
-	int err;
-
-	for (size_t i = 0; i < VPNHA_ARRAY_SIZE(what); i++) {
-		if (!val[i])
-			continue;
-		err = vpnha_ipsec_unload(c, what[i].cmd, what[i].key, val[i], ctx->deadline, why, whylen);
-		if (err < 0 && err != -EREMOTEIO)
-			return err;
-	}
-	return 0;
-}
-
 /* Terminate and unload in charon; nothing to do when charon is not running. */
 static enum vpnha_rc charon_teardown(struct vpnha_ctx *ctx, const char *conn, const struct owned *o)
 {
@@ -592,7 +571,8 @@ static enum vpnha_rc charon_teardown(struct vpnha_ctx *ctx, const char *conn, co
 	err = vpnha_ipsec_terminate(c, conn, stop_wait_ms(ctx), ctx->deadline, why, sizeof(why));
 	if (err < 0 && err != -EREMOTEIO)
 		vpnha_log_warn("%s", why);
-	err = charon_unload(ctx, c, conn, o, why, sizeof(why));
+	err = vpnha_ipsec_conn_unload(c, o->loaded_conn ? conn : NULL, o->key_id, o->shared_id, ctx->deadline, why,
+				      sizeof(why));
 	vpnha_vici_close(c);
 	if (err < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);

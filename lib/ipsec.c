@@ -375,6 +375,25 @@ int vpnha_ipsec_unload(struct vpnha_vici_conn *c, const char *cmd, const char *k
 	return err;
 }
 
+int vpnha_ipsec_conn_unload(struct vpnha_vici_conn *c, const char *conn, const char *key_id, const char *shared_id,
+			    uint64_t deadline, char *why, size_t whylen)
+{
+	static const struct {
+		const char *cmd, *key;
+	} what[] = { { "unload-conn", "name" }, { "unload-key", "id" }, { "unload-shared", "id" } };
+	const char *val[] = { conn, key_id, shared_id };
+	int err;
+
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		if (!val[i] || !*val[i])
+			continue;
+		err = vpnha_ipsec_unload(c, what[i].cmd, what[i].key, val[i], deadline, why, whylen);
+		if (err < 0 && err != -EREMOTEIO)
+			return err;
+	}
+	return 0;
+}
+
 /* ---- the kernel side ---- */
 int vpnha_ipsec_block_sels(const struct vpnha_value *local_ts, const struct vpnha_value *remote_ts,
 			   const struct vpnha_addr *local, const struct vpnha_addr *remote, struct vpnha_xfrm_sel *sels,

@@ -99,6 +99,12 @@ int vpnha_ipsec_terminate(struct vpnha_vici_conn *c, const char *ike, uint64_t w
 int vpnha_ipsec_unload(struct vpnha_vici_conn *c, const char *cmd, const char *key, const char *value,
 		       uint64_t deadline, char *why, size_t whylen);
 
+/* Unload what a start loaded: the connection CONN, the key KEY_ID, the
+ * shared secret SHARED_ID (each NULL or "": not loaded). A refusal (gone
+ * already) is not a failure; the first other error is returned. */
+int vpnha_ipsec_conn_unload(struct vpnha_vici_conn *c, const char *conn, const char *key_id, const char *shared_id,
+			    uint64_t deadline, char *why, size_t whylen);
+
 /* ---- the kernel side ---- */
 #define VPNHA_IPSEC_MAX_BLOCKS 16
 /* The fail-closed block selectors (at most VPNHA_IPSEC_MAX_BLOCKS): out,

@@ -300,6 +300,11 @@ START_TEST(test_commands)
 	/* a refusal: -EREMOTEIO and charon's errmsg */
 	ck_assert_int_eq(vpnha_ipsec_unload(c, "unload-shared", "id", "x", DEADLINE(), why, sizeof(why)), -EREMOTEIO);
 	ck_assert_str_eq(why, "unload-shared: no such secret");
+	/* all three; the refused unload-shared is not a failure */
+	ck_assert_int_eq(vpnha_ipsec_conn_unload(c, "gw", "k", "s", DEADLINE(), why, sizeof(why)), 0);
+	ck_assert_str_eq(f.got_cmd, "unload-shared");
+	ck_assert_int_eq(vpnha_ipsec_conn_unload(c, "gw", "", NULL, DEADLINE(), why, sizeof(why)), 0);
+	ck_assert_str_eq(f.got_cmd, "unload-conn");
 	fake_close(c, &f, th);
 }
 END_TEST
