@@ -199,6 +199,35 @@ static void value_of(struct vpnha_value *v, struct vpnha_val *items, size_t n)
 	v->n_items = n;
 }
 
+/* The pubkey load-conn message test_conn_load sends. */
+static void check_load_conn_pubkey(void)
+{
+	const struct vpnha_vici_node *sec, *l;
+
+	sec = vpnha_vici_node_get(last_req, "gw");
+	ck_assert_ptr_nonnull(sec);
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "version"), "2");
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "dpd_delay"), "2s");
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "rekey_time"), "14400s");
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "unique"), "replace");
+	l = vpnha_vici_node_get(sec, "remote_addrs");
+	ck_assert(l && l->type == VPNHA_VICI_NODE_LIST && l->n_children == 1);
+	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "198.51.100.2");
+	ck_assert_str_eq(req_str("gw", "local", "auth"), "pubkey");
+	ck_assert_str_eq(req_str("gw", "remote", "id"), "you");
+	l = vpnha_vici_node_get(vpnha_vici_node_get(sec, "local"), "certs");
+	ck_assert(l && l->n_children == 1);
+	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "CERT");
+	sec = vpnha_vici_node_get(vpnha_vici_node_get(sec, "children"), "net");
+	ck_assert_ptr_nonnull(sec);
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "mode"), "tunnel");
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "rekey_time"), "3600s");
+	ck_assert_str_eq(vpnha_vici_node_str(sec, "dpd_action"), "restart");
+	l = vpnha_vici_node_get(sec, "local_ts");
+	ck_assert(l && l->n_children == 1);
+	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "dynamic[gre]");
+}
+
 START_TEST(test_conn_load)
 {
 	struct vpnha_val prop[] = { { .str = "aes256-sha256-modp2048" } }, ts[] = { { .str = "dynamic[gre]" } };
@@ -228,7 +257,6 @@ START_TEST(test_conn_load)
 		.start_action = "none",
 		.close_action = "none",
 	};
-	const struct vpnha_vici_node *sec, *l;
 	struct vpnha_vici_conn *c;
 	struct fake f;
 	pthread_t th;
@@ -239,28 +267,7 @@ START_TEST(test_conn_load)
 	c = fake_open(&f, &th, NULL);
 	ck_assert_int_eq(vpnha_ipsec_conn_load(c, &cfg, DEADLINE(), why, sizeof(why)), 0);
 	ck_assert_str_eq(f.got_cmd, "load-conn");
-	sec = vpnha_vici_node_get(last_req, "gw");
-	ck_assert_ptr_nonnull(sec);
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "version"), "2");
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "dpd_delay"), "2s");
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "rekey_time"), "14400s");
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "unique"), "replace");
-	l = vpnha_vici_node_get(sec, "remote_addrs");
-	ck_assert(l && l->type == VPNHA_VICI_NODE_LIST && l->n_children == 1);
-	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "198.51.100.2");
-	ck_assert_str_eq(req_str("gw", "local", "auth"), "pubkey");
-	ck_assert_str_eq(req_str("gw", "remote", "id"), "you");
-	l = vpnha_vici_node_get(vpnha_vici_node_get(sec, "local"), "certs");
-	ck_assert(l && l->n_children == 1);
-	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "CERT");
-	sec = vpnha_vici_node_get(vpnha_vici_node_get(sec, "children"), "net");
-	ck_assert_ptr_nonnull(sec);
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "mode"), "tunnel");
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "rekey_time"), "3600s");
-	ck_assert_str_eq(vpnha_vici_node_str(sec, "dpd_action"), "restart");
-	l = vpnha_vici_node_get(sec, "local_ts");
-	ck_assert(l && l->n_children == 1);
-	ck_assert_str_eq(vpnha_vici_value_str(&l->children[0]), "dynamic[gre]");
+	check_load_conn_pubkey();
 	/* psk: no certificate lists */
 	cfg.psk = true;
 	ck_assert_int_eq(vpnha_ipsec_conn_load(c, &cfg, DEADLINE(), why, sizeof(why)), 0);
