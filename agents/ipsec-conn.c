@@ -18,6 +18,7 @@
 
 #include "ipsec.h"
 #include "log.h"
+#include "records.h"
 #include "runstate.h"
 #include "secret.h"
 #include "util.h"
@@ -151,50 +152,35 @@ struct owned {
 
 static int owned_write(struct vpnha_ctx *ctx, const struct owned *o)
 {
-	char buf[768], l[INET6_ADDRSTRLEN] = "", r[INET6_ADDRSTRLEN] = "";
-	int n;
+	struct vpnha_rec_ipsec_owned r = { .loaded_conn = o->loaded_conn, .started = o->started };
 
-	if (o->local.family)
-		vpnha_addr_str(&o->local, l, sizeof(l));
-	if (o->remote.family)
-		vpnha_addr_str(&o->remote, r, sizeof(r));
-	n = snprintf(buf, sizeof(buf), "conn=%s\nloaded_conn=%d\nshared_id=%s\nkey_id=%s\nlocal=%s\nremote=%s\nstarted=%" PRIu64 "\n",
-		     conn_name(ctx), o->loaded_conn, o->shared_id, o->key_id, l, r, o->started);
-	return vpnha_state_write(AGENT, ctx->instance, "owned", buf, (size_t)n);
+	r.local = o->local;
+	r.remote = o->remote;
+	snprintf(r.conn, sizeof(r.conn), "%s", conn_name(ctx));
+	memcpy(r.shared_id, o->shared_id, sizeof(r.shared_id));
+	memcpy(r.key_id, o->key_id, sizeof(r.key_id));
+	return vpnha_record_write(VPNHA_REC_IPSEC_OWNED, AGENT, ctx->instance, "owned", &r);
 }
 
+/* The record (lib/records.h, VPNHA_REC_IPSEC_OWNED); its conn= into conn (may be NULL). */
 static int owned_read(struct vpnha_ctx *ctx, struct owned *o, char *conn, size_t connlen)
 {
-	_vpnha_auto_free char *data = NULL;
-	char *save = NULL, *line;
-	size_t len;
-	int r;
+	struct vpnha_rec_ipsec_owned r;
+	int rc;
 
+	_Static_assert(sizeof(r.shared_id) == sizeof(o->shared_id) && sizeof(r.key_id) == sizeof(o->key_id), "ids");
 	memset(o, 0, sizeof(*o));
-	r = vpnha_state_read(AGENT, ctx->instance, "owned", &data, &len);
-	if (r < 0)
-		return r;
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-
-		if (!eq)
-			continue;
-		*eq++ = '\0';
-		if (!strcmp(line, "conn") && conn)
-			snprintf(conn, connlen, "%s", eq);
-		else if (!strcmp(line, "loaded_conn"))
-			o->loaded_conn = !strcmp(eq, "1");
-		else if (!strcmp(line, "shared_id"))
-			snprintf(o->shared_id, sizeof(o->shared_id), "%s", eq);
-		else if (!strcmp(line, "key_id"))
-			snprintf(o->key_id, sizeof(o->key_id), "%s", eq);
-		else if (!strcmp(line, "local") && *eq)
-			vpnha_parse_addr(eq, 0, &o->local, NULL, 0);
-		else if (!strcmp(line, "remote") && *eq)
-			vpnha_parse_addr(eq, 0, &o->remote, NULL, 0);
-		else if (!strcmp(line, "started"))
-			o->started = strtoull(eq, NULL, 10);
-	}
+	rc = vpnha_record_read(VPNHA_REC_IPSEC_OWNED, AGENT, ctx->instance, "owned", &r);
+	if (rc < 0)
+		return rc;
+	if (conn && r.conn[0])
+		snprintf(conn, connlen, "%s", r.conn);
+	o->loaded_conn = r.loaded_conn;
+	memcpy(o->shared_id, r.shared_id, sizeof(o->shared_id));
+	memcpy(o->key_id, r.key_id, sizeof(o->key_id));
+	o->local = r.local;
+	o->remote = r.remote;
+	o->started = r.started;
 	return 0;
 }
 
@@ -493,16 +479,13 @@ static enum vpnha_rc start_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_co
 static enum vpnha_rc sa_pending(struct vpnha_ctx *ctx, const struct vpnha_ipsec_sa_view *v)
 {
 	uint64_t down = 0, now = boot_s();
-	_vpnha_auto_free char *d = NULL;
-	size_t dl;
+	struct vpnha_rec_since d;
 
-	if (vpnha_state_read(AGENT, ctx->instance, "down-since", &d, &dl) == 0)
-		down = strtoull(d, NULL, 10);
+	if (vpnha_record_read(VPNHA_REC_SINCE, AGENT, ctx->instance, "down-since", &d) == 0)
+		down = d.s;
 	if (!down) {
-		char b[32];
-		int n = snprintf(b, sizeof(b), "%" PRIu64 "\n", now);
-
-		vpnha_state_write(AGENT, ctx->instance, "down-since", b, (size_t)n);
+		d.s = now;
+		vpnha_record_write(VPNHA_REC_SINCE, AGENT, ctx->instance, "down-since", &d);
 		down = now;
 	}
 	if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) &&
