@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,19 +37,11 @@ enum { MANAGE_CONFIGURE = 0, MANAGE_SHUTDOWN = 1 };
 /* VRF and BFD profile names: one word of [A-Za-z0-9_.-], at most 36 characters. */
 static int validate_name(const struct vpnha_val *v, char *why, size_t whylen)
 {
-	const char *s;
-
 	if (strlen(v->str) > VRF_NAME_MAX) {
 		snprintf(why, whylen, "longer than %d characters", VRF_NAME_MAX);
 		return -EINVAL;
 	}
-	for (s = v->str; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '-' || *s == '.')) {
-			snprintf(why, whylen, "'%.40s' is not a name (letters, digits, '_', '-', '.')", v->str);
-			return -EINVAL;
-		}
-	return 0;
+	return vpnha_validate_name(v, why, whylen);
 }
 
 static int validate_update_source(const struct vpnha_val *v, char *why, size_t whylen)
@@ -65,18 +56,9 @@ static int validate_update_source(const struct vpnha_val *v, char *why, size_t w
 	return -EINVAL;
 }
 
-static int af_index(const char *s)
-{
-	if (!strcmp(s, "ipv4-unicast"))
-		return VPNHA_FRR_AF_IPV4_UNICAST;
-	if (!strcmp(s, "ipv6-unicast"))
-		return VPNHA_FRR_AF_IPV6_UNICAST;
-	return -1;
-}
-
 static int validate_af(const struct vpnha_val *v, char *why, size_t whylen)
 {
-	if (af_index(v->str) >= 0)
+	if (vpnha_frr_af_parse(v->str) >= 0)
 		return 0;
 	snprintf(why, whylen, "unknown address family '%.40s' (ipv4-unicast, ipv6-unicast)", v->str);
 	return -EINVAL;
@@ -221,11 +203,6 @@ static enum vpnha_rc password_read(struct vpnha_ctx *ctx, struct vpnha_secret *o
 
 /* ---- talking to bgpd ---- */
 
-static bool vty_gone(int r)
-{
-	return r == -ENOENT || r == -ECONNREFUSED;
-}
-
 static int vty_open(struct vpnha_ctx *ctx, const struct peer *p, struct vpnha_frr_vty **v)
 {
 	int r = vpnha_frr_vty_connect(v, p->vty_dir, "bgpd", ctx->deadline);
@@ -235,115 +212,14 @@ static int vty_open(struct vpnha_ctx *ctx, const struct peer *p, struct vpnha_fr
 	return r;
 }
 
-/* The first line of a reply, for an exit reason. */
-static const char *first_line(char *s)
+static struct vpnha_frr_bgp_instance instance(const struct peer *p)
 {
-	char *nl;
-
-	if (!s)
-		return "";
-	while (*s == '%' || *s == ' ')
-		s++;
-	nl = strchr(s, '\n');
-	if (nl)
-		*nl = '\0';
-	return s;
+	return (struct vpnha_frr_bgp_instance){ p->local_as, p->vrf };
 }
 
-/*
- * Send one configuration command; fail (ERROR) unless it succeeds.
- * secret: the command carries a password, so neither it nor the reply (FRR
- * echoes unknown commands) is logged or reported.
- */
-static enum vpnha_rc config_cmd(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, bool secret, const char *cmd)
-{
-	_vpnha_auto_free char *out = NULL;
-	int st, r;
-
-	if (!secret)
-		vpnha_log_debug("bgpd: %s", cmd);
-	r = vpnha_frr_vty_cmd(v, cmd, &st, secret ? NULL : &out, NULL);
-	if (r < 0)
-		return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
-				  "bgpd: %s while sending a command: %s", secret ? "the password command failed" : "error",
-				  strerror(-r));
-	if (st == VPNHA_FRR_CMD_SUCCESS)
-		return VPNHA_RC_OK;
-	if (secret)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused the neighbor password (%s)",
-				  vpnha_frr_cmd_status_str(st));
-	return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused '%s': %s (%s)", cmd, first_line(out),
-			  vpnha_frr_cmd_status_str(st));
-}
-
-__attribute__((format(printf, 3, 4)))
-static enum vpnha_rc config_cmdf(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const char *fmt, ...)
-{
-	char cmd[VPNHA_FRR_CMD_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "internal error: command too long");
-	return config_cmd(ctx, v, false, cmd);
-}
-
-static enum vpnha_rc enter_router_bgp(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p)
-{
-	int r = vpnha_frr_vty_config_enter(v);
-
-	if (r == -EACCES)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused configuration mode");
-	if (r < 0)
-		return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
-				  "bgpd: cannot enter configuration mode: %s", strerror(-r));
-	if (*p->vrf)
-		return config_cmdf(ctx, v, "router bgp %" PRId64 " vrf %s", p->local_as, p->vrf);
-	return config_cmdf(ctx, v, "router bgp %" PRId64, p->local_as);
-}
-
-/*
- * Query the neighbor: 0 with *nb filled, -ENOENT when not configured,
- * -ENODEV when bgpd has no such BGP instance, other -errno (transport, -EBADMSG).
- */
 static int neighbor_query(struct vpnha_frr_vty *v, const struct peer *p, struct vpnha_frr_neighbor *nb)
 {
-	_vpnha_auto_free char *out = NULL;
-	char cmd[VPNHA_FRR_CMD_MAX];
-	size_t len;
-	int st, r;
-
-	if (*p->vrf)
-		snprintf(cmd, sizeof(cmd), "show bgp vrf %s neighbors %s json", p->vrf, p->neighbor);
-	else
-		snprintf(cmd, sizeof(cmd), "show bgp neighbors %s json", p->neighbor);
-	r = vpnha_frr_vty_cmd(v, cmd, &st, &out, &len);
-	if (r < 0)
-		return r;
-	if (st != VPNHA_FRR_CMD_SUCCESS)
-		return -ENODEV;
-	r = vpnha_frr_neighbor_parse(out, len, p->neighbor, nb);
-	if (r == -EBADMSG)
-		vpnha_log_warn("bgpd: unexpected reply to '%s'", cmd);
-	return r;
-}
-
-/* Does bgpd have the BGP instance for p's vrf? 0, -ENOENT, or -errno. */
-static int instance_query(struct vpnha_frr_vty *v, const struct peer *p)
-{
-	_vpnha_auto_free char *out = NULL;
-	size_t len;
-	int st, r;
-
-	r = vpnha_frr_vty_cmd(v, "show bgp vrfs json", &st, &out, &len);
-	if (r < 0)
-		return r;
-	if (st != VPNHA_FRR_CMD_SUCCESS)
-		return -ENOENT;
-	return vpnha_frr_vrfs_has(out, len, p->vrf);
+	return vpnha_frr_bgp_neighbor_query(v, p->vrf, p->neighbor, nb);
 }
 
 static const char *where(const struct peer *p, char *buf, size_t len)
@@ -357,83 +233,56 @@ static const char *where(const struct peer *p, char *buf, size_t len)
 
 static enum vpnha_rc transport_fail(struct vpnha_ctx *ctx, const struct peer *p, int r)
 {
-	if (vty_gone(r))
+	if (vpnha_frr_vty_gone(r))
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd is not running (no answer on %s/bgpd.vty: %s)",
 				  p->vty_dir, strerror(-r));
 	return vpnha_fail(ctx, r == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR,
 			  "bgpd: %s (on %s/bgpd.vty)", strerror(-r), p->vty_dir);
 }
 
-/* Timers, connect timer, BFD: the settings that change without a session reset. */
-static enum vpnha_rc apply_tunables(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const char *nbr)
+/* A configuration sequence failed: one exit reason. */
+static enum vpnha_rc config_fail(struct vpnha_ctx *ctx, const struct vpnha_frr_cfg_error *e)
 {
-	enum vpnha_rc rc;
+	enum vpnha_rc rc = e->err == -ETIMEDOUT ? VPNHA_RC_TIMEOUT : VPNHA_RC_ERROR;
 
-	if (VPNHA_GIVEN(ctx, P_KEEPALIVE))
-		rc = config_cmdf(ctx, v, "neighbor %s timers %" PRId64 " %" PRId64, nbr,
-				 VPNHA_INT(ctx, P_KEEPALIVE), VPNHA_INT(ctx, P_HOLDTIME));
-	else
-		rc = config_cmdf(ctx, v, "no neighbor %s timers", nbr);
-	if (rc != VPNHA_RC_OK)
-		return rc;
-	if (VPNHA_GIVEN(ctx, P_CONNECT_TIMER))
-		rc = config_cmdf(ctx, v, "neighbor %s timers connect %" PRId64, nbr,
-				 VPNHA_INT(ctx, P_CONNECT_TIMER));
-	else
-		rc = config_cmdf(ctx, v, "no neighbor %s timers connect", nbr);
-	if (rc != VPNHA_RC_OK)
-		return rc;
-	if (!VPNHA_BOOL(ctx, P_BFD))
-		return config_cmdf(ctx, v, "no neighbor %s bfd", nbr);
-	rc = config_cmdf(ctx, v, "neighbor %s bfd", nbr);
-	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, P_BFD_PROFILE))
-		rc = config_cmdf(ctx, v, "neighbor %s bfd profile %s", nbr, VPNHA_STR(ctx, P_BFD_PROFILE));
-	else if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "no neighbor %s bfd profile", nbr);
-	return rc;
+	if (e->stage == VPNHA_FRR_CFG_TOO_LONG)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "internal error: command too long");
+	if (e->stage == VPNHA_FRR_CFG_ENTER && e->err == -EACCES)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused configuration mode");
+	if (e->stage == VPNHA_FRR_CFG_ENTER)
+		return vpnha_fail(ctx, rc, "bgpd: cannot enter configuration mode: %s", strerror(-e->err));
+	if (e->err != -EREMOTEIO)
+		return vpnha_fail(ctx, rc, "bgpd: %s while sending a command: %s",
+				  e->secret ? "the password command failed" : "error", strerror(-e->err));
+	if (e->secret)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused the neighbor password (%s)",
+				  vpnha_frr_cmd_status_str(e->status));
+	return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd refused '%s': %s (%s)", e->cmd, e->reply,
+			  vpnha_frr_cmd_status_str(e->status));
 }
 
-static enum vpnha_rc configure_neighbor(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p,
-					const struct vpnha_secret *pw)
+/* The neighbor's settings from the parameters (pw: the password, or NULL). */
+static void neighbor_cfg(struct vpnha_ctx *ctx, const struct peer *p, const struct vpnha_secret *pw,
+			 struct vpnha_frr_bgp_neighbor_cfg *n)
 {
 	const struct vpnha_value *afs = VPNHA_PARAM(ctx, P_ADDRESS_FAMILIES);
-	const char *nbr = p->neighbor;
-	bool want[VPNHA_FRR_AF_COUNT] = { false };
-	enum vpnha_rc rc;
-	size_t i;
 
-	for (i = 0; i < afs->n_items; i++)
-		want[af_index(afs->items[i].str)] = true;
-	rc = enter_router_bgp(ctx, v, p);
-	if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "neighbor %s remote-as %" PRId64, nbr, VPNHA_INT(ctx, P_REMOTE_AS));
-	if (rc == VPNHA_RC_OK && VPNHA_GIVEN(ctx, P_UPDATE_SOURCE))
-		rc = config_cmdf(ctx, v, "neighbor %s update-source %s", nbr, VPNHA_STR(ctx, P_UPDATE_SOURCE));
-	if (rc == VPNHA_RC_OK)
-		rc = apply_tunables(ctx, v, nbr);
-	if (rc == VPNHA_RC_OK && pw->data) {
-		char cmd[VPNHA_FRR_CMD_MAX];
-
-		snprintf(cmd, sizeof(cmd), "neighbor %s password %s", nbr, pw->data);
-		vpnha_log_debug("bgpd: neighbor %s password (not shown)", nbr);
-		rc = config_cmd(ctx, v, true, cmd);
-		explicit_bzero(cmd, sizeof(cmd));
-	}
-	for (i = 0; rc == VPNHA_RC_OK && i < VPNHA_FRR_AF_COUNT; i++) {
-		rc = config_cmdf(ctx, v, "address-family %s", vpnha_frr_af_cli((enum vpnha_frr_af)i));
-		if (rc == VPNHA_RC_OK)
-			rc = config_cmdf(ctx, v, "%sneighbor %s activate", want[i] ? "" : "no ", nbr);
-		if (rc == VPNHA_RC_OK && want[i])
-			rc = config_cmdf(ctx, v, "%sneighbor %s next-hop-self",
-					 VPNHA_BOOL(ctx, P_NEXT_HOP_SELF) ? "" : "no ", nbr);
-		if (rc == VPNHA_RC_OK)
-			rc = config_cmdf(ctx, v, "exit-address-family");
-	}
-	if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "no neighbor %s shutdown", nbr);
-	if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "end");
-	return rc;
+	*n = (struct vpnha_frr_bgp_neighbor_cfg){
+		.addr = p->neighbor,
+		.remote_as = VPNHA_INT(ctx, P_REMOTE_AS),
+		.update_source = VPNHA_GIVEN(ctx, P_UPDATE_SOURCE) ? VPNHA_STR(ctx, P_UPDATE_SOURCE) : NULL,
+		.timers = VPNHA_GIVEN(ctx, P_KEEPALIVE),
+		.keepalive = VPNHA_INT(ctx, P_KEEPALIVE),
+		.holdtime = VPNHA_INT(ctx, P_HOLDTIME),
+		.connect_timer_set = VPNHA_GIVEN(ctx, P_CONNECT_TIMER),
+		.connect_timer = VPNHA_INT(ctx, P_CONNECT_TIMER),
+		.bfd = VPNHA_BOOL(ctx, P_BFD),
+		.bfd_profile = VPNHA_GIVEN(ctx, P_BFD_PROFILE) ? VPNHA_STR(ctx, P_BFD_PROFILE) : NULL,
+		.password = pw ? pw->data : NULL,
+		.next_hop_self = VPNHA_BOOL(ctx, P_NEXT_HOP_SELF),
+	};
+	for (size_t i = 0; i < afs->n_items; i++)
+		n->af[vpnha_frr_af_parse(afs->items[i].str)] = true;
 }
 
 static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p)
@@ -456,6 +305,157 @@ static enum vpnha_rc wait_established(struct vpnha_ctx *ctx, struct vpnha_frr_vt
 	}
 }
 
+/* ---- the actions' steps ---- */
+
+/* manage=shutdown: the neighbor from frr.conf (found: r == 0), brought up. */
+static enum vpnha_rc start_shutdown_mode(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, struct peer *p, int r,
+					 const struct vpnha_frr_neighbor *nb, const char *w)
+{
+	const struct vpnha_frr_bgp_instance bgp = instance(p);
+	struct vpnha_frr_cfg_error e;
+
+	if (r == -ENOENT)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR,
+				  "%s is not configured in bgpd (manage=shutdown needs it in frr.conf)", w);
+	if (VPNHA_GIVEN(ctx, P_REMOTE_AS) && nb->remote_as != VPNHA_INT(ctx, P_REMOTE_AS))
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s has remote-as %" PRId64 " in bgpd, not %" PRId64,
+				  w, nb->remote_as, VPNHA_INT(ctx, P_REMOTE_AS));
+	if (vpnha_frr_bgp_neighbor_up(v, &bgp, p->neighbor, &e) < 0)
+		return config_fail(ctx, &e);
+	if (!p->started_ms || nb->admin_down)
+		p->started_ms = vpnha_now_ms();
+	return VPNHA_RC_OK;
+}
+
+/* manage=configure: add the neighbor (found: already there; ours: by us). */
+static enum vpnha_rc start_configure_mode(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, struct peer *p,
+					  bool found, bool ours, const struct vpnha_secret *pw, const char *w)
+{
+	const struct vpnha_frr_bgp_instance bgp = instance(p);
+	struct vpnha_frr_bgp_neighbor_cfg n;
+	struct vpnha_frr_cfg_error e;
+	int r;
+
+	if (found && !ours)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR,
+				  "%s is already configured in bgpd, not by this resource; refusing to take "
+				  "it over (use manage=shutdown for a neighbor from frr.conf)",
+				  w);
+	if (!ours || !found)
+		p->started_ms = vpnha_now_ms();
+	/* record ownership before adding, so stop can always clean up */
+	p->added = true;
+	r = state_save(ctx, p);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the state file: %s", strerror(-r));
+	neighbor_cfg(ctx, p, pw, &n);
+	if (vpnha_frr_bgp_neighbor_configure(v, &bgp, &n, &e) < 0)
+		return config_fail(ctx, &e);
+	return VPNHA_RC_OK;
+}
+
+/* After configuration: record, check the neighbor is up, optionally wait for Established. */
+static enum vpnha_rc start_finish(struct vpnha_ctx *ctx, struct vpnha_frr_vty *v, const struct peer *p,
+				  const char *w)
+{
+	struct vpnha_frr_neighbor nb;
+	int r;
+
+	r = state_save(ctx, p);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the state file: %s", strerror(-r));
+	r = neighbor_query(v, p, &nb);
+	if (r == -ENOENT)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is missing after configuration", w);
+	if (r < 0)
+		return transport_fail(ctx, p, r);
+	if (nb.admin_down)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still administratively down", w);
+	vpnha_log_info("%s configured (%s), state %s", w, manage_modes[p->manage], nb.state_str);
+	if (VPNHA_BOOL(ctx, P_WAIT_ESTABLISHED))
+		return wait_established(ctx, v, p);
+	return VPNHA_RC_OK;
+}
+
+/* Shut the neighbor down (and remove it if we added it); bgpd gone: done. */
+static enum vpnha_rc stop_peer(struct vpnha_ctx *ctx, const struct peer *p, const char *w)
+{
+	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
+	const struct vpnha_frr_bgp_instance bgp = instance(p);
+	bool remove = p->manage == MANAGE_CONFIGURE && p->added;
+	struct vpnha_frr_neighbor nb;
+	struct vpnha_frr_cfg_error e;
+	int r;
+
+	r = vty_open(ctx, p, &v);
+	if (vpnha_frr_vty_gone(r)) {
+		/* bgpd is gone and its runtime configuration with it */
+		vpnha_log_info("bgpd is not running: %s is down", w);
+		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+		return VPNHA_RC_OK;
+	}
+	if (r < 0)
+		return transport_fail(ctx, p, r);
+	r = neighbor_query(v, p, &nb);
+	if (r == -ENOENT || r == -ENODEV) {
+		vpnha_log_info("%s is not configured: already stopped", w);
+		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+		return VPNHA_RC_OK;
+	}
+	if (r < 0)
+		return transport_fail(ctx, p, r);
+	if (vpnha_frr_bgp_neighbor_down(v, &bgp, p->neighbor, nb.admin_down, remove, &e) < 0)
+		return config_fail(ctx, &e);
+	r = neighbor_query(v, p, &nb);
+	if (remove && r == 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still configured after removal", w);
+	if (!remove && r == 0 && !nb.admin_down)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is not administratively down after shutdown", w);
+	if (r < 0 && r != -ENOENT)
+		return transport_fail(ctx, p, r);
+	vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
+	vpnha_log_info("%s %s", w, p->manage == MANAGE_CONFIGURE ? "shut down and removed" : "shut down");
+	return VPNHA_RC_OK;
+}
+
+/* Not Established: a failure once down for established_grace (require_established). */
+static enum vpnha_rc monitor_not_established(struct vpnha_ctx *ctx, const struct peer *p,
+					     const struct vpnha_frr_neighbor *nb, const char *w)
+{
+	uint64_t down_ms;
+
+	if (!VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED)) {
+		if (ctx->check_level >= 10)
+			vpnha_log_info("%s is %s (not failing: require_established=false)", w, nb->state_str);
+		return VPNHA_RC_OK;
+	}
+	/* how long has it been down: since our start, or since its last reset */
+	down_ms = p->started_ms && vpnha_now_ms() > p->started_ms ? vpnha_now_ms() - p->started_ms : UINT64_MAX;
+	if (nb->has_last_reset && nb->last_reset_ms < down_ms)
+		down_ms = nb->last_reset_ms;
+	if (down_ms == UINT64_MAX || down_ms < VPNHA_MS(ctx, P_ESTABLISHED_GRACE)) {
+		vpnha_log_info("%s is %s, within established_grace", w, nb->state_str);
+		return VPNHA_RC_OK;
+	}
+	return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is %s, not Established for %" PRIu64 " s%s%s", w, nb->state_str,
+			  down_ms / 1000, *nb->last_reset ? " (last reset: " : "", *nb->last_reset ? nb->last_reset : "");
+}
+
+/* Established: at OCF_CHECK_LEVEL 10, min_prefixes once past established_grace. */
+static enum vpnha_rc monitor_established(struct vpnha_ctx *ctx, const struct vpnha_frr_neighbor *nb, const char *w)
+{
+	if (ctx->check_level < 10 || nb->accepted_total >= (uint64_t)VPNHA_INT(ctx, P_MIN_PREFIXES))
+		return VPNHA_RC_OK;
+	if (nb->up_ms < VPNHA_MS(ctx, P_ESTABLISHED_GRACE)) {
+		vpnha_log_info("%s: %" PRIu64 " prefixes, within established_grace", w, nb->accepted_total);
+		return VPNHA_RC_OK;
+	}
+	return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s accepted %" PRIu64 " prefixes, fewer than min_prefixes=%" PRId64,
+			  w, nb->accepted_total, VPNHA_INT(ctx, P_MIN_PREFIXES));
+}
+
+/* ---------------------------------------------------------------- actions */
+
 static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 {
 	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
@@ -470,11 +470,8 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 	peer_from_params(ctx, &p);
 	where(&p, w, sizeof(w));
 	/* everything local is checked before bgpd hears anything */
-	if (p.manage == MANAGE_CONFIGURE) {
-		rc = password_read(ctx, &pw);
-		if (rc != VPNHA_RC_OK)
-			return rc;
-	}
+	if (p.manage == MANAGE_CONFIGURE && (rc = password_read(ctx, &pw)) != VPNHA_RC_OK)
+		return rc;
 	r = state_load(ctx, &old);
 	if (r == 0 && old.manage == MANAGE_CONFIGURE && old.added) {
 		if (strcmp(old.neighbor, p.neighbor) || strcmp(old.vrf, p.vrf) || old.local_as != p.local_as)
@@ -488,7 +485,7 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 	r = vty_open(ctx, &p, &v);
 	if (r < 0)
 		return transport_fail(ctx, &p, r);
-	r = instance_query(v, &p);
+	r = vpnha_frr_bgp_instance_query(v, p.vrf);
 	if (r == -ENOENT)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd has no BGP instance%s%s (router bgp %" PRId64
 				  " is not configured)", *p.vrf ? " for vrf " : "", p.vrf, p.local_as);
@@ -497,63 +494,18 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 	r = neighbor_query(v, &p, &nb);
 	if (r < 0 && r != -ENOENT)
 		return transport_fail(ctx, &p, r);
-
-	if (p.manage == MANAGE_SHUTDOWN) {
-		if (r == -ENOENT)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR,
-					  "%s is not configured in bgpd (manage=shutdown needs it in frr.conf)", w);
-		if (VPNHA_GIVEN(ctx, P_REMOTE_AS) && nb.remote_as != VPNHA_INT(ctx, P_REMOTE_AS))
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s has remote-as %" PRId64 " in bgpd, not %" PRId64,
-					  w, nb.remote_as, VPNHA_INT(ctx, P_REMOTE_AS));
-		rc = enter_router_bgp(ctx, v, &p);
-		if (rc == VPNHA_RC_OK)
-			rc = config_cmdf(ctx, v, "no neighbor %s shutdown", p.neighbor);
-		if (rc == VPNHA_RC_OK)
-			rc = config_cmdf(ctx, v, "end");
-		if (rc != VPNHA_RC_OK)
-			return rc;
-		if (!p.started_ms || nb.admin_down)
-			p.started_ms = vpnha_now_ms();
-	} else {
-		if (r == 0 && !ours)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR,
-					  "%s is already configured in bgpd, not by this resource; refusing to take "
-					  "it over (use manage=shutdown for a neighbor from frr.conf)",
-					  w);
-		if (!ours || r == -ENOENT)
-			p.started_ms = vpnha_now_ms();
-		/* record ownership before adding, so stop can always clean up */
-		p.added = true;
-		r = state_save(ctx, &p);
-		if (r < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the state file: %s", strerror(-r));
-		rc = configure_neighbor(ctx, v, &p, &pw);
-		if (rc != VPNHA_RC_OK)
-			return rc;
-	}
-	r = state_save(ctx, &p);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the state file: %s", strerror(-r));
-	r = neighbor_query(v, &p, &nb);
-	if (r == -ENOENT)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is missing after configuration", w);
-	if (r < 0)
-		return transport_fail(ctx, &p, r);
-	if (nb.admin_down)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still administratively down", w);
-	vpnha_log_info("%s configured (%s), state %s", w, manage_modes[p.manage], nb.state_str);
-	if (VPNHA_BOOL(ctx, P_WAIT_ESTABLISHED))
-		return wait_established(ctx, v, &p);
-	return VPNHA_RC_OK;
+	if (p.manage == MANAGE_SHUTDOWN)
+		rc = start_shutdown_mode(ctx, v, &p, r, &nb, w);
+	else
+		rc = start_configure_mode(ctx, v, &p, r == 0, ours, &pw, w);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	return start_finish(ctx, v, &p, w);
 }
 
 static enum vpnha_rc bgp_stop(struct vpnha_ctx *ctx)
 {
-	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
-	struct vpnha_frr_neighbor nb;
-	struct peer p, params_peer;
-	enum vpnha_rc rc;
-	bool have_state;
+	struct peer p;
 	char w[128];
 	int r;
 
@@ -564,57 +516,15 @@ static enum vpnha_rc bgp_stop(struct vpnha_ctx *ctx)
 	} else if (r < 0 && r != -ENOENT) {
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the state file: %s", strerror(-r));
 	}
-	have_state = r == 0;
-	if (!have_state) {
+	if (r != 0) {
 		if (!ctx->params_ok)
 			return VPNHA_RC_OK; /* nothing recorded, nothing we can name: nothing of ours */
-		peer_from_params(ctx, &params_peer);
-		if (params_peer.manage == MANAGE_CONFIGURE)
+		peer_from_params(ctx, &p);
+		if (p.manage == MANAGE_CONFIGURE)
 			return VPNHA_RC_OK; /* we added nothing: touch nothing */
-		p = params_peer;
 	}
 	where(&p, w, sizeof(w));
-
-	r = vty_open(ctx, &p, &v);
-	if (vty_gone(r)) {
-		/* bgpd is gone and its runtime configuration with it */
-		vpnha_log_info("bgpd is not running: %s is down", w);
-		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
-		return VPNHA_RC_OK;
-	}
-	if (r < 0)
-		return transport_fail(ctx, &p, r);
-	r = neighbor_query(v, &p, &nb);
-	if (r == -ENOENT || r == -ENODEV) {
-		vpnha_log_info("%s is not configured: already stopped", w);
-		vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
-		return VPNHA_RC_OK;
-	}
-	if (r < 0)
-		return transport_fail(ctx, &p, r);
-
-	/* administrative shutdown first: the peer gets a CEASE and withdraws at once */
-	rc = enter_router_bgp(ctx, v, &p);
-	if (rc == VPNHA_RC_OK && !nb.admin_down)
-		rc = config_cmdf(ctx, v, "neighbor %s shutdown", p.neighbor);
-	if (rc == VPNHA_RC_OK && p.manage == MANAGE_CONFIGURE && p.added)
-		rc = config_cmdf(ctx, v, "no neighbor %s", p.neighbor);
-	if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "end");
-	if (rc != VPNHA_RC_OK)
-		return rc;
-	r = neighbor_query(v, &p, &nb);
-	if (p.manage == MANAGE_CONFIGURE && p.added) {
-		if (r == 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is still configured after removal", w);
-	} else if (r == 0 && !nb.admin_down) {
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is not administratively down after shutdown", w);
-	}
-	if (r < 0 && r != -ENOENT)
-		return transport_fail(ctx, &p, r);
-	vpnha_state_remove(AGENT, ctx->instance, STATE_KEY);
-	vpnha_log_info("%s %s", w, p.manage == MANAGE_CONFIGURE ? "shut down and removed" : "shut down");
-	return VPNHA_RC_OK;
+	return stop_peer(ctx, &p, w);
 }
 
 static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
@@ -623,7 +533,6 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 	struct vpnha_frr_neighbor nb;
 	struct peer p, st;
 	bool have_state;
-	uint64_t grace, down_ms;
 	char w[128];
 	int r;
 
@@ -636,7 +545,7 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 		p.started_ms = st.started_ms;
 
 	r = vty_open(ctx, &p, &v);
-	if (vty_gone(r) || (r < 0 && ctx->probe))
+	if (vpnha_frr_vty_gone(r) || (r < 0 && ctx->probe))
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "bgpd is not running (%s/bgpd.vty: %s)", p.vty_dir,
 				  strerror(-r));
 	if (r < 0)
@@ -648,7 +557,7 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s was removed from bgpd behind this resource's back", w);
 	}
 	if (r < 0) {
-		if (ctx->probe && vty_gone(r))
+		if (ctx->probe && vpnha_frr_vty_gone(r))
 			return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "bgpd went away");
 		return transport_fail(ctx, &p, r);
 	}
@@ -656,44 +565,18 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is administratively down", w);
 	vpnha_log_debug("%s: %s, up %" PRIu64 " ms, %" PRIu64 " prefixes accepted%s%s", w, nb.state_str,
 			nb.up_ms, nb.accepted_total, nb.bfd ? ", BFD " : "", nb.bfd ? nb.bfd_status : "");
-
-	grace = VPNHA_MS(ctx, P_ESTABLISHED_GRACE);
-	if (nb.state != VPNHA_FRR_BGP_ESTABLISHED) {
-		if (!VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED)) {
-			if (ctx->check_level >= 10)
-				vpnha_log_info("%s is %s (not failing: require_established=false)", w,
-					       nb.state_str);
-			return VPNHA_RC_OK;
-		}
-		/* how long has it been down: since our start, or since its last reset */
-		down_ms = p.started_ms && vpnha_now_ms() > p.started_ms ? vpnha_now_ms() - p.started_ms
-									 : UINT64_MAX;
-		if (nb.has_last_reset && nb.last_reset_ms < down_ms)
-			down_ms = nb.last_reset_ms;
-		if (down_ms == UINT64_MAX || down_ms < grace) {
-			vpnha_log_info("%s is %s, within established_grace", w, nb.state_str);
-			return VPNHA_RC_OK;
-		}
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s is %s, not Established for %" PRIu64 " s%s%s", w,
-				  nb.state_str, down_ms / 1000, *nb.last_reset ? " (last reset: " : "",
-				  *nb.last_reset ? nb.last_reset : "");
-	}
-	if (ctx->check_level >= 10 && nb.accepted_total < (uint64_t)VPNHA_INT(ctx, P_MIN_PREFIXES)) {
-		if (nb.up_ms < grace) {
-			vpnha_log_info("%s: %" PRIu64 " prefixes, within established_grace", w, nb.accepted_total);
-			return VPNHA_RC_OK;
-		}
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s accepted %" PRIu64 " prefixes, fewer than min_prefixes=%" PRId64,
-				  w, nb.accepted_total, VPNHA_INT(ctx, P_MIN_PREFIXES));
-	}
-	return VPNHA_RC_OK;
+	if (nb.state != VPNHA_FRR_BGP_ESTABLISHED)
+		return monitor_not_established(ctx, &p, &nb, w);
+	return monitor_established(ctx, &nb, w);
 }
 
 static enum vpnha_rc bgp_reload(struct vpnha_ctx *ctx)
 {
 	struct vpnha_frr_vty *v __attribute__((cleanup(vpnha_frr_vty_freep))) = NULL;
+	struct vpnha_frr_bgp_instance bgp;
+	struct vpnha_frr_bgp_neighbor_cfg n;
+	struct vpnha_frr_cfg_error e;
 	struct peer p, st;
-	enum vpnha_rc rc;
 	int r;
 
 	peer_from_params(ctx, &p);
@@ -703,12 +586,11 @@ static enum vpnha_rc bgp_reload(struct vpnha_ctx *ctx)
 	r = vty_open(ctx, &p, &v);
 	if (r < 0)
 		return transport_fail(ctx, &p, r);
-	rc = enter_router_bgp(ctx, v, &p);
-	if (rc == VPNHA_RC_OK)
-		rc = apply_tunables(ctx, v, p.neighbor);
-	if (rc == VPNHA_RC_OK)
-		rc = config_cmdf(ctx, v, "end");
-	return rc;
+	bgp = instance(&p);
+	neighbor_cfg(ctx, &p, NULL, &n);
+	if (vpnha_frr_bgp_neighbor_retune(v, &bgp, &n, &e) < 0)
+		return config_fail(ctx, &e);
+	return VPNHA_RC_OK;
 }
 
 /* Cross-parameter checks: every value that reaches the vty is checked here. */
@@ -772,7 +654,7 @@ static enum vpnha_rc bgp_validate_host(struct vpnha_ctx *ctx)
 	r = vty_open(ctx, &p, &v);
 	if (r < 0)
 		return transport_fail(ctx, &p, r);
-	r = instance_query(v, &p);
+	r = vpnha_frr_bgp_instance_query(v, p.vrf);
 	if (r == -ENOENT)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "bgpd has no BGP instance%s%s", *p.vrf ? " for vrf " : "",
 				  p.vrf);

@@ -236,7 +236,7 @@ struct sa_walk {
 	struct vpnha_status_node *n;
 	char conns[VPNHA_STATUS_MAX_ITEMS][VPNHA_STATUS_NAME];
 	size_t n_conns;
-	struct nl_sock *xfrm; /* NULL: the kernel's view unknown */
+	struct vpnha_xfrm *xfrm; /* NULL: the kernel's view unknown */
 };
 
 static int on_conn(const char *instance, const char *text, void *ud)

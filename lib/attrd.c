@@ -12,6 +12,7 @@
 
 #include "attrd.h"
 #include "log.h"
+#include "params.h"
 #include "proc.h"
 
 #define MAX_OUTPUT 8192
@@ -65,7 +66,7 @@ const char *vpnha_attrd_updater_path(void)
 
 int vpnha_attrd_name_check(const char *name)
 {
-	size_t i, n;
+	size_t n;
 
 	if (!name)
 		return -EINVAL;
@@ -74,13 +75,7 @@ int vpnha_attrd_name_check(const char *name)
 		return -EINVAL;
 	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
-			return -EINVAL;
-	}
-	return 0;
+	return vpnha_name_ok(name) ? 0 : -EINVAL;
 }
 
 enum vpnha_attrd_result vpnha_attrd_map_exit(int exited, int status, int timed_out)

@@ -7,8 +7,10 @@
  * in view mode; "enable" then "configure" enter configuration mode.
  *
  * Every wait is bounded by an absolute deadline (CLOCK_MONOTONIC ms, as
- * vpnha_now_ms()). The library never logs command text: configuration
- * commands may carry secrets (neighbor passwords).
+ * vpnha_now_ms()). The vty client never logs command text: configuration
+ * commands may carry secrets (neighbor passwords); the configuration
+ * sequences (lib/frr-bgp.c) log a command at debug level unless it is
+ * marked secret.
  *
  * Also: extraction of one neighbor's state from FRR's JSON
  * (`show bgp [vrf V] neighbors X json`, `show bgp [vrf V] summary json`).
@@ -81,6 +83,8 @@ struct vpnha_frr_vty;
  * -ETIMEDOUT, -ENAMETOOLONG, -EINVAL (bad daemon name), other -errno.
  */
 int vpnha_frr_vty_connect(struct vpnha_frr_vty **out, const char *dir, const char *daemon, uint64_t deadline);
+/* A connect or command error that means the daemon is not running. */
+bool vpnha_frr_vty_gone(int err);
 /* Same on an already connected stream socket (takes ownership of fd). */
 int vpnha_frr_vty_from_fd(struct vpnha_frr_vty **out, int fd, uint64_t deadline);
 void vpnha_frr_vty_free(struct vpnha_frr_vty *v);
@@ -128,6 +132,8 @@ enum vpnha_frr_af { VPNHA_FRR_AF_IPV4_UNICAST = 0, VPNHA_FRR_AF_IPV6_UNICAST, VP
 /* JSON key ("ipv4Unicast") and CLI words ("ipv4 unicast") of an AF. */
 const char *vpnha_frr_af_json_key(enum vpnha_frr_af af);
 const char *vpnha_frr_af_cli(enum vpnha_frr_af af);
+/* An AF by the name the agents take ("ipv4-unicast", "ipv6-unicast"); -1 if unknown. */
+int vpnha_frr_af_parse(const char *s);
 
 struct vpnha_frr_neighbor {
 	enum vpnha_frr_bgp_state state;
@@ -176,5 +182,79 @@ int vpnha_frr_summary_parse(const char *json, size_t len, const char *addr, stru
  * the default instance)? 0 yes, -ENOENT no, -EBADMSG.
  */
 int vpnha_frr_vrfs_has(const char *json, size_t len, const char *vrf);
+
+/* ---- BGP over a vty (lib/frr-bgp.c) ---- */
+/*
+ * Query neighbor ADDR of the instance for VRF ("": default) with `show bgp
+ * [vrf V] neighbors X json`: 0 with *nb filled, -ENOENT when not configured,
+ * -ENODEV when bgpd has no such BGP instance, other -errno (transport,
+ * -EBADMSG, logged as a warning).
+ */
+int vpnha_frr_bgp_neighbor_query(struct vpnha_frr_vty *v, const char *vrf, const char *addr,
+				 struct vpnha_frr_neighbor *nb);
+/* Does bgpd have the BGP instance for VRF ("": default)? 0, -ENOENT, or -errno. */
+int vpnha_frr_bgp_instance_query(struct vpnha_frr_vty *v, const char *vrf);
+
+/* Why a configuration sequence failed, for the caller's exit reason. */
+enum vpnha_frr_cfg_stage {
+	VPNHA_FRR_CFG_ENTER,    /* entering configuration mode (err -EACCES: refused) */
+	VPNHA_FRR_CFG_COMMAND,  /* a command (err -EREMOTEIO: refused, status and reply set) */
+	VPNHA_FRR_CFG_TOO_LONG, /* a command longer than VPNHA_FRR_CMD_MAX - 1 */
+};
+
+struct vpnha_frr_cfg_error {
+	enum vpnha_frr_cfg_stage stage;
+	int err;                     /* the negative errno returned */
+	bool secret;                 /* the command carried a secret: cmd and reply are empty */
+	int status;                  /* the command's status (refused) */
+	char cmd[VPNHA_FRR_CMD_MAX]; /* the command (not when secret) */
+	char reply[256];             /* the first line of the reply (not when secret) */
+};
+
+/* One configuration command: 0, -EREMOTEIO (refused) or a transport error; e filled on failure. */
+int vpnha_frr_config_cmd(struct vpnha_frr_vty *v, bool secret, const char *cmd, struct vpnha_frr_cfg_error *e);
+__attribute__((format(printf, 3, 4))) int vpnha_frr_config_cmdf(struct vpnha_frr_vty *v, struct vpnha_frr_cfg_error *e, const char *fmt, ...);
+
+/* One BGP instance: `router bgp AS [vrf V]` (vrf "": default). */
+struct vpnha_frr_bgp_instance {
+	int64_t local_as;
+	const char *vrf;
+};
+
+/* Configuration mode, then `router bgp AS [vrf V]`. */
+int vpnha_frr_bgp_enter(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_instance *bgp,
+			struct vpnha_frr_cfg_error *e);
+
+/* A neighbor's settings (manage=configure). */
+struct vpnha_frr_bgp_neighbor_cfg {
+	const char *addr;
+	int64_t remote_as;
+	const char *update_source; /* NULL: none */
+	bool timers;               /* keepalive and holdtime given, else the defaults */
+	int64_t keepalive, holdtime;
+	bool connect_timer_set;
+	int64_t connect_timer;
+	bool bfd;
+	const char *bfd_profile;     /* NULL: none */
+	const char *password;        /* NULL: none; never logged */
+	bool af[VPNHA_FRR_AF_COUNT]; /* activated AFs */
+	bool next_hop_self;
+};
+
+/* Timers, connect timer, BFD (the settings that change without a session reset), in router bgp. */
+int vpnha_frr_bgp_neighbor_tune(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_neighbor_cfg *n,
+				struct vpnha_frr_cfg_error *e);
+/* Add or update the neighbor in full, up (no shutdown), then end. */
+int vpnha_frr_bgp_neighbor_configure(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_instance *bgp,
+				     const struct vpnha_frr_bgp_neighbor_cfg *n, struct vpnha_frr_cfg_error *e);
+/* Tune an existing neighbor, then end. */
+int vpnha_frr_bgp_neighbor_retune(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_instance *bgp,
+				  const struct vpnha_frr_bgp_neighbor_cfg *n, struct vpnha_frr_cfg_error *e);
+/* `no neighbor X shutdown` (up) or `neighbor X shutdown` (unless already
+ * admin down), then with remove `no neighbor X`; then end. */
+int vpnha_frr_bgp_neighbor_up(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_instance *bgp, const char *addr,
+			      struct vpnha_frr_cfg_error *e);
+int vpnha_frr_bgp_neighbor_down(struct vpnha_frr_vty *v, const struct vpnha_frr_bgp_instance *bgp, const char *addr,
+				bool admin_down, bool remove, struct vpnha_frr_cfg_error *e);
 
 #endif

@@ -329,6 +329,23 @@ int vpnha_validate_unicast_global(const struct vpnha_val *v, char *why, size_t w
 	return vpnha_addr_unicast_check(&v->addr, VPNHA_UC_NO_LOOPBACK, why, whylen);
 }
 
+bool vpnha_name_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+int vpnha_validate_name(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	if (vpnha_name_ok(v->str))
+		return 0;
+	snprintf(why, whylen, "'%.40s' is not a name (letters, digits, '_', '-', '.')", v->str);
+	return -EINVAL;
+}
+
 static int family_of(unsigned flags)
 {
 	if (flags & VPNHA_PF_INET4)

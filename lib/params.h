@@ -148,4 +148,13 @@ int vpnha_validate_unicast(const struct vpnha_val *v, char *why, size_t whylen);
 /* The same, loopback also refused (an address that other hosts must reach). */
 int vpnha_validate_unicast_global(const struct vpnha_val *v, char *why, size_t whylen);
 
+/*
+ * Identifiers (connection, VRF, profile, attribute names): true when every
+ * character of s is an ASCII letter, digit, '_', '-' or '.' (true for "";
+ * callers bound the length). vpnha_validate_name is the vpnha_validate_fn
+ * for a STRING parameter that must be one such name.
+ */
+bool vpnha_name_ok(const char *s);
+int vpnha_validate_name(const struct vpnha_val *v, char *why, size_t whylen);
+
 #endif

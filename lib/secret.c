@@ -81,6 +81,23 @@ static int refuse(char *why, size_t whylen, int err, const char *fmt, ...)
 	return err;
 }
 
+/* Read until end of file or cap bytes; *got the count. */
+static int read_upto(int fd, char *buf, size_t cap, size_t *got)
+{
+	ssize_t n;
+
+	*got = 0;
+	while (*got < cap && (n = read(fd, buf + *got, cap - *got)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
 /* The checks on the opened file, before anything is read. */
 static int check_fd(int fd, const char *path, char *why, size_t whylen)
 {
@@ -114,7 +131,6 @@ int vpnha_secret_read(const char *path, size_t max, unsigned flags, struct vpnha
 	_vpnha_auto_close int fd = -1;
 	const char *reason = NULL;
 	size_t got = 0, cap;
-	ssize_t n;
 	int err;
 
 	vpnha_secret_free(out);
@@ -139,15 +155,9 @@ int vpnha_secret_read(const char *path, size_t max, unsigned flags, struct vpnha
 		s.size = 0;
 		return refuse(why, whylen, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
 	}
-	while (got < cap && (n = read(fd, s.data + got, cap - got)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			return refuse(why, whylen, err, "%s: %s", path, strerror(-err));
-		}
-		got += (size_t)n;
-	}
+	err = read_upto(fd, s.data, cap, &got);
+	if (err < 0)
+		return refuse(why, whylen, err, "%s: %s", path, strerror(-err));
 	if (got > max + 2)
 		return refuse(why, whylen, -EFBIG, "%s: longer than %zu bytes", path, max);
 	err = vpnha_secret_check(s.data, &got, max, flags, &reason);
@@ -160,5 +170,32 @@ int vpnha_secret_read(const char *path, size_t max, unsigned flags, struct vpnha
 	s.len = got;
 	*out = s;
 	s = (struct vpnha_secret)VPNHA_SECRET_INIT;
+	return 0;
+}
+
+int vpnha_file_read(const char *path, size_t max, char **out, size_t *len)
+{
+	_vpnha_auto_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_vpnha_auto_free char *b = NULL;
+	struct stat st;
+	size_t got = 0;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uintmax_t)st.st_size > max)
+		return -EINVAL;
+	b = malloc((size_t)st.st_size + 1);
+	if (!b)
+		return -ENOMEM;
+	err = read_upto(fd, b, (size_t)st.st_size, &got);
+	if (err < 0)
+		return err;
+	b[got] = '\0';
+	*out = b;
+	b = NULL;
+	*len = got;
 	return 0;
 }

@@ -65,6 +65,13 @@ int vpnha_secret_check(const char *buf, size_t *len, size_t max, unsigned flags,
 /* Wipe and free the secret; *s is left as VPNHA_SECRET_INIT. NULL-safe. */
 void vpnha_secret_free(struct vpnha_secret *s);
 
+/*
+ * A public file (a certificate) read whole, without the checks above: a
+ * regular file of 1..max bytes. *out (malloc'd, NUL-terminated, *len bytes)
+ * on 0; -EINVAL for anything else than such a file, or -errno.
+ */
+int vpnha_file_read(const char *path, size_t max, char **out, size_t *len);
+
 /* Wipe and free the secret when the variable goes out of scope. */
 #define _vpnha_auto_secret __attribute__((cleanup(vpnha_secret_free)))
 

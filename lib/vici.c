@@ -804,3 +804,27 @@ int vpnha_vici_request(struct vpnha_vici_conn *c, const char *cmd, const struct 
 	}
 	return 0;
 }
+
+int vpnha_vici_command(struct vpnha_vici_conn *c, const char *cmd, const struct vpnha_vici_writer *req,
+		       uint64_t deadline_ms, char *why, size_t whylen, struct vpnha_vici_node **resp)
+{
+	struct vpnha_vici_node *r = NULL;
+	const char *msg;
+	int err;
+
+	if (resp)
+		*resp = NULL;
+	err = vpnha_vici_request(c, cmd, req, NULL, NULL, NULL, deadline_ms, &r);
+	if (err < 0) {
+		snprintf(why, whylen, "%s: %s", cmd, strerror(-err));
+		return err;
+	}
+	err = vpnha_vici_check_success(r, &msg);
+	if (err < 0)
+		snprintf(why, whylen, "%s: %s", cmd, msg ? msg : "failed");
+	if (err == 0 && resp)
+		*resp = r;
+	else
+		vpnha_vici_node_free(r);
+	return err;
+}

@@ -135,4 +135,13 @@ int vpnha_vici_request(struct vpnha_vici_conn *c, const char *cmd, const struct 
 		       const char *event, vpnha_vici_event_fn fn, void *userdata,
 		       uint64_t deadline_ms, struct vpnha_vici_node **resp);
 
+/*
+ * A command whose answer is success=yes or an errmsg (load-*, unload-*,
+ * initiate, terminate): 0, -EREMOTEIO (charon refused), or a transport error;
+ * on failure why holds "CMD: errmsg" (or "CMD: failed", "CMD: strerror").
+ * resp (may be NULL) receives the response on success only.
+ */
+int vpnha_vici_command(struct vpnha_vici_conn *c, const char *cmd, const struct vpnha_vici_writer *req,
+		       uint64_t deadline_ms, char *why, size_t whylen, struct vpnha_vici_node **resp);
+
 #endif

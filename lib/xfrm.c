@@ -109,27 +109,40 @@ static int nlerr(int err)
 	}
 }
 
-int vpnha_xfrm_open(struct nl_sock **out)
+/* The handle agents hold: libnl stays inside this file. */
+struct vpnha_xfrm {
+	struct nl_sock *sk;
+};
+
+int vpnha_xfrm_open(struct vpnha_xfrm **out)
 {
-	struct nl_sock *sk = nl_socket_alloc();
+	struct vpnha_xfrm *x;
 	int err;
 
 	*out = NULL;
-	if (!sk)
+	x = calloc(1, sizeof(*x));
+	if (!x)
 		return -ENOMEM;
-	err = nl_connect(sk, NETLINK_XFRM);
+	x->sk = nl_socket_alloc();
+	if (!x->sk) {
+		free(x);
+		return -ENOMEM;
+	}
+	err = nl_connect(x->sk, NETLINK_XFRM);
 	if (err < 0) {
-		nl_socket_free(sk);
+		vpnha_xfrm_close(x);
 		return nlerr(err);
 	}
-	*out = sk;
+	*out = x;
 	return 0;
 }
 
-void vpnha_xfrm_close(struct nl_sock *sk)
+void vpnha_xfrm_close(struct vpnha_xfrm *x)
 {
-	if (sk)
-		nl_socket_free(sk);
+	if (!x)
+		return;
+	nl_socket_free(x->sk);
+	free(x);
 }
 
 /* Does nl_addr A hold exactly address V (ignoring prefix)? */
@@ -154,9 +167,10 @@ static bool sel_equal(struct xfrmnl_sel *s, const struct vpnha_xfrm_sel *want)
 	       addr_is(xfrmnl_sel_get_daddr(s), &want->dst);
 }
 
-int vpnha_xfrm_sa_count(struct nl_sock *sk, const struct vpnha_addr *src,
+int vpnha_xfrm_sa_count(struct vpnha_xfrm *x, const struct vpnha_addr *src,
 			const struct vpnha_addr *dst, uint32_t spi, unsigned *count)
 {
+	struct nl_sock *sk = x->sk;
 	struct nl_cache *cache = NULL;
 	struct nl_object *o;
 	int err;
@@ -192,9 +206,10 @@ static bool sp_has_esp_tmpl(struct xfrmnl_sp *sp)
 	return false;
 }
 
-int vpnha_xfrm_policy_count(struct nl_sock *sk, enum vpnha_xfrm_dir dir,
+int vpnha_xfrm_policy_count(struct vpnha_xfrm *x, enum vpnha_xfrm_dir dir,
 			    const struct vpnha_xfrm_sel *sel, unsigned *count)
 {
+	struct nl_sock *sk = x->sk;
 	struct nl_cache *cache = NULL;
 	struct nl_object *o;
 	int err;
@@ -224,8 +239,9 @@ static struct nl_addr *mk_addr(const struct vpnha_addr *a)
 	return n;
 }
 
-int vpnha_xfrm_block_add(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel, uint32_t prio)
+int vpnha_xfrm_block_add(struct vpnha_xfrm *x, const struct vpnha_xfrm_sel *sel, uint32_t prio)
 {
+	struct nl_sock *sk = x->sk;
 	struct xfrmnl_sp *sp = NULL;
 	struct xfrmnl_sel *s = NULL;
 	struct nl_addr *sa = NULL, *da = NULL;
@@ -234,7 +250,7 @@ int vpnha_xfrm_block_add(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel, u
 
 	/* the kernel keys a policy on selector+dir (not priority): an add with
 	 * NLM_F_EXCL would fail on our own leftover, update replaces it */
-	err = vpnha_xfrm_block_present(sk, sel, prio, &present);
+	err = vpnha_xfrm_block_present(x, sel, prio, &present);
 	if (err < 0)
 		return err;
 	if (present)
@@ -298,16 +314,18 @@ static int block_walk(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel, uint
 	return ret;
 }
 
-int vpnha_xfrm_block_del(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel, uint32_t prio)
+int vpnha_xfrm_block_del(struct vpnha_xfrm *x, const struct vpnha_xfrm_sel *sel, uint32_t prio)
 {
+	struct nl_sock *sk = x->sk;
 	unsigned n;
 
 	return block_walk(sk, sel, prio, true, &n);
 }
 
-int vpnha_xfrm_block_present(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel,
+int vpnha_xfrm_block_present(struct vpnha_xfrm *x, const struct vpnha_xfrm_sel *sel,
 			     uint32_t prio, bool *present)
 {
+	struct nl_sock *sk = x->sk;
 	unsigned n = 0;
 	int err = block_walk(sk, sel, prio, false, &n);
 
@@ -343,10 +361,11 @@ static bool sp_between(struct xfrmnl_sp *sp, const struct vpnha_addr *a, const s
 	return n > 0 && (host_sel(s, a, b) || host_sel(s, b, a));
 }
 
-int vpnha_xfrm_flush_pair(struct nl_sock *sk, const struct vpnha_addr *a,
+int vpnha_xfrm_flush_pair(struct vpnha_xfrm *x, const struct vpnha_addr *a,
 			  const struct vpnha_addr *b, uint32_t keep_prio,
 			  unsigned *n_sa, unsigned *n_sp)
 {
+	struct nl_sock *sk = x->sk;
 	struct nl_cache *cache = NULL;
 	struct nl_object *o;
 	unsigned dsa = 0, dsp = 0;

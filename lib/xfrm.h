@@ -13,7 +13,8 @@
 
 #include "params.h"
 
-struct nl_sock;
+/* An XFRM netlink handle (opaque: libnl stays inside lib/xfrm.c). */
+struct vpnha_xfrm;
 
 /* A traffic selector: addresses with prefix lengths, IP protocol (0 = any). */
 struct vpnha_xfrm_sel {
@@ -31,24 +32,24 @@ int vpnha_xfrm_ts_parse(const char *ts, const struct vpnha_addr *dynamic,
 /* IP protocol number for a name (gre, tcp, ...) or a decimal number; -1 if unknown. */
 int vpnha_xfrm_proto(const char *name, size_t len);
 
-int vpnha_xfrm_open(struct nl_sock **sk);
-void vpnha_xfrm_close(struct nl_sock *sk);
+int vpnha_xfrm_open(struct vpnha_xfrm **x);
+void vpnha_xfrm_close(struct vpnha_xfrm *x);
 
 /* Number of ESP SAs from src to dst (spi 0: any; spi in host order). */
-int vpnha_xfrm_sa_count(struct nl_sock *sk, const struct vpnha_addr *src,
+int vpnha_xfrm_sa_count(struct vpnha_xfrm *x, const struct vpnha_addr *src,
 			const struct vpnha_addr *dst, uint32_t spi, unsigned *count);
 
 /* Number of allow policies in DIR whose selector equals SEL, that use an ESP
  * template (charon's), ignoring policies of priority skip_prio. */
-int vpnha_xfrm_policy_count(struct nl_sock *sk, enum vpnha_xfrm_dir dir,
+int vpnha_xfrm_policy_count(struct vpnha_xfrm *x, enum vpnha_xfrm_dir dir,
 			    const struct vpnha_xfrm_sel *sel, unsigned *count);
 
 /* Install (or refresh) the out-direction block policy for SEL at PRIO. */
-int vpnha_xfrm_block_add(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel, uint32_t prio);
+int vpnha_xfrm_block_add(struct vpnha_xfrm *x, const struct vpnha_xfrm_sel *sel, uint32_t prio);
 /* Remove it (absent: success). */
-int vpnha_xfrm_block_del(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel, uint32_t prio);
+int vpnha_xfrm_block_del(struct vpnha_xfrm *x, const struct vpnha_xfrm_sel *sel, uint32_t prio);
 /* Is it there? */
-int vpnha_xfrm_block_present(struct nl_sock *sk, const struct vpnha_xfrm_sel *sel,
+int vpnha_xfrm_block_present(struct vpnha_xfrm *x, const struct vpnha_xfrm_sel *sel,
 			     uint32_t prio, bool *present);
 
 /*
@@ -57,7 +58,7 @@ int vpnha_xfrm_block_present(struct nl_sock *sk, const struct vpnha_xfrm_sel *se
  * whose template goes between A and B or whose selector is exactly A<->B.
  * Counts of deleted objects are returned (may be NULL).
  */
-int vpnha_xfrm_flush_pair(struct nl_sock *sk, const struct vpnha_addr *a,
+int vpnha_xfrm_flush_pair(struct vpnha_xfrm *x, const struct vpnha_addr *a,
 			  const struct vpnha_addr *b, uint32_t keep_prio,
 			  unsigned *n_sa, unsigned *n_sp);
 

@@ -305,6 +305,132 @@ START_TEST(test_client_config_enter)
 }
 END_TEST
 
+/* The configuration sequences of lib/frr-bgp.c, command by command. */
+static const char ok_reply[] = "\0\0\0\0";
+
+static void run_sequence(const char *const *want, size_t n, const char *last_reply, size_t last_len, pid_t *pid,
+			 struct vpnha_frr_vty **v)
+{
+	static const char *replies[20];
+	static size_t lens[20];
+
+	ck_assert_uint_le(n, 20);
+	for (size_t i = 0; i < n; i++) {
+		replies[i] = i + 1 == n && last_reply ? last_reply : ok_reply;
+		lens[i] = i + 1 == n && last_reply ? last_len : 4;
+	}
+	*v = pair(2000);
+	*pid = fake_server(*v, want, replies, lens, n);
+}
+
+START_TEST(test_bgp_neighbor_down)
+{
+	static const char *const want[] = { "enable", "configure", "router bgp 65001 vrf blue",
+					    "neighbor 10.0.0.2 shutdown", "no neighbor 10.0.0.2", "end" };
+	const struct vpnha_frr_bgp_instance bgp = { 65001, "blue" };
+	struct vpnha_frr_cfg_error e;
+	struct vpnha_frr_vty *v;
+	pid_t pid;
+
+	run_sequence(want, 6, NULL, 0, &pid, &v);
+	ck_assert_int_eq(vpnha_frr_bgp_neighbor_down(v, &bgp, "10.0.0.2", false, true, &e), 0);
+	fake_server_done(pid);
+	vpnha_frr_vty_free(v);
+	close(srv);
+}
+END_TEST
+
+START_TEST(test_bgp_refused)
+{
+	static const char *const want[] = { "enable", "configure", "router bgp 65001", "no neighbor 10.0.0.2 shutdown" };
+	static const char refused[] = "% Unknown command\n\0\0\0\x02";
+	const struct vpnha_frr_bgp_instance bgp = { 65001, "" };
+	struct vpnha_frr_cfg_error e;
+	struct vpnha_frr_vty *v;
+	pid_t pid;
+
+	run_sequence(want, 4, refused, sizeof(refused) - 1, &pid, &v);
+	ck_assert_int_eq(vpnha_frr_bgp_neighbor_up(v, &bgp, "10.0.0.2", &e), -EREMOTEIO);
+	ck_assert_int_eq(e.stage, VPNHA_FRR_CFG_COMMAND);
+	ck_assert_int_eq(e.status, VPNHA_FRR_CMD_ERR_NO_MATCH);
+	ck_assert_str_eq(e.cmd, "no neighbor 10.0.0.2 shutdown");
+	ck_assert_str_eq(e.reply, "Unknown command");
+	ck_assert(!e.secret);
+	fake_server_done(pid);
+	vpnha_frr_vty_free(v);
+	close(srv);
+}
+END_TEST
+
+/* The password command: sent, but neither it nor the reply kept. */
+START_TEST(test_bgp_configure_secret)
+{
+	static const char *const want[] = { "enable", "configure", "router bgp 65001", "neighbor 10.0.0.2 remote-as 65002",
+					    "no neighbor 10.0.0.2 timers", "no neighbor 10.0.0.2 timers connect",
+					    "no neighbor 10.0.0.2 bfd", "neighbor 10.0.0.2 password s3cret" };
+	static const char refused[] = "% s3cret rejected\n\0\0\0\x0d";
+	const struct vpnha_frr_bgp_instance bgp = { 65001, "" };
+	struct vpnha_frr_bgp_neighbor_cfg n = { .addr = "10.0.0.2", .remote_as = 65002, .password = "s3cret" };
+	struct vpnha_frr_cfg_error e;
+	struct vpnha_frr_vty *v;
+	pid_t pid;
+
+	run_sequence(want, 8, refused, sizeof(refused) - 1, &pid, &v);
+	ck_assert_int_eq(vpnha_frr_bgp_neighbor_configure(v, &bgp, &n, &e), -EREMOTEIO);
+	ck_assert(e.secret);
+	ck_assert_str_eq(e.cmd, "");
+	ck_assert_str_eq(e.reply, "");
+	ck_assert_int_eq(e.status, VPNHA_FRR_CMD_WARNING_CONFIG_FAILED);
+	fake_server_done(pid);
+	vpnha_frr_vty_free(v);
+	close(srv);
+}
+END_TEST
+
+/* The full sequence: tunables, one AF on with next-hop-self, the other off. */
+START_TEST(test_bgp_configure_full)
+{
+	static const char *const want[] = {
+		"enable", "configure", "router bgp 65001", "neighbor 10.0.0.2 remote-as 65002",
+		"neighbor 10.0.0.2 update-source lo", "neighbor 10.0.0.2 timers 3 9",
+		"neighbor 10.0.0.2 timers connect 5", "neighbor 10.0.0.2 bfd", "neighbor 10.0.0.2 bfd profile fast",
+		"address-family ipv4 unicast", "neighbor 10.0.0.2 activate", "neighbor 10.0.0.2 next-hop-self",
+		"exit-address-family", "address-family ipv6 unicast", "no neighbor 10.0.0.2 activate",
+		"exit-address-family"
+	};
+	static const char *const tail[] = { "no neighbor 10.0.0.2 shutdown", "end" };
+	const struct vpnha_frr_bgp_instance bgp = { 65001, "" };
+	struct vpnha_frr_bgp_neighbor_cfg n = {
+		.addr = "10.0.0.2",
+		.remote_as = 65002,
+		.update_source = "lo",
+		.timers = true,
+		.keepalive = 3,
+		.holdtime = 9,
+		.connect_timer_set = true,
+		.connect_timer = 5,
+		.bfd = true,
+		.bfd_profile = "fast",
+		.af = { [VPNHA_FRR_AF_IPV4_UNICAST] = true },
+		.next_hop_self = true,
+	};
+	const char *all[18];
+	struct vpnha_frr_cfg_error e;
+	struct vpnha_frr_vty *v;
+	pid_t pid;
+
+	memcpy(all, want, sizeof(want));
+	memcpy(all + 16, tail, sizeof(tail));
+	ck_assert_int_eq(vpnha_frr_af_parse("ipv6-unicast"), VPNHA_FRR_AF_IPV6_UNICAST);
+	ck_assert_int_eq(vpnha_frr_af_parse("ipv4-multicast"), -1);
+	run_sequence(all, 18, NULL, 0, &pid, &v);
+	ck_assert_int_eq(vpnha_frr_bgp_neighbor_configure(v, &bgp, &n, &e), 0);
+	fake_server_done(pid);
+	vpnha_frr_vty_free(v);
+	close(srv);
+}
+END_TEST
+
 /* A pipelined (unsolicited) extra reply is a protocol error, not the next answer. */
 START_TEST(test_client_unsolicited)
 {
@@ -547,6 +673,10 @@ static Suite *frr_suite(void)
 	tcase_add_test(cl, test_client_unsolicited);
 	tcase_add_test(cl, test_client_large_reply);
 	tcase_add_test(cl, test_connect_unix);
+	tcase_add_test(cl, test_bgp_neighbor_down);
+	tcase_add_test(cl, test_bgp_refused);
+	tcase_add_test(cl, test_bgp_configure_secret);
+	tcase_add_test(cl, test_bgp_configure_full);
 	suite_add_tcase(s, cl);
 	tcase_add_test(js, test_neighbor_real);
 	tcase_add_test(js, test_neighbor_cases);

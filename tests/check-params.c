@@ -409,6 +409,23 @@ START_TEST(test_addr_helpers)
 }
 END_TEST
 
+START_TEST(test_name_ok)
+{
+	struct vpnha_val v = { .str = "vrf-blue_1.a" };
+	char reason[128] = "";
+
+	ck_assert(vpnha_name_ok("vrf-blue_1.a"));
+	ck_assert(vpnha_name_ok(""));
+	ck_assert(!vpnha_name_ok("a b"));
+	ck_assert(!vpnha_name_ok("a/b"));
+	ck_assert(!vpnha_name_ok("\xc3\xa9"));
+	ck_assert_int_eq(vpnha_validate_name(&v, reason, sizeof(reason)), 0);
+	v.str = "a;b";
+	ck_assert_int_eq(vpnha_validate_name(&v, reason, sizeof(reason)), -EINVAL);
+	ck_assert_str_eq(reason, "'a;b' is not a name (letters, digits, '_', '-', '.')");
+}
+END_TEST
+
 static Suite *params_suite(void)
 {
 	Suite *s = suite_create("params");
@@ -438,6 +455,7 @@ static Suite *params_suite(void)
 	tcase_add_test(set, test_set_string_limits);
 	tcase_add_test(set, test_set_reason_is_printable);
 	tcase_add_test(set, test_getenv);
+	tcase_add_test(set, test_name_ok);
 	suite_add_tcase(s, set);
 	return s;
 }

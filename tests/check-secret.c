@@ -325,6 +325,30 @@ START_TEST(test_free)
 }
 END_TEST
 
+/* A public file (certificate) read whole: any mode, kept as it is, bounded. */
+START_TEST(test_file_read)
+{
+	_vpnha_auto_free char *b = NULL;
+	char p[PATH_MAX];
+	size_t len = 0;
+
+	PUT("cert", "-----BEGIN\nX\n", 0644);
+	ck_assert_int_eq(vpnha_file_read(p, 100, &b, &len), 0);
+	ck_assert_uint_eq(len, 13);
+	ck_assert_str_eq(b, "-----BEGIN\nX\n");
+	free(b);
+	b = NULL;
+	ck_assert_int_eq(vpnha_file_read(p, 12, &b, &len), -EINVAL);
+	ck_assert_ptr_null(b);
+	PUT("empty", "", 0644);
+	ck_assert_int_eq(vpnha_file_read(p, 100, &b, &len), -EINVAL);
+	ck_assert_int_eq(vpnha_file_read(dir, 100, &b, &len), -EINVAL);
+	snprintf(p, sizeof(p), "%s/missing", dir);
+	ck_assert_int_eq(vpnha_file_read(p, 100, &b, &len), -ENOENT);
+	ck_assert_ptr_null(b);
+}
+END_TEST
+
 static Suite *secret_suite(void)
 {
 	Suite *s = suite_create("secret");
@@ -346,6 +370,7 @@ static Suite *secret_suite(void)
 	tcase_add_test(tc, test_content_rules);
 	tcase_add_test(tc, test_check_alone);
 	tcase_add_test(tc, test_free);
+	tcase_add_test(tc, test_file_read);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,6 +18,8 @@
 #include "util.h"
 #include "vici.h"
 
+#include "fake-charon.h"
+
 /* ---- encoder: exact bytes ---- */
 START_TEST(test_encode_bytes)
 {
@@ -270,157 +272,7 @@ START_TEST(test_packet_parse)
 }
 END_TEST
 
-/* ---- client against a fake charon ---- */
-enum fake_mode { FAKE_NORMAL, FAKE_SILENT, FAKE_GARBAGE, FAKE_UNKNOWN };
-
-struct fake {
-	int lfd;
-	enum fake_mode mode;
-	char sock[108];
-	char got_cmd[256];
-	unsigned got_register;
-};
-
-static int read_full(int fd, uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, p, n);
-
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static void write_pkt(int fd, uint8_t type, const char *name, const struct vpnha_vici_writer *w)
-{
-	uint8_t hdr[6 + 255];
-	size_t nl = name ? strlen(name) : 0, hl = 5 + (name ? 1 + nl : 0);
-	size_t total = hl - 4 + (w ? w->len : 0);
-
-	hdr[0] = (uint8_t)(total >> 24);
-	hdr[1] = (uint8_t)(total >> 16);
-	hdr[2] = (uint8_t)(total >> 8);
-	hdr[3] = (uint8_t)total;
-	hdr[4] = type;
-	if (name) {
-		hdr[5] = (uint8_t)nl;
-		memcpy(hdr + 6, name, nl);
-	}
-	ck_assert_int_eq(write(fd, hdr, hl), (ssize_t)hl);
-	if (w && w->len)
-		ck_assert_int_eq(write(fd, w->buf, w->len), (ssize_t)w->len);
-}
-
-/* One packet from the client (malloc'd into *p), or NULL at EOF or error. */
-static uint8_t *fake_read_packet(int fd)
-{
-	uint8_t hdr[4], *p;
-	size_t n;
-
-	if (read_full(fd, hdr, 4) < 0)
-		return NULL;
-	n = ((size_t)hdr[0] << 24) | ((size_t)hdr[1] << 16) | ((size_t)hdr[2] << 8) | hdr[3];
-	p = malloc(n);
-	if (!p || read_full(fd, p, n) < 0) {
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
-/* The answer to a command: an unrelated event, two list-sa events, success. */
-static void fake_answer_list(int fd)
-{
-	struct vpnha_vici_writer w;
-
-	vpnha_vici_writer_init(&w);
-	vpnha_vici_kv(&w, "x", "y");
-	write_pkt(fd, VPNHA_VICI_EVENT, "log", &w);
-	vpnha_vici_writer_free(&w);
-	for (int i = 0; i < 2; i++) {
-		vpnha_vici_writer_init(&w);
-		vpnha_vici_section_start(&w, i ? "b" : "a");
-		vpnha_vici_kv(&w, "state", "ESTABLISHED");
-		vpnha_vici_section_end(&w);
-		write_pkt(fd, VPNHA_VICI_EVENT, "list-sa", &w);
-		vpnha_vici_writer_free(&w);
-	}
-	vpnha_vici_writer_init(&w);
-	vpnha_vici_kv(&w, "success", "yes");
-	write_pkt(fd, VPNHA_VICI_CMD_RESPONSE, NULL, &w);
-	vpnha_vici_writer_free(&w);
-}
-
-/* Answer packet p as the mode says: false to hang up. */
-static bool fake_answer(struct fake *f, int fd, const uint8_t *p)
-{
-	if (f->mode == FAKE_SILENT) {
-		sleep(2);
-		return false;
-	}
-	if (f->mode == FAKE_GARBAGE) {
-		static const uint8_t junk[] = { 0, 0, 0, 3, VPNHA_VICI_CMD_RESPONSE, 9, 9 };
-
-		ck_assert_int_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
-		return true;
-	}
-	if (p[0] == VPNHA_VICI_EVENT_REGISTER || p[0] == VPNHA_VICI_EVENT_UNREGISTER) {
-		f->got_register += p[0] == VPNHA_VICI_EVENT_REGISTER;
-		write_pkt(fd, VPNHA_VICI_EVENT_CONFIRM, NULL, NULL);
-	} else if (p[0] == VPNHA_VICI_CMD_REQUEST) {
-		memcpy(f->got_cmd, p + 2, p[1]);
-		f->got_cmd[p[1]] = '\0';
-		if (f->mode == FAKE_UNKNOWN)
-			write_pkt(fd, VPNHA_VICI_CMD_UNKNOWN, NULL, NULL);
-		else
-			fake_answer_list(fd);
-	}
-	return true;
-}
-
-static void *fake_main(void *arg)
-{
-	struct fake *f = arg;
-	int fd = accept(f->lfd, NULL, NULL);
-	uint8_t *p;
-	bool more = true;
-
-	if (fd < 0)
-		return NULL;
-	while (more && (p = fake_read_packet(fd)) != NULL) {
-		more = fake_answer(f, fd, p);
-		free(p);
-	}
-	close(fd);
-	return NULL;
-}
-
-static void fake_start(struct fake *f, pthread_t *th, enum fake_mode mode)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	memset(f, 0, sizeof(*f));
-	f->mode = mode;
-	snprintf(f->sock, sizeof(f->sock), "/tmp/check-vici-%d.sock", (int)getpid());
-	unlink(f->sock);
-	strcpy(sa.sun_path, f->sock);
-	f->lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert_int_ge(f->lfd, 0);
-	ck_assert_int_eq(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(f->lfd, 1), 0);
-	ck_assert_int_eq(pthread_create(th, NULL, fake_main, f), 0);
-}
-
-static void fake_stop(struct fake *f, pthread_t th)
-{
-	pthread_join(th, NULL);
-	close(f->lfd);
-	unlink(f->sock);
-}
-
+/* ---- client against a fake charon (fake-charon.h) ---- */
 static int count_ev(const struct vpnha_vici_node *ev, void *ud)
 {
 	ck_assert_ptr_nonnull(vpnha_vici_node_get(ev, "a") ? vpnha_vici_node_get(ev, "a") : vpnha_vici_node_get(ev, "b"));

@@ -87,7 +87,7 @@ static void private_netns(void)
 
 START_TEST(test_block_policy)
 {
-	struct nl_sock *sk;
+	struct vpnha_xfrm *sk;
 	struct vpnha_xfrm_sel s, other;
 	bool present = true;
 
@@ -137,7 +137,7 @@ START_TEST(test_policy_count_flush)
 	static const char *const tr[] = { "/sbin/ip", "xfrm", "policy", "add", "src", "198.51.100.1/32",
 		"dst", "203.0.113.1/32", "proto", "gre", "dir", "fwd", "priority", "1000", "tmpl",
 		"proto", "esp", "mode", "transport", NULL };
-	struct nl_sock *sk;
+	struct vpnha_xfrm *sk;
 	struct vpnha_xfrm_sel o, i, blk;
 	struct vpnha_addr a, b;
 	unsigned n = 0, nsa = 9, nsp = 0;
