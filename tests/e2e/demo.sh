@@ -28,6 +28,8 @@ B=${abs_top_builddir:-${top_builddir:-$SRC}}
 EX=$SRC/examples
 # shellcheck source=tests/e2e/topology.sh
 . "$E2E/topology.sh"
+# shellcheck source=tests/e2e/proofs-routing.sh
+. "$E2E/proofs-routing.sh"
 MODE=demo BENCH_N=5 IV=${LAB_E2E_PROBE_IV:-0.05} LAYOUT=takeover
 KINDS="s1-extcut s1-standby s1-crash s2-extcut"
 while [ $# -gt 0 ]; do
@@ -101,6 +103,7 @@ lab_install_agents "$AG" || lab_fail "install agents"
 step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"
 e2e_topology || lab_fail "topology"
 e2e_configs "$EX" || lab_fail "configs"
+if [ "$LAYOUT" = takeover ]; then routing_configs "$EX" && routing_topology || lab_fail "subnets, IPv6, multicast"; fi
 [ "$LAYOUT" = takeover ] || routed_configs "$EX" || lab_fail "routed configs"
 if [ "$LAYOUT" = routed-lan ]; then routed_lan_setup "$EX" || lab_fail "LAN routers"; fi
 for s in $E2E_SITES; do e2e_cluster_define "$s" "$EX" || lab_fail "cluster $s"; done
@@ -203,6 +206,7 @@ lab_log "internet segment: $esp ESP packets, $gre cleartext GRE packets"
 lab_result e2e_wire_esp "$esp"; lab_result e2e_wire_cleartext_gre "$gre"
 [ "$esp" -ge 40 ] || lab_fail "expected >= 40 ESP packets on the internet segment, saw $esp"
 [ "$gre" = 0 ] || lab_fail "cleartext GRE on the internet segment: $gre packets"
+routing_proofs before
 
 # ---------------------------------------------------------------- failovers
 # probe_steady TAG SINCE: the probe answered after SINCE and for the last 2 s without a loss
@@ -400,6 +404,8 @@ gre=$(lab_capture_count cleartext)
 lab_log "cleartext GRE packets on the internet segment during all failovers: $gre"
 lab_result e2e_failover_cleartext_gre "$gre"
 [ "$gre" = 0 ] || lab_fail "GRE crossed the internet in clear during a failover ($gre packets)"
+
+routing_proofs after
 
 # ---------------------------------------------------------------- summary
 step "summary"

@@ -91,5 +91,6 @@ e2e_cluster_define() {
 e2e_daemons() {
 	local h=$1
 	lab_charon_start "$h" || return 1
-	lab_frr_start "$h" "$LAB_STATE/e2e-configs/frr-$h.conf" zebra bgpd || return 1
+	# shellcheck disable=SC2086 # E2E_FRR_DAEMONS: a list (proofs-routing.sh adds staticd, pimd)
+	lab_frr_start "$h" "$LAB_STATE/e2e-configs/frr-$h.conf" ${E2E_FRR_DAEMONS:-zebra bgpd} || return 1
 }

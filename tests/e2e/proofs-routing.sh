@@ -1,0 +1,204 @@
+# vpnha e2e (issue 18, part A), sourced by demo.sh.  shellcheck shell=bash
+# What the one GRE-over-IPsec tunnel per site pair carries besides
+# lan1 <-> lan2, proven in the e2e lab boot:
+#
+#  - many subnets, one tunnel: site 1 has 4 LAN prefixes (10.1.0.0/24 and
+#    10.1.1-3.0/24 behind lan1, its LAN router), site 2 has 2 (10.2.0.0/24,
+#    10.2.1.0/24 behind lan2); the gateways announce them by BGP
+#    (examples/frr/siteN-extra.conf); all 8 pairs reach each other through the
+#    one gre1, whose traffic is protected by one CHILD_SA (one pair of GRE
+#    policies, whatever the number of subnets);
+#  - IPv6 over the same tunnel: fd00:1::/64 and fd00:2::/64 on the LANs, the
+#    LAN's IPv6 gateway a VIP of the group (vpn-int-vip6), the routes carried
+#    by the same iBGP session (ipv6-unicast), gre1 without a link-local
+#    address (addr_gen_mode none: nothing IPv6 enters the tunnel by itself);
+#  - multicast: a sender on lan1 (239.1.1.1) reaches a receiver on lan2 (IGMP
+#    join), routed by FRR's pimd (PIM-SM on gre1 and int0, static RP = site
+#    1's LAN VIP);
+#  - OSPF: an ospfd adjacency over gre1 reaches Full (a test only: ospfd is
+#    started on the two active gateways for it, and stopped after).
+# Each proof is run before the failovers and after them (routing_proofs
+# before|after; OSPF before only) and fails the test when broken.  The
+# takeover layout only: the routed layout prints that it does not cover them.
+
+MC_GROUP=239.1.1.1 MC_PORT=5001
+
+# routing_configs EXAMPLES_DIR: the site's extra FRR configuration appended to
+# every gateway's frr.conf (what an admin appends), and the daemons it needs
+routing_configs() {
+	local ex=$1 h
+	for h in $E2E_GWS; do
+		e2e_gw "$h" || return 1
+		cat "$ex/frr/$E2E_SITE-extra.conf" >>"$LAB_STATE/e2e-configs/frr-$h.conf" || return 1
+	done
+	# shellcheck disable=SC2034 # read by topology.sh's e2e_daemons
+	E2E_FRR_DAEMONS="zebra bgpd staticd pimd"
+}
+
+# routing_topology: IPv6 on the gateways' LAN side and on the tunnel (not on
+# the internet side), IPv6 and the extra subnets on lan1/lan2 (recorded: a
+# crashed gateway gets them back from lab_restore).
+routing_topology() {
+	local h n k
+	for h in $E2E_GWS; do
+		e2e_gw "$h" || return 1
+		n=${E2E_SITE#site}
+		# topology.sh turned IPv6 off everywhere; back on for int0 and the
+		# interfaces made later (gre1), which get no link-local address
+		# (addr_gen_mode 1 = none): no RS/MLD/DAD from fe80:: into the tunnel
+		lab_sysctl "$h" net.ipv6.conf.default.addr_gen_mode=1 net.ipv6.conf.default.disable_ipv6=0 \
+			net.ipv6.conf.lo.disable_ipv6=0 net.ipv6.conf.int0.disable_ipv6=0 || return 1
+		lab_ip "$h" addr add "fd00:$n::${E2E_INT##*.}/64" dev int0 nodad || return 1
+	done
+	for n in 1 2; do
+		lab_ip "lan$n" addr add "fd00:$n::100/64" dev eth0 nodad || return 1
+		lab_ip "lan$n" -6 route add default via "fd00:$n::1" dev eth0 || return 1
+		lab_ip "lan$n" link add sub0 type dummy || return 1
+		lab_ip "lan$n" link set sub0 up || return 1
+		for k in $(routing_subnets "$n"); do lab_ip "lan$n" addr add "10.$n.$k.100/24" dev sub0 || return 1; done
+	done
+}
+# routing_subnets N: the third octets of site N's extra subnets (behind lanN)
+routing_subnets() { if [ "$1" = 1 ]; then echo 1 2 3; else echo 1; fi; }
+
+# gre_tx HOST: gre1's transmitted packets on HOST (from /proc: no nsenter)
+gre_tx() { awk '$1 == "gre1:" { print $11 }' "/proc/$(lab_pid "$1")/net/dev"; }
+
+# routes_learned HOST FAMILY PREFIX...: every PREFIX is in HOST's kernel, learned by BGP
+routes_learned() {
+	local h=$1 f=$2 p; shift 2
+	for p in "$@"; do [ -n "$(ip -n "$h" "$f" route show "$p" proto bgp)" ] || return 1; done
+}
+
+# routing_dump: the routing state of both active gateways (on a failure)
+routing_dump() {
+	local h
+	for h in $RG1 $RG2; do
+		lab_log "$h:"
+		ip -n "$h" route show proto bgp; ip -n "$h" -6 route show proto bgp; ip -n "$h" addr show dev gre1
+		lab_vtysh "$h" -c 'show bgp summary' -c 'show ip pim neighbor' -c 'show ip pim rp-info' \
+			-c 'show ip igmp groups' -c 'show ip mroute' 2>&1 | sed 's/^/    /'
+	done
+}
+
+# proof_subnets PHASE: 4 x 2 subnet pairs through the one tunnel and SA
+proof_subnets() {
+	local ph=$1 s d k pids=() pairs=() i ok=0 bad='' tx0 tx1 pol sas
+	lab_wait 60 0.5 routes_learned "$RG2" -4 10.1.0.0/24 10.1.1.0/24 10.1.2.0/24 10.1.3.0/24 &&
+		lab_wait 60 0.5 routes_learned "$RG1" -4 10.2.0.0/24 10.2.1.0/24 ||
+		{ routing_dump; lab_fail "subnets ($ph): the 6 LAN prefixes not all learned by BGP"; }
+	tx0=$(gre_tx "$RG1")
+	for k in 0 $(routing_subnets 1); do
+		for d in 0 $(routing_subnets 2); do
+			s=10.1.$k.100; pairs+=("$s->10.2.$d.100")
+			lab_exec lan1 ping -c 3 -i 0.2 -W 2 -q -I "$s" "10.2.$d.100" >/dev/null 2>&1 & pids+=($!)
+		done
+	done
+	for i in "${!pids[@]}"; do
+		if wait "${pids[$i]}"; then ok=$((ok + 1)); else bad+=" ${pairs[$i]}"; fi
+	done
+	tx1=$(gre_tx "$RG1")
+	# the GRE policies on the active site-1 gateway: one outbound (proto gre),
+	# whatever the number of subnets (ipsec-conn's fail-closed block policy
+	# and charon's socket bypasses aside)
+	pol=$(ip -n "$RG1" xfrm policy | awk '
+		function flush() { if (p ~ / dir out/ && p !~ /action block/ && p !~ /socket/) { n++; if (p ~ /proto gre/) g++ } p = "" }
+		/^src/ { flush(); p = $0; next } { p = p " " $0 } END { flush(); print n + 0, g + 0 }')
+	sas=$(ip -n "$RG1" xfrm state | grep -c '^src 203\.0\.113\.[12]0 dst 203\.0\.113\.[12]0')
+	lab_result "routing_subnet_pairs_ok_$ph" "$ok"
+	lab_result "routing_subnet_gre_tx_$ph" "$((tx1 - tx0))"
+	lab_result "routing_subnet_esp_sas_$ph" "$sas"
+	[ "$ok" = 8 ] || { routing_dump; lab_fail "subnets ($ph): $ok of 8 subnet pairs answered; failed:$bad"; }
+	[ "$((tx1 - tx0))" -ge 24 ] || lab_fail "subnets ($ph): gre1 on $RG1 sent $((tx1 - tx0)) packets for 8 x 3 pings"
+	[ "$pol" = "1 1" ] || { ip -n "$RG1" xfrm policy; lab_fail "subnets ($ph): $RG1 has outbound policies '$pol' (want 1 GRE policy)"; }
+	lab_log "proof ok: many subnets, one tunnel ($ph): 8 of 8 subnet pairs (4 x 2 prefixes, learned by BGP) through gre1, one GRE policy, $sas ESP SAs on $RG1"
+}
+
+# proof_ipv6 PHASE: IPv6 both ways between the LANs, routes by BGP ipv6-unicast
+proof_ipv6() {
+	local ph=$1 h tx0 tx1 r
+	lab_wait 60 0.5 routes_learned "$RG1" -6 fd00:2::/64 && lab_wait 60 0.5 routes_learned "$RG2" -6 fd00:1::/64 ||
+		{ routing_dump; lab_fail "ipv6 ($ph): the LAN prefixes not learned by BGP (ipv6-unicast)"; }
+	for h in $RG1 $RG2; do
+		[ -z "$(ip -n "$h" -6 addr show dev gre1 scope link)" ] ||
+			{ ip -n "$h" -6 addr show dev gre1; lab_fail "ipv6 ($ph): gre1 on $h has a link-local address"; }
+	done
+	tx0=$(gre_tx "$RG1")
+	# the first packet may wait for neighbor discovery of the LAN VIP
+	lab_wait 20 0.5 lab_exec lan1 ping -6 -c 1 -W 1 -q fd00:2::100 >/dev/null 2>&1 ||
+		{ routing_dump; lab_fail "ipv6 ($ph): no answer lan1 -> lan2 (fd00:2::100)"; }
+	r=$(lab_exec lan1 ping -6 -c 10 -i 0.1 -W 2 -q fd00:2::100 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	lab_exec lan2 ping -6 -c 3 -i 0.2 -W 2 -q fd00:1::100 >/dev/null 2>&1 ||
+		{ routing_dump; lab_fail "ipv6 ($ph): no answer lan2 -> lan1 (fd00:1::100)"; }
+	tx1=$(gre_tx "$RG1")
+	lab_result "routing_ipv6_replies_$ph" "${r:-0}"
+	[ "${r:-0}" -ge 9 ] || lab_fail "ipv6 ($ph): ${r:-0} of 10 replies lan1 -> lan2"
+	[ "$((tx1 - tx0))" -ge 10 ] || lab_fail "ipv6 ($ph): gre1 on $RG1 sent only $((tx1 - tx0)) packets"
+	lab_log "proof ok: IPv6 over the same tunnel ($ph): fd00:1::/64 <-> fd00:2::/64 by BGP ipv6-unicast, $r of 10 replies, no link-local on gre1"
+}
+
+# proof_multicast PHASE: lan1 -> 239.1.1.1 -> lan2 through the tunnel (pimd)
+proof_multicast() {
+	local ph=$1 out rpid n src
+	out=$RES/mcast-$ph.txt; : >"$out"
+	lab_exec lan2 python3 "$E2E/mcast.py" recv "$MC_GROUP" "$MC_PORT" 10.2.0.100 30 >"$out" 2>&1 & rpid=$!
+	lab_wait 20 0.2 grep -q '^joined' "$out" || { cat "$out"; lab_fail "multicast ($ph): the receiver on lan2 did not start"; }
+	# the IGMP report reaches lan2's gateway, its join the RP: a moment
+	lab_sleep 1
+	lab_exec lan1 python3 "$E2E/mcast.py" send "$MC_GROUP" "$MC_PORT" 10.1.0.100 5 8 >"$RES/mcast-send-$ph.txt" 2>&1 ||
+		lab_fail "multicast ($ph): the sender on lan1 failed"
+	wait "$rpid"
+	read -r n src <<<"$(sed -n 's/^received \([0-9]*\) from \(.*\)/\1 \2/p' "$out")"
+	lab_result "routing_multicast_received_$ph" "${n:-0}"
+	lab_log "multicast ($ph): $(<"$RES/mcast-send-$ph.txt") by lan1, $(<"$out") at lan2"
+	[[ ${n:-0} =~ ^[0-9]+$ && $n -ge 25 && $src == 10.1.0.100 ]] ||
+		{ routing_dump; lab_fail "multicast ($ph): lan2 received ${n:-0} of ~50 datagrams (want >= 25 from 10.1.0.100)"; }
+	lab_log "proof ok: multicast across the VPN ($ph): $n of ~50 datagrams 10.1.0.100 -> $MC_GROUP reached lan2 (PIM-SM over gre1, RP 10.1.0.1)"
+}
+
+# ospf_full HOST: HOST's ospfd has a Full adjacency
+ospf_full() { lab_vtysh "$1" -c 'show ip ospf neighbor' 2>/dev/null | grep -q 'Full'; }
+
+# proof_ospf: ospfd on both active gateways, area 0 on gre1, until Full; then stopped
+proof_ospf() {
+	local h p t0 rc=0
+	for h in $RG1 $RG2; do
+		p=$(lab_pid "$h") && e2e_gw "$h" || return 1
+		lab_exec "$h" /usr/lib/frr/ospfd -d -F traditional -P 0 -u frr -g frr -i /run/frr/ospfd.pid \
+			-f /dev/null --log file:/var/log/frr/ospfd.log >>"$RES/ospf.log" 2>&1 || lab_fail "ospf: ospfd on $h"
+		lab_wait 20 0.1 test -S "/proc/$p/root/run/frr/ospfd.vty" || lab_fail "ospf: no ospfd vty on $h"
+		lab_vtysh "$h" -c 'configure terminal' -c 'router ospf' -c "ospf router-id $E2E_INT" \
+			-c 'network 172.16.0.0/30 area 0' -c 'exit' -c 'interface gre1' -c 'ip ospf network point-to-point' \
+			-c 'ip ospf hello-interval 1' -c 'ip ospf dead-interval 4' >>"$RES/ospf.log" 2>&1 || lab_fail "ospf: configure $h"
+	done
+	t0=$EPOCHREALTIME
+	lab_wait 60 0.5 ospf_full "$RG1" && lab_wait 30 0.5 ospf_full "$RG2" || rc=1
+	lab_result routing_ospf_full_s "$(lab__elapsed "$t0")"
+	for h in $RG1 $RG2; do lab_vtysh "$h" -c 'show ip ospf neighbor' 2>&1 | sed "s/^/    $h: /"; done
+	# stop ospfd again (a test, not part of the configuration)
+	for h in $RG1 $RG2; do
+		p=$(lab_pid "$h")
+		lab_exec "$h" kill "$(<"/proc/$p/root/run/frr/ospfd.pid")"
+	done
+	[ $rc = 0 ] || lab_fail "ospf: no Full adjacency over gre1 between $RG1 and $RG2"
+	lab_log "proof ok: OSPF over the GRE tunnel: $RG1 <-> $RG2 Full in $(lab__elapsed "$t0") s (ospfd, area 0 on gre1; stopped again)"
+}
+
+# routing_proofs before|after: the proofs, on the gateways that hold the VIPs now
+routing_proofs() {
+	local ph=$1
+	if [ "$LAYOUT" != takeover ]; then
+		lab_log "proofs (issue 18: subnets, IPv6, multicast, OSPF): not covered in the $LAYOUT layout (takeover only)"
+		return 0
+	fi
+	step "proofs ($ph the failovers): many subnets, IPv6, multicast$([ "$ph" = before ] && echo ", OSPF") across the one tunnel"
+	holder site1 || lab_fail "proofs: no site-1 gateway holds the VIP"
+	RG1=$HOLDER
+	holder site2 || lab_fail "proofs: no site-2 gateway holds the VIP"
+	RG2=$HOLDER
+	lab_log "proofs ($ph): active gateways $RG1 and $RG2"
+	proof_subnets "$ph"
+	proof_ipv6 "$ph"
+	proof_multicast "$ph"
+	[ "$ph" != before ] || proof_ospf
+}
