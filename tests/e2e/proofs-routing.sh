@@ -102,7 +102,7 @@ proof_subnets() {
 	# whatever the number of subnets (ipsec-conn's fail-closed block policy
 	# and charon's socket bypasses aside)
 	pol=$(ip -n "$RG1" xfrm policy | awk '
-		function flush() { if (p ~ / dir out/ && p !~ /action block/ && p !~ /socket/) { n++; if (p ~ /proto gre/) g++ } p = "" }
+		function flush() { if (p ~ /dir out/ && p !~ /action block/ && p !~ /socket/) { n++; if (p ~ /proto gre/) g++ } p = "" }
 		/^src/ { flush(); p = $0; next } { p = p " " $0 } END { flush(); print n + 0, g + 0 }')
 	sas=$(ip -n "$RG1" xfrm state | grep -c '^src 203\.0\.113\.[12]0 dst 203\.0\.113\.[12]0')
 	lab_result "routing_subnet_pairs_ok_$ph" "$ok"
