@@ -1,4 +1,5 @@
-# vpnha e2e (issue 18, part A), sourced by demo.sh.  shellcheck shell=bash
+# shellcheck shell=bash
+# vpnha e2e (issue 18, part A), sourced by tests/e2e/demo.sh.
 # What the one GRE-over-IPsec tunnel per site pair carries besides
 # lan1 <-> lan2, proven in the e2e lab boot:
 #
