@@ -124,12 +124,13 @@ p resource create vpn-gre ocf:vpnha:gre-tunnel ifname="$GRE_IF" \
 p resource create vpn-bgp ocf:vpnha:bgp-peer neighbor="$GRE_PEER" \
 	local_as="$BGP_AS" remote_as="$BGP_AS" manage=configure \
 	update_source="$GRE_LOCAL" next_hop_self=true \
-	address_families="${BGP_AFS:-ipv4-unicast}" \
+	${BGP_AFS:+"address_families=$BGP_AFS"} \
 	keepalive=1 holdtime=3 connect_timer=1 \
 	$(ops10 "$MON" "$MON10") --group vpn
 # 6. the LAN's IPv6 default gateway (SITE.env's INT_VIP6, optional; issue 18):
 #    IPv6 crosses the same GRE tunnel, its routes carried by the same BGP
-#    session (BGP_AFS).  Last in the group: the IPv4 path is not delayed by it.
+#    session (BGP_AFS, also optional: unset, the agent's default).  Last in
+#    the group: the IPv4 path is not delayed by it.
 if [ -n "${INT_VIP6:-}" ]; then
 	# shellcheck disable=SC2046 # ops: several words
 	p resource create vpn-int-vip6 "$VIP_AGENT" ip="$INT_VIP6" cidr_netmask="${INT_PREFIX6:-64}" \

@@ -20,6 +20,12 @@
 # KIND: s1-extcut s1-standby s1-crash s2-extcut (the default, in this order),
 # also s2-standby s2-crash; --bench repeats the list N times (default 5).
 # The probe: lan1 -> lan2 every LAB_E2E_PROBE_IV s (default 0.05 = 20/s).
+# LAB_E2E_ROUTING=1 (opt-in, takeover layout; issue 18 part A, not yet proven
+# in the lab): also the proofs of tests/e2e/proofs-routing.sh -- many subnets,
+# IPv6 (vpn-int-vip6, BGP ipv6-unicast), multicast (pimd), an OSPF adjacency,
+# before and after the failovers; e.g. LAB_E2E_ROUTING=1 make demo, or
+# LAB_E2E_ROUTING=1 make check TESTS=tests/e2e/e2e.test.  Unset, nothing of
+# it runs (no extra daemons, configuration, addresses or resources).
 set -u
 . "$LAB_DIR/lib.sh"
 E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -129,7 +135,10 @@ if [ -z "$CIB_DIR" ]; then
 	for s in $E2E_SITES; do
 		n=$(live_node "$s")
 		env=$EX/$s.env; [ "$LAYOUT" = takeover ] || env=$EX/$s-$LAYOUT.env
-		lab_exec "$n" env CIB_IN="$LAB_STATE/clusters/$s.cib.xml" NO_PUSH=1 LAB=1 \
+		# LAB_E2E_ROUTING=1: the IPv6 VIP and address families (as pcs-offline)
+		rt=(); [ "$LAYOUT" != takeover ] || ! routing_on ||
+			rt=(INT_VIP6="fd00:${s#site}::1" INT_PREFIX6=64 BGP_AFS="ipv4-unicast ipv6-unicast")
+		lab_exec "$n" env CIB_IN="$LAB_STATE/clusters/$s.cib.xml" NO_PUSH=1 LAB=1 "${rt[@]}" \
 			"$EX/pcs/configure-site.sh" "$env" >"$RES/pcs-$s.log" 2>&1 & pids+=($!)
 	done
 fi
