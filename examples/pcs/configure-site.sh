@@ -20,6 +20,9 @@
 # device: ipmilan (the default) = one fence_ipmilan per gateway (its BMC,
 # SITE.env's FENCE_*), lab (the default with LAB=1) = the vpnha lab's power
 # switch (tests/lab/fence_vpnha_lab); see examples/README.md, "Fencing".
+# CONNTRACKD_CONF (SITE.env or the environment) adds the conntrackd
+# promotable clone (stateful failover, opt-in; CT_MON / CT_MON_U its
+# Promoted / Unpromoted monitor intervals, default 10 / 20).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SITE.env" >&2; exit 2; }
 vip_agent_override=${VIP_AGENT:-} fence_delay_override=${FENCE_DELAY:-}
@@ -146,6 +149,24 @@ p constraint location vpn rule score=-INFINITY \
 	not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1
 p constraint location vpn rule score=-INFINITY \
 	not_defined "vpnha-link-$INT_IF" or "vpnha-link-$INT_IF" ne 1
+
+# --- stateful failover (examples/README.md), only with CONNTRACKD_CONF set
+# (SITE.env): conntrackd on both gateways keeps a copy of the connection
+# tracking table (NAT bindings, firewall state); promoted where the group
+# runs.  The promotion commits the copy to the kernel before the group's
+# addresses arrive (order), so connections through the gateways survive the
+# failover.  Optional: a conntrackd failure or a disabled clone never stops
+# the VPN (it only costs the connections).
+if [ -n "${CONNTRACKD_CONF:-}" ]; then
+	p resource create vpn-conntrackd ocf:heartbeat:conntrackd config="$CONNTRACKD_CONF" \
+		op monitor interval="${CT_MON:-10}s" role=Promoted timeout="$OP_TIMEOUT" \
+		monitor interval="${CT_MON_U:-20}s" role=Unpromoted timeout="$OP_TIMEOUT" \
+		start timeout="$OP_TIMEOUT" stop timeout="$OP_TIMEOUT" \
+		promote timeout="$OP_TIMEOUT" demote timeout="$OP_TIMEOUT" notify timeout="$OP_TIMEOUT" \
+		promotable promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=true
+	p constraint colocation add Promoted vpn-conntrackd-clone with vpn INFINITY
+	p constraint order promote vpn-conntrackd-clone "then" start vpn kind=Optional
+fi
 fi
 
 if [ "${NO_PUSH:-0}" = 1 ]; then

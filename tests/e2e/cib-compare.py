@@ -7,7 +7,8 @@ Ignores XML ids, attribute order, operation timeouts/intervals (the pcs path
 in the lab tunes them) and the order of location rules; compares primitives
 (class, provider, type, parameters, operations with their OCF_CHECK_LEVEL:
 the depth-10 monitors), fence devices, group membership, order and meta
-attributes (priority), clones, location rules (score, boolean-op,
+attributes (priority), clones and their meta attributes (promotable),
+colocation and order constraints (with roles, actions, kind), location rules (score, boolean-op,
 expressions), node locations (fence devices' "avoids") and the fencing
 cluster options (stonith-enabled, priority-fencing-delay, stonith-action).
 """
@@ -35,14 +36,27 @@ def model(path):
     cfg = ET.parse(path).getroot().find('configuration')
     res = cfg.find('resources')
     m = {'primitives': {}, 'groups': {}, 'clones': {}, 'rules': [], 'locations': [], 'defaults': {},
-         'properties': {}}
+         'properties': {}, 'colocations': [], 'orders': []}
     for p in res.iter('primitive'):
         m['primitives'][p.get('id')] = prim(p)
     for g in res.iter('group'):
         meta = tuple(sorted((nv.get('name'), nv.get('value')) for nv in g.findall('meta_attributes/nvpair')))
         m['groups'][g.get('id')] = ([p.get('id') for p in g.findall('primitive')], meta)
     for c in res.iter('clone'):
-        m['clones'][c.find('primitive').get('id')] = True
+        m['clones'][c.find('primitive').get('id')] = tuple(sorted(
+            (nv.get('name'), nv.get('value')) for nv in c.findall('meta_attributes/nvpair')))
+    # roles: pcs writes Started where crmsh leaves the default out; Master
+    # and Slave are the old names of Promoted and Unpromoted
+    def role(r):
+        r = r or 'Started'
+        return {'Master': 'Promoted', 'Slave': 'Unpromoted'}.get(r, r)
+    for c in cfg.iter('rsc_colocation'):
+        m['colocations'].append((c.get('rsc'), role(c.get('rsc-role')), c.get('with-rsc'),
+                                 role(c.get('with-rsc-role')), c.get('score')))
+    for o in cfg.iter('rsc_order'):
+        m['orders'].append((o.get('first'), o.get('first-action'), o.get('then'), o.get('then-action'), o.get('kind')))
+    m['colocations'].sort()
+    m['orders'].sort()
     for loc in cfg.iter('rsc_location'):
         if loc.get('node'):
             m['locations'].append((loc.get('rsc'), loc.get('node'), loc.get('score')))

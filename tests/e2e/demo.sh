@@ -19,6 +19,15 @@
 #
 # KIND: s1-extcut s1-standby s1-crash s2-extcut (the default, in this order),
 # also s2-standby s2-crash; --bench repeats the list N times (default 5).
+# Stateful failover (issue 18, opt-in: tests/e2e/proofs-conntrack.sh, takeover
+# layout only): LAB_E2E_CONNTRACK=1 adds an internet host, the example
+# firewall and the conntrackd clone (pcs-offline passes CONNTRACKD_CONF), and
+# asserts that two long-lived TCP connections from lan1 (NAT, VPN) survive
+# each failover; KIND+nosync (e.g. s1-extcut+nosync) is KIND with the clone
+# disabled, where the NATed connection must break.  For example:
+#   LAB_E2E_CONNTRACK=1 make demo LAYOUT=takeover
+#   LAB_E2E_CONNTRACK=1 LAB_E2E_KINDS="s1-extcut s1-standby s1-extcut+nosync s1-crash" \
+#       make check TESTS=tests/e2e/e2e.test
 # The probe: lan1 -> lan2 every LAB_E2E_PROBE_IV s (default 0.05 = 20/s).
 # LAB_E2E_ROUTING=1 (opt-in, takeover layout; issue 18 part A, not yet proven
 # in the lab): also the proofs of tests/e2e/proofs-routing.sh -- many subnets,
@@ -54,6 +63,11 @@ routed) . "$E2E/layout-routed.sh"; LAST_RSC=vpn-int-vip ;;
 routed-lan) . "$E2E/layout-routed.sh"; LAST_RSC= ;;
 *) echo "demo.sh: unknown layout $LAYOUT" >&2; exit 2 ;;
 esac
+# shellcheck source=tests/e2e/proofs-conntrack.sh
+. "$E2E/proofs-conntrack.sh"   # issue 18: stateful failover (ct_* hooks)
+if [ "$CT_ON" != 1 ] && [[ " $KINDS" == *+nosync* ]]; then
+	echo "demo.sh: KIND+nosync needs LAB_E2E_CONNTRACK=1 and the takeover layout" >&2; exit 2
+fi
 PY=$E2E/timeline.py
 RES=$LAB_OUT/e2e; mkdir -p "$RES"
 T_START=$EPOCHREALTIME
@@ -108,6 +122,7 @@ lab_install_agents "$AG" || lab_fail "install agents"
 # ---------------------------------------------------------------- topology
 step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"
 e2e_topology || lab_fail "topology"
+ct_topology || lab_fail "topology: internet host, netfilter"
 e2e_configs "$EX" || lab_fail "configs"
 if [ "$LAYOUT" = takeover ]; then routing_configs "$EX" && routing_topology || lab_fail "subnets, IPv6, multicast"; fi
 [ "$LAYOUT" = takeover ] || routed_configs "$EX" || lab_fail "routed configs"
@@ -216,6 +231,7 @@ lab_result e2e_wire_esp "$esp"; lab_result e2e_wire_cleartext_gre "$gre"
 [ "$esp" -ge 40 ] || lab_fail "expected >= 40 ESP packets on the internet segment, saw $esp"
 [ "$gre" = 0 ] || lab_fail "cleartext GRE on the internet segment: $gre packets"
 routing_proofs before
+ct_start
 
 # ---------------------------------------------------------------- failovers
 # probe_steady TAG SINCE: the probe answered after SINCE and for the last 2 s without a loss
@@ -318,9 +334,11 @@ ready() { ready_once && lab_sleep 1 && ready_once; }
 N_FO=0
 # failover KIND ROUND: KIND = s1-extcut | s1-crash | s1-standby | s2-extcut | s2-crash | s2-standby
 failover() {
-	local kind=$1 round=$2 site k old new peer tag t0
+	local kind=$1 round=$2 site k old new peer tag t0 nosync=
+	# KIND+nosync: with the conntrackd clone disabled (proofs-conntrack.sh)
+	[[ $kind == *+nosync ]] && nosync=1 kind=${kind%+nosync}
 	site=site${kind:1:1}; k=${kind#*-}
-	N_FO=$((N_FO + 1)); tag=$(printf '%02d-%s' "$N_FO" "$kind")
+	N_FO=$((N_FO + 1)); tag=$(printf '%02d-%s' "$N_FO" "$kind${nosync:+-nosync}")
 	# Both groups running and the clusters idle before the next failure: after a
 	# repair (link back, unstandby, rejoin) Pacemaker may still be re-probing or
 	# recovering; under a slow UML that can take tens of seconds.
@@ -334,6 +352,7 @@ failover() {
 	step "failover $tag (round $round): $k on $old ($site active), $new should take over"
 	lab_probe_start "$tag" lan1 10.2.0.100 "$IV"
 	lab_wait 30 0.25 probe_steady "$tag" 0 || lab_fail "$tag: no steady traffic before the failure"
+	ct_pre "$tag" "$site" "$old" "$new" "$nosync"
 	case $k in
 	extcut) t0=$EPOCHREALTIME; lab_cut "$old" ext0 ;;
 	crash) t0=$EPOCHREALTIME; lab_crash "$old" ;;
@@ -359,6 +378,7 @@ failover() {
 	fi
 	sleep 0.5
 	lab_probe_stop "$tag"
+	ct_post "$tag" "$site" "$t0" "$nosync" "$old"
 	python3 "$PY" --t0 "$t0" --kind "$k" --old "$old" --new "$new" --peer "$peer" --hosts "$LAB_HOSTS" \
 		--probe "$LAB_OUT/probes/$tag.txt" --iv "$IV" --tag "$tag" --neighbor "172.16.0.$((3 - $(e2e_n "$new")))" \
 		--layout "$LAYOUT" --others "$E2E_GWS" \
@@ -420,6 +440,7 @@ routing_proofs after
 step "summary"
 python3 "$E2E/summary.py" "$RES"/[0-9]*.json | tee "$RES/summary.txt"
 cp "$RES/summary.txt" "$LAB_OUT/summary-$LAYOUT.txt"
+ct_summary
 lab_result e2e_total_s "$(elapsed)"
 for s in $E2E_SITES; do holder "$s" && lab_log "$s: the VIP and the group are on $HOLDER"; done
 step "done in $(elapsed) s (mode $MODE)"

@@ -37,7 +37,7 @@ e2e_int_addr() { e2e_gw "$1" && echo "$E2E_INT"; }
 # e2e_topology: hosts, cables, addresses, routes (parallel where the lab allows).
 e2e_topology() {
 	local h pids=() p rc=0
-	for h in $E2E_GWS lan1 lan2; do lab_host "$h" & pids+=($!); done
+	for h in $E2E_GWS lan1 lan2 ${E2E_EXTRA_HOSTS:-}; do lab_host "$h" & pids+=($!); done
 	for s in internet site1 site2; do lab_segment "$s" || return 1; done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[ $rc = 0 ] || { echo "e2e_topology: a host failed to start" >&2; return 1; }
@@ -93,4 +93,6 @@ e2e_daemons() {
 	lab_charon_start "$h" || return 1
 	# shellcheck disable=SC2086 # E2E_FRR_DAEMONS: a list (proofs-routing.sh adds staticd, pimd)
 	lab_frr_start "$h" "$LAB_STATE/e2e-configs/frr-$h.conf" ${E2E_FRR_DAEMONS:-zebra bgpd} || return 1
+	# proofs-conntrack.sh (when sourced): conntrackd.conf, the firewall
+	! declare -F ct_gateway >/dev/null || ct_gateway "$h"
 }
