@@ -56,6 +56,10 @@
 #define REPUBLISH_MS 10000u
 #define CIB_CHECK_MS 60000u
 #define CIB_AFTER_CHANGE_MS 5000u, 20000u
+/* in a start's hold: when to see whether the CIB holds our values */
+#define HOLD_CHECK_MS 1000u
+/* attrd_updater failing this long makes the monitor fail (mii-link restarts) */
+#define FAILING_AFTER_MS 30000u
 #define NS_PER_MS 1000000ull
 
 struct mld {
@@ -69,7 +73,7 @@ struct mld {
 	struct vpnha_quorum_watch qw;
 	enum vpnha_quorum quorum;
 	uint64_t ring_seq;       /* corosync's, to see membership changes */
-	qb_loop_timer_handle t_republish, t_cib[2], t_hold;
+	qb_loop_timer_handle t_republish, t_cib[2], t_hold, t_hold_check;
 	uint64_t cib_checked_ms; /* CLOCK_MONOTONIC of the last CIB check */
 	bool initial;
 	bool take_over;   /* --take-over: a deletion may be pending in attrd */
@@ -190,6 +194,16 @@ static void on_quorum(enum vpnha_quorum q, uint64_t ring_seq, uint32_t n, void *
 
 /* ---- the slow timers ---- */
 
+/* Early in the hold: write at once what the CIB does not hold (attrd-pub.h). */
+static void on_hold_check(void *data)
+{
+	struct mld *d = data;
+
+	if (d->quorum != VPNHA_QUORUM_NO_CLUSTER)
+		vpnha_attrd_pub_hold_check(&d->pub, d->node);
+	status_write(d);
+}
+
 /* The hold is over: publish again, now with attrd_dampen as the delay. */
 static void on_hold_end(void *data)
 {
@@ -227,8 +241,12 @@ static void initial_state(struct mld *d)
 	vpnha_linkmon_run(&d->lm);
 	d->cib_checked_ms = vpnha_now_ms();
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, REPUBLISH_MS * NS_PER_MS, d, on_republish, &d->t_republish);
-	if (d->pub.holding)
-		qb_loop_timer_add(d->loop, QB_LOOP_LOW, d->hold_ms * NS_PER_MS, d, on_hold_end, &d->t_hold);
+	if (!d->pub.holding)
+		return;
+	qb_loop_timer_add(d->loop, QB_LOOP_LOW, d->hold_ms * NS_PER_MS, d, on_hold_end, &d->t_hold);
+	if (d->hold_ms > HOLD_CHECK_MS)
+		qb_loop_timer_add(d->loop, QB_LOOP_LOW, HOLD_CHECK_MS * NS_PER_MS, d, on_hold_check,
+				  &d->t_hold_check);
 }
 
 /* ---- set-up ---- */
@@ -336,6 +354,7 @@ int main(int argc, char **argv)
 	d.pub.value = attr_value;
 	d.pub.arg = &d;
 	d.pub.retry_s = REPUBLISH_MS / 1000u;
+	d.pub.failing_after_ms = FAILING_AFTER_MS;
 	d.pub.stopping = &vpnha_daemon_stopping;
 	daemon_setup(&d);
 

@@ -65,7 +65,13 @@ static void state_update(struct vpnha_attrd_pub *p, enum vpnha_attrd_result wors
 				       p->retry_s);
 		p->state = VPNHA_PUB_NO_CLUSTER;
 	} else {
-		p->state = ++p->failures >= FAILING_AFTER ? VPNHA_PUB_FAILING : VPNHA_PUB_PENDING;
+		uint64_t now = vpnha_now_ms();
+
+		if (p->failures++ == 0)
+			p->failing_since_ms = now;
+		p->state = p->failures >= FAILING_AFTER && now - p->failing_since_ms >= p->failing_after_ms
+				   ? VPNHA_PUB_FAILING
+				   : VPNHA_PUB_PENDING;
 	}
 }
 
@@ -195,4 +201,36 @@ void vpnha_attrd_pub_cib_check(struct vpnha_attrd_pub *p, const char *node)
 	if (r != VPNHA_ATTRD_OK)
 		vpnha_log_warn("attrd_updater -R: %s%s%.60s", vpnha_attrd_result_str(r), detail[0] ? ": " : "",
 			       detail);
+}
+
+/*
+ * In a start's hold, values went to attrd under the delay in force, so that
+ * a deletion pending there (a stop's stop_grace) is replaced without a write.
+ * Where the CIB does not hold the value (the deletion was already written, or
+ * this is the node's first start) there is nothing to protect: set the
+ * attribute's own delay now, which makes attrd write it at once, instead of
+ * leaving the node ineligible until the old delay runs out.
+ */
+void vpnha_attrd_pub_hold_check(struct vpnha_attrd_pub *p, const char *node)
+{
+	enum vpnha_attrd_result r;
+	char detail[256];
+	size_t i;
+
+	for (i = 0; i < p->n && p->holding && !stopping(p); i++) {
+		struct vpnha_attrd_attr *a = &p->attrs[i];
+
+		if (!a->ok || !a->published[0] || cib_holds(a, node))
+			continue;
+		r = vpnha_attrd_update(a->name, a->published, p->dampen_ms, ATTRD_TIMEOUT_MS, detail,
+				       sizeof(detail));
+		if (r == VPNHA_ATTRD_OK) {
+			a->ok = true;
+			vpnha_log_notice("%s=%s written at once (the CIB had no value to keep)", a->name,
+					 a->published);
+		} else {
+			vpnha_log_warn("%s=%s not written at once: %s%s%.60s", a->name, a->published,
+				       vpnha_attrd_result_str(r), detail[0] ? ": " : "", detail);
+		}
+	}
 }

@@ -27,7 +27,7 @@ enum vpnha_attrd_pub_state {
 	VPNHA_PUB_PENDING,
 	VPNHA_PUB_OK,
 	VPNHA_PUB_NO_CLUSTER, /* attrd not reachable */
-	VPNHA_PUB_FAILING,    /* three failures in a row */
+	VPNHA_PUB_FAILING,    /* three failures in a row, for failing_after_ms at least */
 };
 
 struct vpnha_attrd_attr {
@@ -50,9 +50,13 @@ struct vpnha_attrd_pub {
 	 * pending in attrd), a lost link (0) all the same at once */
 	bool holding;
 	bool announce; /* say "attributes published" when publishing recovers */
+	/* failing only once the failures have lasted this long (0: at the third):
+	 * an attrd_updater timed out under load is not yet a broken attrd */
+	uint64_t failing_after_ms;
 
 	enum vpnha_attrd_pub_state state;
 	unsigned failures;
+	uint64_t failing_since_ms; /* CLOCK_MONOTONIC ms of the first failure in a row */
 	pid_t attrd_pid; /* the attrd our values went to (0: none seen) */
 	char error[400];
 	uint64_t publishes, cib_refreshes;
@@ -70,5 +74,6 @@ void vpnha_attrd_pub_note_attrd(struct vpnha_attrd_pub *p);
 void vpnha_attrd_pub_watch(struct vpnha_attrd_pub *p);
 /* Does the CIB hold, for node, what attrd accepted? If not: publish, attrd_updater -R. */
 void vpnha_attrd_pub_cib_check(struct vpnha_attrd_pub *p, const char *node);
+void vpnha_attrd_pub_hold_check(struct vpnha_attrd_pub *p, const char *node);
 
 #endif

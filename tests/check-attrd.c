@@ -429,6 +429,84 @@ START_TEST(test_pub_holding)
 }
 END_TEST
 
+/*
+ * Early in the hold: a value the CIB does not hold is written at once (-B with
+ * the attribute's delay); a value the CIB holds is left under the old delay.
+ * One fake plays crm_attribute (--lifetime ...: the CIB's value, or 105) and
+ * attrd_updater (its runs logged one a line).
+ */
+START_TEST(test_pub_hold_check)
+{
+	struct vpnha_attrd_pub p;
+	char all[300], body[700];
+
+	snprintf(all, sizeof(all), "%s.all", argvlog);
+	setenv("VPNHA_CRM_ATTRIBUTE", fake, 1);
+	pub_init(&p);
+	p.n = 1;
+	p.holding = true;
+	pub_values[0] = 1;
+	write_fake("exit 0");
+	vpnha_attrd_pub_publish(&p);
+	ck_assert(p.attrs[0].ok);
+	/* the CIB holds 1: nothing is run but the query */
+	unlink(all);
+	snprintf(body, sizeof(body),
+		 "if [ \"$1\" = --lifetime ]; then echo 1; exit 0; fi; echo \"$*\" >> %s", all);
+	write_fake(body);
+	vpnha_attrd_pub_hold_check(&p, "node1");
+	ck_assert_int_ne(access(all, F_OK), 0);
+	ck_assert(p.attrs[0].ok);
+	/* not in the CIB (the deletion was written): -B with the delay, at once */
+	snprintf(body, sizeof(body),
+		 "if [ \"$1\" = --lifetime ]; then exit 105; fi; echo \"$*\" >> %s", all);
+	write_fake(body);
+	vpnha_attrd_pub_hold_check(&p, "node1");
+	ck_assert_str_eq(slurp(all), "-n vpnha-link-eth0 -B 1 -d 1500ms\n");
+	ck_assert(p.attrs[0].ok);
+	/* the CIB holds an older value (0): written at once too */
+	unlink(all);
+	snprintf(body, sizeof(body),
+		 "if [ \"$1\" = --lifetime ]; then echo 0; exit 0; fi; echo \"$*\" >> %s", all);
+	write_fake(body);
+	vpnha_attrd_pub_hold_check(&p, "node1");
+	ck_assert_str_eq(slurp(all), "-n vpnha-link-eth0 -B 1 -d 1500ms\n");
+	/* the hold is over: nothing to check */
+	unlink(all);
+	p.holding = false;
+	vpnha_attrd_pub_hold_check(&p, "node1");
+	ck_assert_int_ne(access(all, F_OK), 0);
+	unlink(all);
+	unsetenv("VPNHA_CRM_ATTRIBUTE");
+}
+END_TEST
+
+/* With failing_after_ms, three failures in quick succession are still pending. */
+START_TEST(test_pub_failing_after)
+{
+	struct vpnha_attrd_pub p;
+	int i;
+
+	pub_init(&p);
+	p.failing_after_ms = 60000;
+	pub_values[0] = 0;
+	pub_values[1] = 0;
+	write_fake("exit 1");
+	for (i = 0; i < 5; i++)
+		vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_PENDING);
+	ck_assert_uint_eq(p.failures, 5);
+	/* the first failure long ago: failing */
+	p.failing_since_ms -= 60000;
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_FAILING);
+	write_fake("exit 0");
+	vpnha_attrd_pub_publish(&p);
+	ck_assert_int_eq(p.state, VPNHA_PUB_OK);
+	ck_assert_uint_eq(p.failures, 0);
+}
+END_TEST
+
 static Suite *attrd_suite(void)
 {
 	Suite *s = suite_create("attrd");
@@ -451,6 +529,8 @@ static Suite *attrd_suite(void)
 	tcase_add_test(tc, test_pub_publish_once);
 	tcase_add_test(tc, test_pub_no_cluster_then_failing);
 	tcase_add_test(tc, test_pub_holding);
+	tcase_add_test(tc, test_pub_hold_check);
+	tcase_add_test(tc, test_pub_failing_after);
 	suite_add_tcase(s, tc);
 	return s;
 }
