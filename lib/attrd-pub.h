@@ -56,11 +56,12 @@ struct vpnha_attrd_pub {
 
 	enum vpnha_attrd_pub_state state;
 	unsigned failures;
-	uint64_t failing_since_ms; /* CLOCK_MONOTONIC ms of the first failure in a row */
 	pid_t attrd_pid; /* the attrd our values went to (0: none seen) */
 	char error[400];
 	uint64_t publishes, cib_refreshes;
 	uint64_t publish_rt_us; /* CLOCK_REALTIME us when attrd last accepted a value */
+	/* CLOCK_MONOTONIC ms of the first failure in a row */
+	uint64_t failing_since_ms;
 };
 
 const char *vpnha_attrd_pub_state_str(enum vpnha_attrd_pub_state s);
