@@ -45,6 +45,8 @@ EX=$SRC/examples
 . "$E2E/topology.sh"
 # shellcheck source=tests/e2e/proofs-routing.sh
 . "$E2E/proofs-routing.sh"
+# shellcheck source=tests/e2e/proofs-status.sh
+. "$E2E/proofs-status.sh"   # issue 17: vpnha status against the truth (status_proofs hooks)
 MODE=demo BENCH_N=5 IV=${LAB_E2E_PROBE_IV:-0.05} LAYOUT=takeover
 KINDS="s1-extcut s1-standby s1-crash s2-extcut"
 while [ $# -gt 0 ]; do
@@ -231,6 +233,7 @@ lab_result e2e_wire_esp "$esp"; lab_result e2e_wire_cleartext_gre "$gre"
 [ "$esp" -ge 40 ] || lab_fail "expected >= 40 ESP packets on the internet segment, saw $esp"
 [ "$gre" = 0 ] || lab_fail "cleartext GRE on the internet segment: $gre packets"
 routing_proofs before
+status_proofs before
 ct_start
 
 # ---------------------------------------------------------------- failovers
@@ -400,7 +403,7 @@ failover() {
 		awk -v t0="$t0" -v h="$old:" '$1 >= t0 && $2 == "off" && $3 == h && $4 == "ok" { f = 1 } END { exit !f }' \
 			"$LAB_OUT/power.log" 2>/dev/null ||
 			{ cat "$LAB_OUT/power.log"; lab_fail "$tag: $old was not fenced"; }
-		[ "${3:-}" = last ] && return 0
+		[ "${3:-}" = last ] && { status_proofs lost "$new" "$old" "$t0"; return 0; }
 		# a fenced gateway stays off (stonith-action=off): power it on at the
 		# switch, as an admin would; its daemons start (lab_restore)
 		lab_power "$old" on >"$RES/restore-$tag.log" 2>&1 || { cat "$RES/restore-$tag.log"; lab_fail "$tag: power on $old"; }
@@ -408,6 +411,7 @@ failover() {
 		lab_wait 180 2 link_ok "$old" || lab_fail "$tag: $old's links not reported up again"
 		;;
 	esac
+	status_proofs failover "$tag" "$site"
 }
 
 # fail-closed across every failover: no GRE may cross the internet in clear

@@ -163,4 +163,6 @@ awk -v t="$t_on" '$1 >= t && ($2 == "off" || $2 == "reboot") && $4 == "ok" { f =
 	{ cat "$LAB_OUT/power.log"; lab_fail "$tag: a gateway was fenced again after $gone was powered on"; }
 lab_exec lan1 ping -c 3 -W 1 -q 10.2.0.100 >/dev/null 2>&1 || lab_fail "$tag: no lan1 -> lan2 traffic after the rejoin"
 lab_log "ok: $gone rejoined cleanly; the group stays on $surv"
+status_proofs back "$surv" "$gone"
+status_proofs end || lab_fail "vpnha status disagreed with the truth (tests/e2e/proofs-status.sh)"
 step "split brain: done in $(elapsed) s"
