@@ -223,8 +223,10 @@ static enum vpnha_rc check_running(struct vpnha_ctx *ctx, bool quiet_missing)
 	if (age > max_age)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) is hung: status not refreshed for %" PRIu64
 				  " ms", (int)pid, age);
+	/* degraded, not failed: a restart would delete the attributes and not
+	 * make attrd answer sooner (it keeps retrying) */
 	if (!strcmp(st.attrd, "failing"))
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd cannot publish the attributes: %s",
+		return vpnha_fail(ctx, VPNHA_RC_DEGRADED, "mii-linkd cannot publish the attributes: %s",
 				  st.error[0] ? st.error : "attrd_updater keeps failing");
 	if (strcmp(st.quorum, "not quorate") == 0)
 		vpnha_log_warn("this node has lost quorum");
