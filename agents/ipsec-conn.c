@@ -14,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "ipsec.h"
+#include "ipsec-res.h"
 #include "log.h"
 #include "records.h"
 #include "runstate.h"
@@ -28,10 +27,6 @@
 /* Numerically above every priority charon 5.9 computes (IPsec ~1.6M,
  * fallback ~2.4M): the block policy only acts when no charon policy matches. */
 #define BLOCK_PRIO 3000000u
-/* a PSK or a private key file: at most 4095 bytes with its line end */
-#define MAX_SECRET 4093
-/* a certificate file */
-#define MAX_CERT 60000
 
 static const char *const auths[] = { "psk", "pubkey", NULL };
 enum {
@@ -141,6 +136,24 @@ static uint64_t boot_s(void)
 	return (uint64_t)ts.tv_sec;
 }
 
+/* The connection this resource keeps (lib/ipsec-res.h), from the parameters. */
+static struct vpnha_ipsec_res res(struct vpnha_ctx *ctx)
+{
+	return (struct vpnha_ipsec_res){
+		.agent = AGENT,
+		.instance = ctx->instance,
+		.conn = conn_name(ctx),
+		.child = child_name(ctx),
+		.vici_socket = VPNHA_STR(ctx, P_VICI_SOCKET),
+		.fail_closed = VPNHA_BOOL(ctx, P_FAIL_CLOSED),
+		.local_ts = VPNHA_PARAM(ctx, P_LOCAL_TS),
+		.remote_ts = VPNHA_PARAM(ctx, P_REMOTE_TS),
+		.local = VPNHA_GIVEN(ctx, P_LOCAL_ADDRS) ? VPNHA_ADDR(ctx, P_LOCAL_ADDRS) : NULL,
+		.remote = VPNHA_GIVEN(ctx, P_REMOTE_ADDRS) ? VPNHA_ADDR(ctx, P_REMOTE_ADDRS) : NULL,
+		.block_prio = BLOCK_PRIO,
+	};
+}
+
 /* ---- the ownership record: key=value lines ---- */
 struct owned {
 	bool loaded_conn;      /* we sent load-conn */
@@ -184,48 +197,6 @@ static int owned_read(struct vpnha_ctx *ctx, struct owned *o, char *conn, size_t
 	return 0;
 }
 
-/* ---- block selectors (fail_closed): out, any source -> remote TS, proto ---- */
-static int block_sels(struct vpnha_ctx *ctx, struct vpnha_xfrm_sel *sels, size_t *n, char *why, size_t whylen)
-{
-	const struct vpnha_addr *remote = VPNHA_GIVEN(ctx, P_REMOTE_ADDRS) ? VPNHA_ADDR(ctx, P_REMOTE_ADDRS) : NULL;
-	const struct vpnha_addr *local = VPNHA_GIVEN(ctx, P_LOCAL_ADDRS) ? VPNHA_ADDR(ctx, P_LOCAL_ADDRS) : NULL;
-
-	return vpnha_ipsec_block_sels(VPNHA_PARAM(ctx, P_LOCAL_TS), VPNHA_PARAM(ctx, P_REMOTE_TS), local, remote, sels,
-				      n, why, whylen);
-}
-
-/* Install (or re-assert) the block policies; returns 0 or -errno (why set). */
-static int blocks_install(struct vpnha_ctx *ctx, bool *added, char *why, size_t whylen)
-{
-	struct vpnha_xfrm_sel sels[VPNHA_IPSEC_MAX_BLOCKS];
-	size_t n;
-	int err;
-
-	if (added)
-		*added = false;
-	if (block_sels(ctx, sels, &n, why, whylen) < 0)
-		return -EINVAL;
-	err = vpnha_ipsec_blocks_install(sels, n, BLOCK_PRIO, added, why, whylen);
-	if (err == 0)
-		err = vpnha_state_write(AGENT, ctx->instance, "block", "1\n", 2);
-	return err;
-}
-
-static int blocks_remove(struct vpnha_ctx *ctx)
-{
-	struct vpnha_xfrm_sel sels[VPNHA_IPSEC_MAX_BLOCKS];
-	char why[256];
-	size_t n;
-	int err;
-
-	if (block_sels(ctx, sels, &n, why, sizeof(why)) < 0)
-		return -EINVAL;
-	err = vpnha_ipsec_blocks_remove(sels, n, BLOCK_PRIO);
-	if (err == 0)
-		vpnha_state_remove(AGENT, ctx->instance, "block");
-	return err;
-}
-
 /* config=agent: what the connection needs from its parameters. */
 static enum vpnha_rc validate_agent_defined(struct vpnha_ctx *ctx)
 {
@@ -249,10 +220,9 @@ static enum vpnha_rc validate_agent_defined(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc ic_validate(struct vpnha_ctx *ctx)
 {
-	struct vpnha_xfrm_sel sels[VPNHA_IPSEC_MAX_BLOCKS];
+	const struct vpnha_ipsec_res r = res(ctx);
 	char why[256] = "";
 	enum vpnha_rc rc;
-	size_t n;
 
 	if (agent_defined(ctx)) {
 		if ((rc = validate_agent_defined(ctx)) != VPNHA_RC_OK)
@@ -263,7 +233,7 @@ static enum vpnha_rc ic_validate(struct vpnha_ctx *ctx)
 	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED)) {
 		if (!VPNHA_GIVEN(ctx, P_REMOTE_ADDRS))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_addrs' is required with fail_closed=true");
-		if (block_sels(ctx, sels, &n, why, sizeof(why)) < 0)
+		if (vpnha_ipsec_res_block_check(&r, why, sizeof(why)) < 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_ts': %s", why);
 	}
 	return VPNHA_RC_OK;
@@ -276,53 +246,54 @@ static int charon_open(struct vpnha_ctx *ctx, struct vpnha_vici_conn **c)
 	return vpnha_vici_connect(c, VPNHA_STR(ctx, P_VICI_SOCKET), ctx->deadline);
 }
 
-static int sa_list(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct vpnha_ipsec_sa_view *v)
-{
-	return vpnha_ipsec_sa_list(c, conn_name(ctx), child_name(ctx), ctx->deadline, v);
-}
-
 /* What start loads into charon, all read before anything is touched. */
 struct start_in {
-	struct vpnha_secret secret; /* the PSK or the private key */
-	char *cert, *ca;            /* pubkey: PEM data */
+	struct vpnha_ipsec_creds creds;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 	const char *lid, *rid;
 };
 
-static void start_in_free(struct start_in *in)
+static void start_in_free(struct start_in *in) { vpnha_ipsec_creds_free(&in->creds); }
+
+/* The parameter naming each credential file. */
+static const size_t cred_param[] = {
+	[VPNHA_IPSEC_CRED_PSK] = P_PSK_FILE,
+	[VPNHA_IPSEC_CRED_CERT] = P_CERT,
+	[VPNHA_IPSEC_CRED_CACERT] = P_CACERT,
+	[VPNHA_IPSEC_CRED_KEY] = P_KEY_FILE,
+};
+
+/* The credential files (config=agent): a missing or insecure one is this node's (rc 5). */
+static enum vpnha_rc creds_read(struct vpnha_ctx *ctx, struct vpnha_ipsec_creds *creds)
 {
-	vpnha_secret_free(&in->secret);
-	free(in->cert);
-	free(in->ca);
+	const struct vpnha_ipsec_cred_files f = {
+		.psk = auth_psk(ctx) ? VPNHA_STR(ctx, P_PSK_FILE) : NULL,
+		.cert = VPNHA_STR(ctx, P_CERT),
+		.cacert = VPNHA_STR(ctx, P_CACERT),
+		.key = VPNHA_STR(ctx, P_KEY_FILE),
+	};
+	enum vpnha_ipsec_cred bad;
+	char why[512] = "";
+
+	if (vpnha_ipsec_creds_read(&f, creds, &bad, why, sizeof(why)) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter '%s': %s", params[cred_param[bad]].name, why);
+	return VPNHA_RC_OK;
 }
 
 static enum vpnha_rc start_in_read(struct vpnha_ctx *ctx, struct start_in *in)
 {
-	char why[384] = "";
-	size_t n;
-	int err;
+	enum vpnha_rc rc;
 
 	if (!agent_defined(ctx))
 		return VPNHA_RC_OK;
-	if (auth_psk(ctx) && vpnha_secret_read(VPNHA_STR(ctx, P_PSK_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &in->secret,
-					       why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
-	if (!auth_psk(ctx)) {
-		if ((err = vpnha_file_read(VPNHA_STR(ctx, P_CERT), MAX_CERT, &in->cert, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cert': %s: %s", VPNHA_STR(ctx, P_CERT), strerror(-err));
-		if ((err = vpnha_file_read(VPNHA_STR(ctx, P_CACERT), MAX_CERT, &in->ca, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, P_CACERT), strerror(-err));
-		if (vpnha_secret_read(VPNHA_STR(ctx, P_KEY_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &in->secret,
-				      why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'key_file': %s", why);
-	}
+	if ((rc = creds_read(ctx, &in->creds)) != VPNHA_RC_OK)
+		return rc;
 	vpnha_addr_str(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), in->l, sizeof(in->l));
 	vpnha_addr_str(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), in->r, sizeof(in->r));
 	in->lid = VPNHA_GIVEN(ctx, P_LOCAL_ID) ? VPNHA_STR(ctx, P_LOCAL_ID) : in->l;
 	in->rid = VPNHA_GIVEN(ctx, P_REMOTE_ID) ? VPNHA_STR(ctx, P_REMOTE_ID) : in->r;
 	return VPNHA_RC_OK;
 }
-
 /* The PSK (load-shared) or the private key (load-key), ownership recorded first. */
 static enum vpnha_rc creds_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct owned *o,
 				const struct start_in *in)
@@ -337,10 +308,10 @@ static enum vpnha_rc creds_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c
 	if ((err = owned_write(ctx, o)) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
 	if (auth_psk(ctx)) {
-		err = vpnha_ipsec_shared_load(c, o->shared_id, in->secret.data, in->secret.len, in->lid, in->rid,
+		err = vpnha_ipsec_shared_load(c, o->shared_id, in->creds.secret.data, in->creds.secret.len, in->lid, in->rid,
 					      ctx->deadline, why, sizeof(why));
 	} else {
-		err = vpnha_ipsec_key_load(c, in->secret.data, in->secret.len, kid, sizeof(kid), ctx->deadline, why,
+		err = vpnha_ipsec_key_load(c, in->creds.secret.data, in->creds.secret.len, kid, sizeof(kid), ctx->deadline, why,
 					   sizeof(why));
 		if (err == 0 && *kid) {
 			snprintf(o->key_id, sizeof(o->key_id), "%s", kid);
@@ -363,8 +334,8 @@ static int conn_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const str
 		.psk = auth_psk(ctx),
 		.local_id = in->lid,
 		.remote_id = in->rid,
-		.cert = in->cert,
-		.cacert = in->ca,
+		.cert = in->creds.cert,
+		.cacert = in->creds.ca,
 		.proposals = VPNHA_PARAM(ctx, P_PROPOSALS),
 		.esp_proposals = VPNHA_PARAM(ctx, P_ESP_PROPOSALS),
 		.local_ts = VPNHA_PARAM(ctx, P_LOCAL_TS),
@@ -384,61 +355,13 @@ static int conn_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const str
 	return vpnha_ipsec_conn_load(c, &cfg, ctx->deadline, why, whylen);
 }
 
-/* Initiate the CHILD_SA unless it is installed; a refusal only warns. */
-static enum vpnha_rc sa_initiate(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c)
-{
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	int err;
-
-	if ((err = sa_list(ctx, c, &v)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-	if (v.children_installed)
-		return VPNHA_RC_OK;
-	err = vpnha_ipsec_initiate(c, conn_name(ctx), child_name(ctx), ctx->deadline, why, sizeof(why));
-	if (err < 0 && err != -EREMOTEIO)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	if (err < 0)
-		vpnha_log_warn("%s (will keep trying)", why);
-	return VPNHA_RC_OK;
-}
-
-/* Wait up to start_wait for the CHILD_SA in the kernel; start succeeds either way. */
-static enum vpnha_rc sa_wait(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct owned *o, uint64_t t0)
-{
-	uint64_t until = t0 + VPNHA_MS(ctx, P_START_WAIT);
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	int err;
-
-	for (;;) {
-		if ((err = sa_list(ctx, c, &v)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-		if (v.children_installed && vpnha_ipsec_kernel_check(&v, why, sizeof(why)) == 0) {
-			vpnha_log_notice("CHILD_SA %s installed in the kernel %" PRIu64 " ms after start",
-					 child_name(ctx), vpnha_now_ms() - t0);
-			if (v.local.family && !o->local.family) {
-				o->local = v.local;
-				o->remote = v.remote;
-				owned_write(ctx, o);
-			}
-			return VPNHA_RC_OK;
-		}
-		if (vpnha_now_ms() >= until || vpnha_time_left_ms(ctx) < 300) {
-			vpnha_log_notice("CHILD_SA %s not up after %" PRIu64 " ms; start succeeds with the SA pending "
-					 "(charon keeps trying; see monitor/require_established)",
-					 child_name(ctx), vpnha_now_ms() - t0);
-			return VPNHA_RC_OK;
-		}
-		vpnha_sleep_ms(ctx, 50);
-	}
-}
 
 /* start, once charon answers. */
 static enum vpnha_rc start_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const struct start_in *in,
 				     uint64_t t0)
 {
-	enum vpnha_rc rc = VPNHA_RC_OK;
+	const struct vpnha_ipsec_res r = res(ctx);
+	struct vpnha_ipsec_sa_view v;
 	char why[384] = "";
 	bool loaded = false;
 	struct owned o;
@@ -453,78 +376,61 @@ static enum vpnha_rc start_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_co
 					  conn_name(ctx));
 	}
 	/* fail closed before any SA can come and go */
-	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED) && blocks_install(ctx, NULL, why, sizeof(why)) < 0)
+	if (r.fail_closed && vpnha_ipsec_res_blocks_install(&r, NULL, why, sizeof(why)) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	if (VPNHA_GIVEN(ctx, P_LOCAL_ADDRS))
-		o.local = *VPNHA_ADDR(ctx, P_LOCAL_ADDRS);
-	if (VPNHA_GIVEN(ctx, P_REMOTE_ADDRS))
-		o.remote = *VPNHA_ADDR(ctx, P_REMOTE_ADDRS);
+	if (r.local)
+		o.local = *r.local;
+	if (r.remote)
+		o.remote = *r.remote;
 	o.started = boot_s();
 	if (agent_defined(ctx)) {
-		rc = creds_load(ctx, c, &o, in);
-		if (rc == VPNHA_RC_OK && conn_load(ctx, c, in, why, sizeof(why)) < 0)
-			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
+		enum vpnha_rc rc = creds_load(ctx, c, &o, in);
+
+		if (rc != VPNHA_RC_OK)
+			return rc;
+		if (conn_load(ctx, c, in, why, sizeof(why)) < 0)
+			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 	} else if ((err = owned_write(ctx, &o)) < 0) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
 	}
-	if (rc == VPNHA_RC_OK)
-		rc = sa_initiate(ctx, c);
-	if (rc == VPNHA_RC_OK)
-		rc = sa_wait(ctx, c, &o, t0);
-	return rc;
+	if (vpnha_ipsec_res_initiate(&r, c, ctx->deadline, why, sizeof(why)) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
+	/* wait up to start_wait for the CHILD_SA in the kernel; start succeeds either way */
+	err = vpnha_ipsec_res_wait(&r, c, t0, t0 + VPNHA_MS(ctx, P_START_WAIT), ctx->deadline, &v);
+	if (err < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
+	if (err > 0 && v.local.family && !o.local.family) {
+		o.local = v.local;
+		o.remote = v.remote;
+		owned_write(ctx, &o);
+	}
+	return VPNHA_RC_OK;
 }
+
+/* What a monitor's verdict (lib/ipsec-res.h) means: charon or the connection
+ * gone is "not running" (7), anything else wrong a failure (1). */
+static const enum vpnha_rc verdict_rc[VPNHA_IPSEC_VERDICTS] = {
+	[VPNHA_IPSEC_UP] = VPNHA_RC_OK,
+	[VPNHA_IPSEC_PENDING] = VPNHA_RC_OK,
+	[VPNHA_IPSEC_CHARON_GONE] = VPNHA_RC_NOT_RUNNING,
+	[VPNHA_IPSEC_CHARON_ERROR] = VPNHA_RC_ERROR,
+	[VPNHA_IPSEC_NOT_LOADED] = VPNHA_RC_NOT_RUNNING,
+	[VPNHA_IPSEC_BLOCK_ERROR] = VPNHA_RC_ERROR,
+	[VPNHA_IPSEC_KERNEL_MISSING] = VPNHA_RC_ERROR,
+};
 
 /* No CHILD_SA: pending since down-since; a failure past established_grace
  * when require_established. */
 static enum vpnha_rc sa_pending(struct vpnha_ctx *ctx, const struct vpnha_ipsec_sa_view *v)
 {
-	uint64_t down = 0, now = boot_s();
-	struct vpnha_rec_since d;
+	const struct vpnha_ipsec_res r = res(ctx);
+	uint64_t down_s = vpnha_ipsec_res_pending_s(&r, boot_s());
 
-	if (vpnha_record_read(VPNHA_REC_SINCE, AGENT, ctx->instance, "down-since", &d) == 0)
-		down = d.s;
-	if (!down) {
-		d.s = now;
-		vpnha_record_write(VPNHA_REC_SINCE, AGENT, ctx->instance, "down-since", &d);
-		down = now;
-	}
-	if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) &&
-	    (now - down) * 1000 >= VPNHA_MS(ctx, P_ESTABLISHED_GRACE))
+	if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) && down_s * 1000 >= VPNHA_MS(ctx, P_ESTABLISHED_GRACE))
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "CHILD_SA %s not established for %" PRIu64 " s (IKE_SAs: %u, established: %u)",
-				  child_name(ctx), now - down, v->ike_total, v->ike_established);
+				  child_name(ctx), down_s, v->ike_total, v->ike_established);
 	vpnha_log_info("CHILD_SA %s pending for %" PRIu64 " s (IKE_SAs: %u, established: %u)",
-		       child_name(ctx), now - down, v->ike_total, v->ike_established);
-	return VPNHA_RC_OK;
-}
-
-/* monitor, once charon answers. */
-static enum vpnha_rc monitor_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c)
-{
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	bool loaded = false, added = false;
-	int err;
-
-	err = vpnha_ipsec_conn_loaded(c, conn_name(ctx), ctx->deadline, &loaded);
-	if (err < 0)
-		return vpnha_fail(ctx, vpnha_ipsec_charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
-				  "get-conns: %s", strerror(-err));
-	if (!loaded)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "connection %s is not loaded in charon (restarted?)", conn_name(ctx));
-	err = sa_list(ctx, c, &v);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED)) {
-		if (blocks_install(ctx, &added, why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-		if (added)
-			vpnha_log_warn("fail-closed block policy was missing; re-installed");
-	}
-	if (v.children_installed == 0)
-		return sa_pending(ctx, &v);
-	vpnha_state_remove(AGENT, ctx->instance, "down-since");
-	if (ctx->check_level >= 10 && vpnha_ipsec_kernel_check(&v, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
+		       child_name(ctx), down_s, v->ike_total, v->ike_established);
 	return VPNHA_RC_OK;
 }
 
@@ -537,59 +443,33 @@ static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
 	return want < half ? want : half;
 }
 
-/* Terminate and unload in charon; nothing to do when charon is not running. */
-static enum vpnha_rc charon_teardown(struct vpnha_ctx *ctx, const char *conn, const struct owned *o)
-{
-	struct vpnha_vici_conn *c = NULL;
-	char why[384] = "";
-	int err;
-
-	err = ctx->params_ok ? charon_open(ctx, &c) : vpnha_vici_connect(&c, "/run/charon.vici", ctx->deadline);
-	if (err < 0) {
-		if (!vpnha_ipsec_charon_absent(err))
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon: %s", strerror(-err));
-		vpnha_log_info("charon is not running: nothing to terminate or unload");
-		return VPNHA_RC_OK;
-	}
-	err = vpnha_ipsec_terminate(c, conn, stop_wait_ms(ctx), ctx->deadline, why, sizeof(why));
-	if (err < 0 && err != -EREMOTEIO)
-		vpnha_log_warn("%s", why);
-	err = vpnha_ipsec_conn_unload(c, o->loaded_conn ? conn : NULL, o->key_id, o->shared_id, ctx->deadline, why,
-				      sizeof(why));
-	vpnha_vici_close(c);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	return VPNHA_RC_OK;
-}
-
 /* ---------------------------------------------------------------- actions */
 
 static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 {
-	struct vpnha_vici_conn *c = NULL;
-	enum vpnha_rc rc;
+	const struct vpnha_ipsec_res r = res(ctx);
+	enum vpnha_ipsec_verdict verdict;
+	struct vpnha_ipsec_sa_view v;
 	struct owned o;
 	char why[384] = "";
-	int err;
 
 	/* fail closed from the first probe on: Pacemaker probes every node when
 	 * the resource is defined, before anything may route the traffic */
-	if (ctx->probe && VPNHA_BOOL(ctx, P_FAIL_CLOSED) && blocks_install(ctx, NULL, why, sizeof(why)) < 0)
+	if (ctx->probe && r.fail_closed && vpnha_ipsec_res_blocks_install(&r, NULL, why, sizeof(why)) < 0)
 		vpnha_log_warn("%s", why);
 	if (owned_read(ctx, &o, NULL, 0) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not started on this node", conn_name(ctx));
-	err = charon_open(ctx, &c);
-	if (err < 0)
-		return vpnha_fail(ctx, vpnha_ipsec_charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
-				  "charon not answering on %s: %s", VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
-	rc = monitor_in_charon(ctx, c);
-	vpnha_vici_close(c);
-	return rc;
+	verdict = vpnha_ipsec_res_assess(&r, ctx->check_level >= 10, ctx->deadline, &v, why, sizeof(why));
+	if (verdict == VPNHA_IPSEC_PENDING)
+		return sa_pending(ctx, &v);
+	if (verdict != VPNHA_IPSEC_UP)
+		return vpnha_fail(ctx, verdict_rc[verdict], "%s", why);
+	return VPNHA_RC_OK;
 }
 
 static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 {
-	struct start_in in __attribute__((cleanup(start_in_free))) = { .secret = VPNHA_SECRET_INIT };
+	struct start_in in __attribute__((cleanup(start_in_free))) = { .creds = VPNHA_IPSEC_CREDS_INIT };
 	struct vpnha_vici_conn *c = NULL;
 	uint64_t t0 = vpnha_now_ms();
 	enum vpnha_rc rc;
@@ -608,25 +488,35 @@ static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 	return rc;
 }
 
+/* fail_closed: the block policy stays (see the metadata); removed only when
+ * the resource is configured with fail_closed=false */
+static bool blocks_to_remove(struct vpnha_ctx *ctx, const struct vpnha_ipsec_res *r)
+{
+	return ctx->params_ok && !r->fail_closed && vpnha_ipsec_res_blocks_recorded(r);
+}
+
 static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 {
-	struct owned o;
-	char conn[96] = "";
+	const struct vpnha_ipsec_res r = ctx->params_ok ? res(ctx) : (struct vpnha_ipsec_res){ 0 };
+	struct vpnha_ipsec_loaded l;
 	unsigned nsa = 0, nsp = 0;
-	enum vpnha_rc rc;
+	char conn[96] = "", why[384] = "";
+	struct owned o;
 	int err;
 
 	if (owned_read(ctx, &o, conn, sizeof(conn)) < 0) {
 		/* nothing recorded: nothing of ours to tear down */
-		if (ctx->params_ok && !VPNHA_BOOL(ctx, P_FAIL_CLOSED) &&
-		    vpnha_state_exists(AGENT, ctx->instance, "block"))
-			blocks_remove(ctx);
+		if (blocks_to_remove(ctx, &r))
+			vpnha_ipsec_res_blocks_remove(&r);
 		return VPNHA_RC_OK;
 	}
 	if (!*conn && ctx->params_ok)
 		snprintf(conn, sizeof(conn), "%s", conn_name(ctx));
-	if ((rc = charon_teardown(ctx, conn, &o)) != VPNHA_RC_OK)
-		return rc;
+	l = (struct vpnha_ipsec_loaded){ conn, o.loaded_conn, o.key_id, o.shared_id };
+	/* terminate and unload in charon; nothing to do when charon is not running */
+	if (vpnha_ipsec_res_teardown(ctx->params_ok ? r.vici_socket : "/run/charon.vici", &l, stop_wait_ms(ctx),
+				     ctx->deadline, why, sizeof(why)) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 	/* whatever charon left (or a killed charon could not remove) goes now */
 	if (o.local.family && o.remote.family) {
 		err = vpnha_ipsec_kernel_clear(&o.local, &o.remote, BLOCK_PRIO, &nsa, &nsp);
@@ -635,10 +525,7 @@ static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 		if (err < 0)
 			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot clear kernel SAs/policies of %s: %s", conn, strerror(-err));
 	}
-	/* fail_closed: the block policy stays (see the metadata); removed only
-	 * when the resource is configured with fail_closed=false */
-	if (ctx->params_ok && !VPNHA_BOOL(ctx, P_FAIL_CLOSED) &&
-	    vpnha_state_exists(AGENT, ctx->instance, "block") && blocks_remove(ctx) < 0)
+	if (blocks_to_remove(ctx, &r) && vpnha_ipsec_res_blocks_remove(&r) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove the block policy");
 	vpnha_state_remove(AGENT, ctx->instance, "down-since");
 	err = vpnha_state_remove(AGENT, ctx->instance, "owned");
@@ -657,20 +544,16 @@ static enum vpnha_rc ic_reload(struct vpnha_ctx *ctx)
 static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 {
 	struct vpnha_vici_conn *c = NULL;
-	char why[256];
 	int err;
 
 	if (agent_defined(ctx) && auth_psk(ctx)) {
-		_vpnha_auto_secret struct vpnha_secret secret = VPNHA_SECRET_INIT;
+		struct vpnha_ipsec_creds creds __attribute__((cleanup(vpnha_ipsec_creds_free))) = VPNHA_IPSEC_CREDS_INIT;
+		enum vpnha_rc rc = creds_read(ctx, &creds);
 
-		err = vpnha_secret_read(VPNHA_STR(ctx, P_PSK_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
-					why, sizeof(why));
-		if (err < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
+		if (rc != VPNHA_RC_OK)
+			return rc;
 	}
-	/* strongswan-charon's daemon, or charon-systemd's (Debian 12: examples/README.md) */
-	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0 &&
-	    access("/usr/sbin/charon-systemd", X_OK) < 0)
+	if (!vpnha_ipsec_charon_installed())
 		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "strongSwan charon is not installed");
 	err = charon_open(ctx, &c);
 	vpnha_vici_close(c);
