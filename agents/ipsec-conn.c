@@ -11,15 +11,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ipsec-res.h"
 #include "log.h"
 #include "records.h"
-#include "runstate.h"
-#include "secret.h"
 #include "util.h"
 #include "vpnha.h"
 
@@ -128,14 +124,6 @@ static bool auth_psk(struct vpnha_ctx *ctx)
 	return VPNHA_PARAM(ctx, P_AUTH)->v.i == AUTH_PSK;
 }
 
-static uint64_t boot_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec;
-}
-
 /* The connection this resource keeps (lib/ipsec-res.h), from the parameters. */
 static struct vpnha_ipsec_res res(struct vpnha_ctx *ctx)
 {
@@ -152,49 +140,6 @@ static struct vpnha_ipsec_res res(struct vpnha_ctx *ctx)
 		.remote = VPNHA_GIVEN(ctx, P_REMOTE_ADDRS) ? VPNHA_ADDR(ctx, P_REMOTE_ADDRS) : NULL,
 		.block_prio = BLOCK_PRIO,
 	};
-}
-
-/* ---- the ownership record: key=value lines ---- */
-struct owned {
-	bool loaded_conn;      /* we sent load-conn */
-	char shared_id[96];    /* load-shared id, "" if none */
-	char key_id[128];      /* load-key id, "" if none */
-	struct vpnha_addr local, remote; /* endpoints (family 0: unknown) */
-	uint64_t started;      /* CLOCK_BOOTTIME s */
-};
-
-static int owned_write(struct vpnha_ctx *ctx, const struct owned *o)
-{
-	struct vpnha_rec_ipsec_owned r = { .loaded_conn = o->loaded_conn, .started = o->started };
-
-	r.local = o->local;
-	r.remote = o->remote;
-	snprintf(r.conn, sizeof(r.conn), "%s", conn_name(ctx));
-	memcpy(r.shared_id, o->shared_id, sizeof(r.shared_id));
-	memcpy(r.key_id, o->key_id, sizeof(r.key_id));
-	return vpnha_record_write(VPNHA_REC_IPSEC_OWNED, AGENT, ctx->instance, "owned", &r);
-}
-
-/* The record (lib/records.h, VPNHA_REC_IPSEC_OWNED); its conn= into conn (may be NULL). */
-static int owned_read(struct vpnha_ctx *ctx, struct owned *o, char *conn, size_t connlen)
-{
-	struct vpnha_rec_ipsec_owned r;
-	int rc;
-
-	_Static_assert(sizeof(r.shared_id) == sizeof(o->shared_id) && sizeof(r.key_id) == sizeof(o->key_id), "ids");
-	memset(o, 0, sizeof(*o));
-	rc = vpnha_record_read(VPNHA_REC_IPSEC_OWNED, AGENT, ctx->instance, "owned", &r);
-	if (rc < 0)
-		return rc;
-	if (conn && r.conn[0])
-		snprintf(conn, connlen, "%s", r.conn);
-	o->loaded_conn = r.loaded_conn;
-	memcpy(o->shared_id, r.shared_id, sizeof(o->shared_id));
-	memcpy(o->key_id, r.key_id, sizeof(o->key_id));
-	o->local = r.local;
-	o->remote = r.remote;
-	o->started = r.started;
-	return 0;
 }
 
 /* config=agent: what the connection needs from its parameters. */
@@ -239,22 +184,6 @@ static enum vpnha_rc ic_validate(struct vpnha_ctx *ctx)
 	return VPNHA_RC_OK;
 }
 
-/* ---- charon ---- */
-
-static int charon_open(struct vpnha_ctx *ctx, struct vpnha_vici_conn **c)
-{
-	return vpnha_vici_connect(c, VPNHA_STR(ctx, P_VICI_SOCKET), ctx->deadline);
-}
-
-/* What start loads into charon, all read before anything is touched. */
-struct start_in {
-	struct vpnha_ipsec_creds creds;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-	const char *lid, *rid;
-};
-
-static void start_in_free(struct start_in *in) { vpnha_ipsec_creds_free(&in->creds); }
-
 /* The parameter naming each credential file. */
 static const size_t cred_param[] = {
 	[VPNHA_IPSEC_CRED_PSK] = P_PSK_FILE,
@@ -280,62 +209,20 @@ static enum vpnha_rc creds_read(struct vpnha_ctx *ctx, struct vpnha_ipsec_creds 
 	return VPNHA_RC_OK;
 }
 
-static enum vpnha_rc start_in_read(struct vpnha_ctx *ctx, struct start_in *in)
+/* config=agent: the connection as this resource loads it (l, r: its endpoints
+ * as text); vpnha_ipsec_res_start adds the policy of a kept connection. */
+static void conn_cfg(struct vpnha_ctx *ctx, char *l, char *r, struct vpnha_ipsec_conn_cfg *cfg)
 {
-	enum vpnha_rc rc;
-
-	if (!agent_defined(ctx))
-		return VPNHA_RC_OK;
-	if ((rc = creds_read(ctx, &in->creds)) != VPNHA_RC_OK)
-		return rc;
-	vpnha_addr_str(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), in->l, sizeof(in->l));
-	vpnha_addr_str(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), in->r, sizeof(in->r));
-	in->lid = VPNHA_GIVEN(ctx, P_LOCAL_ID) ? VPNHA_STR(ctx, P_LOCAL_ID) : in->l;
-	in->rid = VPNHA_GIVEN(ctx, P_REMOTE_ID) ? VPNHA_STR(ctx, P_REMOTE_ID) : in->r;
-	return VPNHA_RC_OK;
-}
-/* The PSK (load-shared) or the private key (load-key), ownership recorded first. */
-static enum vpnha_rc creds_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct owned *o,
-				const struct start_in *in)
-{
-	char why[384] = "", kid[sizeof(o->key_id)];
-	int err;
-
-	if (auth_psk(ctx))
-		snprintf(o->shared_id, sizeof(o->shared_id), "vpnha-%s", conn_name(ctx));
-	/* record ownership first: a stop after a partial start unloads it */
-	o->loaded_conn = true;
-	if ((err = owned_write(ctx, o)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
-	if (auth_psk(ctx)) {
-		err = vpnha_ipsec_shared_load(c, o->shared_id, in->creds.secret.data, in->creds.secret.len, in->lid, in->rid,
-					      ctx->deadline, why, sizeof(why));
-	} else {
-		err = vpnha_ipsec_key_load(c, in->creds.secret.data, in->creds.secret.len, kid, sizeof(kid), ctx->deadline, why,
-					   sizeof(why));
-		if (err == 0 && *kid) {
-			snprintf(o->key_id, sizeof(o->key_id), "%s", kid);
-			owned_write(ctx, o);
-		}
-	}
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	return VPNHA_RC_OK;
-}
-
-static int conn_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const struct start_in *in, char *why,
-		     size_t whylen)
-{
-	const struct vpnha_ipsec_conn_cfg cfg = {
+	vpnha_addr_str(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), l, INET6_ADDRSTRLEN);
+	vpnha_addr_str(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), r, INET6_ADDRSTRLEN);
+	*cfg = (struct vpnha_ipsec_conn_cfg){
 		.name = conn_name(ctx),
 		.child = child_name(ctx),
-		.local_addr = in->l,
-		.remote_addr = in->r,
+		.local_addr = l,
+		.remote_addr = r,
 		.psk = auth_psk(ctx),
-		.local_id = in->lid,
-		.remote_id = in->rid,
-		.cert = in->creds.cert,
-		.cacert = in->creds.ca,
+		.local_id = VPNHA_GIVEN(ctx, P_LOCAL_ID) ? VPNHA_STR(ctx, P_LOCAL_ID) : l,
+		.remote_id = VPNHA_GIVEN(ctx, P_REMOTE_ID) ? VPNHA_STR(ctx, P_REMOTE_ID) : r,
 		.proposals = VPNHA_PARAM(ctx, P_PROPOSALS),
 		.esp_proposals = VPNHA_PARAM(ctx, P_ESP_PROPOSALS),
 		.local_ts = VPNHA_PARAM(ctx, P_LOCAL_TS),
@@ -344,67 +231,7 @@ static int conn_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const str
 		.dpd_delay_s = (VPNHA_MS(ctx, P_DPD_DELAY) + 999) / 1000,
 		.rekey_time_s = VPNHA_MS(ctx, P_REKEY_TIME) / 1000,
 		.child_rekey_time_s = VPNHA_MS(ctx, P_CHILD_REKEY_TIME) / 1000,
-		.keyingtries = "0",  /* keep trying: a remote site may come back */
-		.unique = "replace", /* a restarted peer's new IKE_SA replaces the stale one */
-		.mobike = "no",
-		.dpd_action = "restart",
-		.start_action = "none",
-		.close_action = "none",
 	};
-
-	return vpnha_ipsec_conn_load(c, &cfg, ctx->deadline, why, whylen);
-}
-
-
-/* start, once charon answers. */
-static enum vpnha_rc start_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const struct start_in *in,
-				     uint64_t t0)
-{
-	const struct vpnha_ipsec_res r = res(ctx);
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	bool loaded = false;
-	struct owned o;
-	int err;
-
-	memset(&o, 0, sizeof(o));
-	if (!agent_defined(ctx)) {
-		if ((err = vpnha_ipsec_conn_loaded(c, conn_name(ctx), ctx->deadline, &loaded)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "get-conns: %s", strerror(-err));
-		if (!loaded)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "connection %s is not loaded in charon (swanctl.conf on this node)",
-					  conn_name(ctx));
-	}
-	/* fail closed before any SA can come and go */
-	if (r.fail_closed && vpnha_ipsec_res_blocks_install(&r, NULL, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	if (r.local)
-		o.local = *r.local;
-	if (r.remote)
-		o.remote = *r.remote;
-	o.started = boot_s();
-	if (agent_defined(ctx)) {
-		enum vpnha_rc rc = creds_load(ctx, c, &o, in);
-
-		if (rc != VPNHA_RC_OK)
-			return rc;
-		if (conn_load(ctx, c, in, why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	} else if ((err = owned_write(ctx, &o)) < 0) {
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
-	}
-	if (vpnha_ipsec_res_initiate(&r, c, ctx->deadline, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	/* wait up to start_wait for the CHILD_SA in the kernel; start succeeds either way */
-	err = vpnha_ipsec_res_wait(&r, c, t0, t0 + VPNHA_MS(ctx, P_START_WAIT), ctx->deadline, &v);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-	if (err > 0 && v.local.family && !o.local.family) {
-		o.local = v.local;
-		o.remote = v.remote;
-		owned_write(ctx, &o);
-	}
-	return VPNHA_RC_OK;
 }
 
 /* What a monitor's verdict (lib/ipsec-res.h) means: charon or the connection
@@ -424,7 +251,7 @@ static const enum vpnha_rc verdict_rc[VPNHA_IPSEC_VERDICTS] = {
 static enum vpnha_rc sa_pending(struct vpnha_ctx *ctx, const struct vpnha_ipsec_sa_view *v)
 {
 	const struct vpnha_ipsec_res r = res(ctx);
-	uint64_t down_s = vpnha_ipsec_res_pending_s(&r, boot_s());
+	uint64_t down_s = vpnha_ipsec_res_pending_s(&r);
 
 	if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) && down_s * 1000 >= VPNHA_MS(ctx, P_ESTABLISHED_GRACE))
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "CHILD_SA %s not established for %" PRIu64 " s (IKE_SAs: %u, established: %u)",
@@ -434,15 +261,6 @@ static enum vpnha_rc sa_pending(struct vpnha_ctx *ctx, const struct vpnha_ipsec_
 	return VPNHA_RC_OK;
 }
 
-/* How long stop lets charon wait for the peer to answer the IKE DELETE:
- * stop_wait, bounded by half the op time left; 0 without parameters. */
-static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
-{
-	uint64_t want = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_WAIT) : 0, half = vpnha_time_left_ms(ctx) / 2;
-
-	return want < half ? want : half;
-}
-
 /* ---------------------------------------------------------------- actions */
 
 static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
@@ -450,14 +268,14 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 	const struct vpnha_ipsec_res r = res(ctx);
 	enum vpnha_ipsec_verdict verdict;
 	struct vpnha_ipsec_sa_view v;
-	struct owned o;
+	struct vpnha_rec_ipsec_owned o;
 	char why[384] = "";
 
 	/* fail closed from the first probe on: Pacemaker probes every node when
 	 * the resource is defined, before anything may route the traffic */
 	if (ctx->probe && r.fail_closed && vpnha_ipsec_res_blocks_install(&r, NULL, why, sizeof(why)) < 0)
 		vpnha_log_warn("%s", why);
-	if (owned_read(ctx, &o, NULL, 0) < 0)
+	if (vpnha_ipsec_res_owned_read(&r, &o) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not started on this node", conn_name(ctx));
 	verdict = vpnha_ipsec_res_assess(&r, ctx->check_level >= 10, ctx->deadline, &v, why, sizeof(why));
 	if (verdict == VPNHA_IPSEC_PENDING)
@@ -469,68 +287,64 @@ static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 {
-	struct start_in in __attribute__((cleanup(start_in_free))) = { .creds = VPNHA_IPSEC_CREDS_INIT };
+	struct vpnha_ipsec_creds creds __attribute__((cleanup(vpnha_ipsec_creds_free))) = { .secret = VPNHA_SECRET_INIT };
+	struct vpnha_ipsec_start s = { .t0 = vpnha_now_ms() };
+	const struct vpnha_ipsec_res r = res(ctx);
+	char l[INET6_ADDRSTRLEN], rm[INET6_ADDRSTRLEN], why[384] = "";
 	struct vpnha_vici_conn *c = NULL;
-	uint64_t t0 = vpnha_now_ms();
+	struct vpnha_ipsec_conn_cfg cfg;
 	enum vpnha_rc rc;
 	int err;
 
 	/* everything that can be checked is checked before touching anything */
-	rc = start_in_read(ctx, &in);
-	if (rc != VPNHA_RC_OK)
-		return rc;
-	err = charon_open(ctx, &c);
+	if (agent_defined(ctx)) {
+		if ((rc = creds_read(ctx, &creds)) != VPNHA_RC_OK)
+			return rc;
+		conn_cfg(ctx, l, rm, &cfg);
+		s.cfg = &cfg;
+		s.creds = &creds;
+	}
+	err = vpnha_vici_connect(&c, r.vici_socket, ctx->deadline);
 	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
-				  VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
-	rc = start_in_charon(ctx, c, &in, t0);
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s", r.vici_socket, strerror(-err));
+	/* start succeeds once loaded and initiated: it waits up to start_wait
+	 * for the CHILD_SA, then leaves it pending (see require_established) */
+	s.until = s.t0 + VPNHA_MS(ctx, P_START_WAIT);
+	err = vpnha_ipsec_res_start(&r, c, &s, ctx->deadline, why, sizeof(why));
 	vpnha_vici_close(c);
-	return rc;
+	if (err < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
+	return VPNHA_RC_OK;
 }
 
-/* fail_closed: the block policy stays (see the metadata); removed only when
- * the resource is configured with fail_closed=false */
-static bool blocks_to_remove(struct vpnha_ctx *ctx, const struct vpnha_ipsec_res *r)
-{
-	return ctx->params_ok && !r->fail_closed && vpnha_ipsec_res_blocks_recorded(r);
-}
-
+/* Stop works from the ownership record, also with bad parameters. */
 static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 {
-	const struct vpnha_ipsec_res r = ctx->params_ok ? res(ctx) : (struct vpnha_ipsec_res){ 0 };
-	struct vpnha_ipsec_loaded l;
-	unsigned nsa = 0, nsp = 0;
-	char conn[96] = "", why[384] = "";
-	struct owned o;
-	int err;
+	const struct vpnha_ipsec_res r = ctx->params_ok ? res(ctx)
+							: (struct vpnha_ipsec_res){ AGENT, ctx->instance, .block_prio = BLOCK_PRIO };
+	/* fail_closed: the block policy stays (see the metadata); removed only
+	 * when the resource is configured with fail_closed=false */
+	const bool remove_blocks = ctx->params_ok && !r.fail_closed;
+	struct vpnha_rec_ipsec_owned o;
+	struct vpnha_ipsec_stop s;
+	char why[384] = "";
 
-	if (owned_read(ctx, &o, conn, sizeof(conn)) < 0) {
+	if (vpnha_ipsec_res_owned_read(&r, &o) < 0) {
 		/* nothing recorded: nothing of ours to tear down */
-		if (blocks_to_remove(ctx, &r))
+		if (remove_blocks && vpnha_ipsec_res_blocks_recorded(&r))
 			vpnha_ipsec_res_blocks_remove(&r);
 		return VPNHA_RC_OK;
 	}
-	if (!*conn && ctx->params_ok)
-		snprintf(conn, sizeof(conn), "%s", conn_name(ctx));
-	l = (struct vpnha_ipsec_loaded){ conn, o.loaded_conn, o.key_id, o.shared_id };
-	/* terminate and unload in charon; nothing to do when charon is not running */
-	if (vpnha_ipsec_res_teardown(ctx->params_ok ? r.vici_socket : "/run/charon.vici", &l, stop_wait_ms(ctx),
-				     ctx->deadline, why, sizeof(why)) < 0)
+	s = (struct vpnha_ipsec_stop){
+		.vici_socket = ctx->params_ok ? r.vici_socket : "/run/charon.vici",
+		.conn = *o.conn || !ctx->params_ok ? o.conn : conn_name(ctx),
+		/* how long charon waits for the peer to answer the IKE DELETE: stop_wait
+		 * (lib bounds it by half the op time left); 0 without parameters */
+		.wait_ms = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_WAIT) : 0,
+		.remove_blocks = remove_blocks,
+	};
+	if (vpnha_ipsec_res_stop(&r, &o, &s, ctx->deadline, why, sizeof(why)) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	/* whatever charon left (or a killed charon could not remove) goes now */
-	if (o.local.family && o.remote.family) {
-		err = vpnha_ipsec_kernel_clear(&o.local, &o.remote, BLOCK_PRIO, &nsa, &nsp);
-		if ((err == 0 || err == -EBUSY) && (nsa || nsp))
-			vpnha_log_notice("removed %u SAs and %u policies left in the kernel", nsa, nsp);
-		if (err < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot clear kernel SAs/policies of %s: %s", conn, strerror(-err));
-	}
-	if (blocks_to_remove(ctx, &r) && vpnha_ipsec_res_blocks_remove(&r) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove the block policy");
-	vpnha_state_remove(AGENT, ctx->instance, "down-since");
-	err = vpnha_state_remove(AGENT, ctx->instance, "owned");
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove state: %s", strerror(-err));
 	return VPNHA_RC_OK;
 }
 
@@ -541,25 +355,23 @@ static enum vpnha_rc ic_reload(struct vpnha_ctx *ctx)
 	return VPNHA_RC_OK;
 }
 
+/* validate-all at OCF_CHECK_LEVEL 10: the PSK file; charon installed (else
+ * 5: this node lacks it) and answering (else 1). */
 static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 {
-	struct vpnha_vici_conn *c = NULL;
+	const struct vpnha_ipsec_res r = res(ctx);
+	char why[384] = "";
 	int err;
 
 	if (agent_defined(ctx) && auth_psk(ctx)) {
-		struct vpnha_ipsec_creds creds __attribute__((cleanup(vpnha_ipsec_creds_free))) = VPNHA_IPSEC_CREDS_INIT;
+		struct vpnha_ipsec_creds creds __attribute__((cleanup(vpnha_ipsec_creds_free))) = { .secret = VPNHA_SECRET_INIT };
 		enum vpnha_rc rc = creds_read(ctx, &creds);
 
 		if (rc != VPNHA_RC_OK)
 			return rc;
 	}
-	if (!vpnha_ipsec_charon_installed())
-		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "strongSwan charon is not installed");
-	err = charon_open(ctx, &c);
-	vpnha_vici_close(c);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
-				  VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
+	if ((err = vpnha_ipsec_res_charon_check(&r, ctx->deadline, why, sizeof(why))) < 0)
+		return vpnha_fail(ctx, err == -ENOPKG ? VPNHA_RC_NOT_INSTALLED : VPNHA_RC_ERROR, "%s", why);
 	return VPNHA_RC_OK;
 }
 

@@ -16,6 +16,14 @@
 #include "runstate.h"
 #include "util.h"
 
+static uint64_t boot_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
 /* ---- credentials ---- */
 
 static int cert_read(const char *path, char **out, char *why, size_t whylen)
@@ -55,10 +63,39 @@ void vpnha_ipsec_creds_free(struct vpnha_ipsec_creds *c)
 	c->cert = c->ca = NULL;
 }
 
-bool vpnha_ipsec_charon_installed(void)
+int vpnha_ipsec_res_charon_check(const struct vpnha_ipsec_res *r, uint64_t deadline, char *why, size_t whylen)
 {
-	return access("/usr/lib/ipsec/charon", X_OK) == 0 || access("/usr/libexec/ipsec/charon", X_OK) == 0 ||
-	       access("/usr/sbin/charon-systemd", X_OK) == 0;
+	struct vpnha_vici_conn *c = NULL;
+	int err;
+
+	/* strongswan-charon's daemon, or charon-systemd's (Debian 12: examples/README.md) */
+	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0 &&
+	    access("/usr/sbin/charon-systemd", X_OK) < 0) {
+		snprintf(why, whylen, "strongSwan charon is not installed");
+		return -ENOPKG;
+	}
+	err = vpnha_vici_connect(&c, r->vici_socket, deadline);
+	vpnha_vici_close(c);
+	if (err < 0)
+		snprintf(why, whylen, "charon not answering on %s: %s", r->vici_socket, strerror(-err));
+	return err;
+}
+
+/* ---- the ownership record ---- */
+
+int vpnha_ipsec_res_owned_read(const struct vpnha_ipsec_res *r, struct vpnha_rec_ipsec_owned *o)
+{
+	int err = vpnha_record_read(VPNHA_REC_IPSEC_OWNED, r->agent, r->instance, "owned", o);
+
+	if (err < 0)
+		memset(o, 0, sizeof(*o));
+	return err;
+}
+
+int vpnha_ipsec_res_owned_write(const struct vpnha_ipsec_res *r, struct vpnha_rec_ipsec_owned *o)
+{
+	snprintf(o->conn, sizeof(o->conn), "%s", r->conn);
+	return vpnha_record_write(VPNHA_REC_IPSEC_OWNED, r->agent, r->instance, "owned", o);
 }
 
 /* ---- block policies ---- */
@@ -169,6 +206,97 @@ int vpnha_ipsec_res_wait(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn
 	}
 }
 
+/* The credentials, ownership recorded first; then the connection. */
+static int conn_load(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn *c, const struct vpnha_ipsec_start *s,
+		     struct vpnha_rec_ipsec_owned *o, uint64_t deadline, char *why, size_t whylen)
+{
+	const struct vpnha_secret *k = &s->creds->secret;
+	struct vpnha_ipsec_conn_cfg cfg = *s->cfg;
+	char kid[sizeof(o->key_id)];
+	int err;
+
+	if (s->cfg->psk)
+		snprintf(o->shared_id, sizeof(o->shared_id), "vpnha-%s", r->conn);
+	o->loaded_conn = true;
+	if ((err = vpnha_ipsec_res_owned_write(r, o)) < 0) {
+		snprintf(why, whylen, "cannot write state: %s", strerror(-err));
+		return err;
+	}
+	if (s->cfg->psk) {
+		err = vpnha_ipsec_shared_load(c, o->shared_id, k->data, k->len, s->cfg->local_id, s->cfg->remote_id,
+					      deadline, why, whylen);
+	} else {
+		err = vpnha_ipsec_key_load(c, k->data, k->len, kid, sizeof(kid), deadline, why, whylen);
+		if (err == 0 && *kid) {
+			snprintf(o->key_id, sizeof(o->key_id), "%s", kid);
+			vpnha_ipsec_res_owned_write(r, o);
+		}
+	}
+	if (err < 0)
+		return err;
+	cfg.keyingtries = "0";  /* keep trying: a remote site may come back */
+	cfg.unique = "replace"; /* a restarted peer's new IKE_SA replaces the stale one */
+	cfg.mobike = "no";
+	cfg.dpd_action = "restart";
+	cfg.start_action = "none"; /* the resource starts it */
+	cfg.close_action = "none";
+	return vpnha_ipsec_conn_load(c, &cfg, deadline, why, whylen);
+}
+
+/* The connection from swanctl.conf must be loaded; it is recorded as not ours to unload. */
+static int conn_check(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn *c, uint64_t deadline, char *why,
+		      size_t whylen)
+{
+	bool loaded = false;
+	int err;
+
+	if ((err = vpnha_ipsec_conn_loaded(c, r->conn, deadline, &loaded)) < 0) {
+		snprintf(why, whylen, "get-conns: %s", strerror(-err));
+		return err;
+	}
+	if (!loaded) {
+		snprintf(why, whylen, "connection %s is not loaded in charon (swanctl.conf on this node)", r->conn);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int vpnha_ipsec_res_start(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn *c,
+			  const struct vpnha_ipsec_start *s, uint64_t deadline, char *why, size_t whylen)
+{
+	struct vpnha_rec_ipsec_owned o = { 0 };
+	struct vpnha_ipsec_sa_view v;
+	int err;
+
+	if (!s->cfg && (err = conn_check(r, c, deadline, why, whylen)) < 0)
+		return err;
+	/* fail closed before any SA can come and go */
+	if (r->fail_closed && (err = vpnha_ipsec_res_blocks_install(r, NULL, why, whylen)) < 0)
+		return err;
+	if (r->local)
+		o.local = *r->local;
+	if (r->remote)
+		o.remote = *r->remote;
+	o.started = boot_s();
+	if (s->cfg)
+		err = conn_load(r, c, s, &o, deadline, why, whylen);
+	else if ((err = vpnha_ipsec_res_owned_write(r, &o)) < 0)
+		snprintf(why, whylen, "cannot write state: %s", strerror(-err));
+	if (err < 0 || (err = vpnha_ipsec_res_initiate(r, c, deadline, why, whylen)) < 0)
+		return err;
+	err = vpnha_ipsec_res_wait(r, c, s->t0, s->until, deadline, &v);
+	if (err < 0) {
+		snprintf(why, whylen, "list-sas: %s", strerror(-err));
+		return err;
+	}
+	if (err > 0 && v.local.family && !o.local.family) {
+		o.local = v.local;
+		o.remote = v.remote;
+		vpnha_ipsec_res_owned_write(r, &o);
+	}
+	return 0;
+}
+
 /* ---- monitor ---- */
 
 static enum vpnha_ipsec_verdict assess_in_charon(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn *c,
@@ -223,10 +351,10 @@ enum vpnha_ipsec_verdict vpnha_ipsec_res_assess(const struct vpnha_ipsec_res *r,
 	return verdict;
 }
 
-uint64_t vpnha_ipsec_res_pending_s(const struct vpnha_ipsec_res *r, uint64_t now_s)
+uint64_t vpnha_ipsec_res_pending_s(const struct vpnha_ipsec_res *r)
 {
+	uint64_t down = 0, now_s = boot_s();
 	struct vpnha_rec_since d;
-	uint64_t down = 0;
 
 	if (vpnha_record_read(VPNHA_REC_SINCE, r->agent, r->instance, "down-since", &d) == 0)
 		down = d.s;
@@ -240,8 +368,8 @@ uint64_t vpnha_ipsec_res_pending_s(const struct vpnha_ipsec_res *r, uint64_t now
 
 /* ---- stop ---- */
 
-int vpnha_ipsec_res_teardown(const char *socket, const struct vpnha_ipsec_loaded *l, uint64_t wait_ms,
-			     uint64_t deadline, char *why, size_t whylen)
+static int teardown(const struct vpnha_rec_ipsec_owned *o, const char *conn, uint64_t wait_ms, const char *socket,
+		    uint64_t deadline, char *why, size_t whylen)
 {
 	struct vpnha_vici_conn *c = NULL;
 	int err;
@@ -255,11 +383,41 @@ int vpnha_ipsec_res_teardown(const char *socket, const struct vpnha_ipsec_loaded
 		vpnha_log_info("charon is not running: nothing to terminate or unload");
 		return 0;
 	}
-	err = vpnha_ipsec_terminate(c, l->conn, wait_ms, deadline, why, whylen);
+	err = vpnha_ipsec_terminate(c, conn, wait_ms, deadline, why, whylen);
 	if (err < 0 && err != -EREMOTEIO)
 		vpnha_log_warn("%s", why);
-	err = vpnha_ipsec_conn_unload(c, l->conn_loaded ? l->conn : NULL, l->key_id, l->shared_id, deadline, why,
+	err = vpnha_ipsec_conn_unload(c, o->loaded_conn ? conn : NULL, o->key_id, o->shared_id, deadline, why,
 				      whylen);
 	vpnha_vici_close(c);
+	return err;
+}
+
+int vpnha_ipsec_res_stop(const struct vpnha_ipsec_res *r, const struct vpnha_rec_ipsec_owned *o,
+			 const struct vpnha_ipsec_stop *s, uint64_t deadline, char *why, size_t whylen)
+{
+	uint64_t now = vpnha_now_ms(), half = now < deadline ? (deadline - now) / 2 : 0;
+	unsigned nsa = 0, nsp = 0;
+	int err;
+
+	if ((err = teardown(o, s->conn, s->wait_ms < half ? s->wait_ms : half, s->vici_socket, deadline, why,
+			    whylen)) < 0)
+		return err;
+	/* whatever charon left (or a killed charon could not remove) goes now */
+	if (o->local.family && o->remote.family) {
+		err = vpnha_ipsec_kernel_clear(&o->local, &o->remote, r->block_prio, &nsa, &nsp);
+		if ((err == 0 || err == -EBUSY) && (nsa || nsp))
+			vpnha_log_notice("removed %u SAs and %u policies left in the kernel", nsa, nsp);
+		if (err < 0) {
+			snprintf(why, whylen, "cannot clear kernel SAs/policies of %s: %s", s->conn, strerror(-err));
+			return err;
+		}
+	}
+	if (s->remove_blocks && vpnha_ipsec_res_blocks_recorded(r) && (err = vpnha_ipsec_res_blocks_remove(r)) < 0) {
+		snprintf(why, whylen, "cannot remove the block policy");
+		return err;
+	}
+	vpnha_state_remove(r->agent, r->instance, "down-since");
+	if ((err = vpnha_state_remove(r->agent, r->instance, "owned")) < 0)
+		snprintf(why, whylen, "cannot remove state: %s", strerror(-err));
 	return err;
 }

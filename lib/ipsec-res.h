@@ -7,8 +7,9 @@
  * verdict and a one-line reason; the caller maps the verdict to an OCF rc),
  * how long it has been pending, and its teardown in charon.
  *
- * Run-state files live under the caller's AGENT/INSTANCE: "block" (block
- * policies installed) and "down-since" (VPNHA_REC_SINCE). Functions return 0
+ * Run-state files live under the caller's AGENT/INSTANCE: "owned" (what a
+ * start loaded, VPNHA_REC_IPSEC_OWNED), "block" (block policies installed)
+ * and "down-since" (VPNHA_REC_SINCE). Functions return 0
  * or a negative errno unless said otherwise; nothing here prints.
  */
 #ifndef VPNHA_IPSEC_RES_H
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "ipsec.h"
+#include "records.h"
 #include "secret.h"
 
 /* a PSK or a private key file: at most 4095 bytes with its line end */
@@ -44,17 +46,12 @@ struct vpnha_ipsec_creds {
 	char *cert, *ca;            /* pubkey: PEM data */
 };
 
-#define VPNHA_IPSEC_CREDS_INIT { .secret = VPNHA_SECRET_INIT }
-
 /* Read what f names into out (free with vpnha_ipsec_creds_free, also after a
  * failure). On failure *bad names the file and why says why (a certificate:
  * "PATH: strerror"; a secret: vpnha_secret_read's reason). */
 int vpnha_ipsec_creds_read(const struct vpnha_ipsec_cred_files *f, struct vpnha_ipsec_creds *out,
 			   enum vpnha_ipsec_cred *bad, char *why, size_t whylen);
 void vpnha_ipsec_creds_free(struct vpnha_ipsec_creds *c);
-
-/* Is strongSwan's charon installed (strongswan-charon's daemon, or charon-systemd's)? */
-bool vpnha_ipsec_charon_installed(void);
 
 /* ---- the connection a resource keeps ---- */
 struct vpnha_ipsec_res {
@@ -67,6 +64,16 @@ struct vpnha_ipsec_res {
 	uint32_t block_prio;
 };
 
+/* Is strongSwan's charon installed (strongswan-charon's daemon, or
+ * charon-systemd's; else -ENOPKG) and answering on r->vici_socket (else its
+ * -errno)? why says which. */
+int vpnha_ipsec_res_charon_check(const struct vpnha_ipsec_res *r, uint64_t deadline, char *why, size_t whylen);
+
+/* The ownership record: read (o zeroed first; -ENOENT when absent), and
+ * written with o->conn set to r->conn. */
+int vpnha_ipsec_res_owned_read(const struct vpnha_ipsec_res *r, struct vpnha_rec_ipsec_owned *o);
+int vpnha_ipsec_res_owned_write(const struct vpnha_ipsec_res *r, struct vpnha_rec_ipsec_owned *o);
+
 /* The block selectors (vpnha_ipsec_block_sels): 0 or -EINVAL with why. */
 int vpnha_ipsec_res_block_check(const struct vpnha_ipsec_res *r, char *why, size_t whylen);
 /* Install (or re-assert) the block policies and record that they are there;
@@ -75,6 +82,24 @@ int vpnha_ipsec_res_blocks_install(const struct vpnha_ipsec_res *r, bool *added,
 /* Remove them and the record. */
 int vpnha_ipsec_res_blocks_remove(const struct vpnha_ipsec_res *r);
 bool vpnha_ipsec_res_blocks_recorded(const struct vpnha_ipsec_res *r);
+
+/* What a start brings. */
+struct vpnha_ipsec_start {
+	const struct vpnha_ipsec_conn_cfg *cfg; /* load this connection; NULL: it must be loaded (swanctl.conf) */
+	const struct vpnha_ipsec_creds *creds;  /* with cfg: the PSK (cfg->psk) or the private key */
+	uint64_t t0, until;                     /* vpnha_now_ms() at start; when the wait for the CHILD_SA ends */
+};
+
+/* Start the connection over c: the block policies first (fail_closed), the
+ * ownership record (with the CLOCK_BOOTTIME start) before anything is loaded
+ * (a stop after a partial start unloads it), the credentials (load-shared
+ * "vpnha-CONN" or load-key) and the connection with a kept connection's
+ * policy (whatever s->cfg says of keyingtries, unique, mobike, dpd_action,
+ * start_action, close_action), initiate, then wait for the CHILD_SA (vpnha_ipsec_res_wait;
+ * start succeeds either way) and record the endpoints charon found. -errno
+ * with why on failure. */
+int vpnha_ipsec_res_start(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn *c,
+			  const struct vpnha_ipsec_start *s, uint64_t deadline, char *why, size_t whylen);
 
 /* Initiate the CHILD_SA unless it is installed. A refusal by charon is
  * logged as a warning and is not a failure; else -errno with why. */
@@ -104,21 +129,26 @@ enum vpnha_ipsec_verdict {
  * the reason of any verdict but UP and PENDING. */
 enum vpnha_ipsec_verdict vpnha_ipsec_res_assess(const struct vpnha_ipsec_res *r, bool deep, uint64_t deadline,
 						struct vpnha_ipsec_sa_view *v, char *why, size_t whylen);
-/* Seconds the connection has been pending: since the "down-since" record,
- * written with now_s (CLOCK_BOOTTIME s) when absent. */
-uint64_t vpnha_ipsec_res_pending_s(const struct vpnha_ipsec_res *r, uint64_t now_s);
+/* Seconds the connection has been pending: since the "down-since" record
+ * (CLOCK_BOOTTIME s), written with now when absent. */
+uint64_t vpnha_ipsec_res_pending_s(const struct vpnha_ipsec_res *r);
 
-/* What a start loaded into charon (its ownership record). */
-struct vpnha_ipsec_loaded {
-	const char *conn; /* the connection (loaded or not: terminated) */
-	bool conn_loaded;
-	const char *key_id, *shared_id; /* "": none */
+/* How a stop goes. */
+struct vpnha_ipsec_stop {
+	const char *vici_socket;
+	const char *conn;   /* the connection (o->conn, else the configured one) */
+	uint64_t wait_ms;   /* how long charon waits for the peer's answer to the IKE DELETE,
+			     * bounded by half the time left before deadline */
+	bool remove_blocks; /* the block policies go too (when recorded) */
 };
 
-/* Terminate the connection (waiting up to wait_ms for the peer's answer;
- * another failure is logged as a warning) and unload what l names, over
- * socket. charon not running: nothing to do (logged), 0. */
-int vpnha_ipsec_res_teardown(const char *socket, const struct vpnha_ipsec_loaded *l, uint64_t wait_ms,
-			     uint64_t deadline, char *why, size_t whylen);
+/* Terminate the connection (another failure than a refusal is logged as a
+ * warning) and unload what o says a start loaded (charon not running:
+ * nothing to do, logged); clear what is left in the kernel between o's
+ * endpoints (logged); remove the block policies when s says so; forget the
+ * run state (r: agent and instance, block_prio; the rest with remove_blocks).
+ * -errno with why. */
+int vpnha_ipsec_res_stop(const struct vpnha_ipsec_res *r, const struct vpnha_rec_ipsec_owned *o,
+			 const struct vpnha_ipsec_stop *s, uint64_t deadline, char *why, size_t whylen);
 
 #endif
