@@ -391,7 +391,6 @@ START_TEST(test_validators)
 }
 END_TEST
 
-
 /* ---- lib/ipsec-res.c ---- */
 
 static char run_dir[128];
@@ -410,7 +409,12 @@ static void res_teardown(void)
 static struct vpnha_ipsec_res res_of(const char *sock, const char *conn, const char *child)
 {
 	return (struct vpnha_ipsec_res){
-		.agent = "check", .instance = "i", .conn = conn, .child = child, .vici_socket = sock, .block_prio = 7,
+		.agent = "check",
+		.instance = "i",
+		.conn = conn,
+		.child = child,
+		.vici_socket = sock,
+		.block_prio = 7,
 	};
 }
 
