@@ -183,7 +183,7 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 	struct vpnha_frr_bgp_neighbor_cfg n;
 	struct vpnha_frr_peer_start s = { .remote_as = -1, .wait_established = VPNHA_BOOL(ctx, P_WAIT_ESTABLISHED) };
 	struct vpnha_frr_peer p, old;
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	enum vpnha_rc rc;
 
 	peer_from_params(ctx, &p);
@@ -213,7 +213,7 @@ static enum vpnha_rc bgp_start(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc bgp_stop(struct vpnha_ctx *ctx)
 {
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_peer p;
 	int r;
 
@@ -241,7 +241,7 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 {
 	enum vpnha_frr_peer_verdict vd;
 	struct vpnha_frr_neighbor nb;
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_peer p, st;
 	bool have_state;
 	char w[128];
@@ -264,7 +264,7 @@ static enum vpnha_rc bgp_monitor(struct vpnha_ctx *ctx)
 static enum vpnha_rc bgp_reload(struct vpnha_ctx *ctx)
 {
 	struct vpnha_frr_bgp_neighbor_cfg n;
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_peer p, st;
 
 	peer_from_params(ctx, &p);
@@ -326,7 +326,7 @@ static enum vpnha_rc bgp_validate_params(struct vpnha_ctx *ctx)
 static enum vpnha_rc bgp_validate_host(struct vpnha_ctx *ctx)
 {
 	_vpnha_auto_secret struct vpnha_secret pw = VPNHA_SECRET_INIT;
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_peer p;
 	enum vpnha_rc rc;
 

@@ -141,7 +141,7 @@ END_TEST
 START_TEST(test_bgpd_gone)
 {
 	struct vpnha_frr_peer_start s = { .remote_as = -1 };
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_neighbor nb;
 	struct vpnha_frr_peer p;
 	char want[256];
@@ -233,7 +233,7 @@ START_TEST(test_assess_fake)
 	char *est = slurp("neighbor-established.json"), w[128], want[256];
 	const char *up[] = { est }, *none[] = { "{}" };
 	struct vpnha_frr_neighbor nb;
-	struct vpnha_frr_peer_err e;
+	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_peer p;
 	pid_t pid;
 
