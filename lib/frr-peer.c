@@ -7,13 +7,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "frr-peer.h"
 #include "log.h"
 #include "records.h"
 #include "runstate.h"
 #include "util.h"
+#include "vpnha.h"
 
 const char *const vpnha_frr_peer_modes[3] = { "configure", "shutdown", NULL };
 
@@ -166,23 +166,6 @@ static int neighbor_query(struct vpnha_frr_vty *v, const struct vpnha_frr_peer *
 	return vpnha_frr_bgp_neighbor_query(v, p->vrf, p->neighbor, nb);
 }
 
-/* Sleep ms, never past deadline; false once it has passed. */
-static bool sleep_until(uint64_t deadline, uint64_t ms)
-{
-	uint64_t now = vpnha_now_ms(), left = now >= deadline ? 0 : deadline - now;
-	struct timespec ts;
-
-	if (left == 0)
-		return false;
-	if (ms > left)
-		ms = left;
-	ts.tv_sec = (time_t)(ms / 1000u);
-	ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-	return vpnha_now_ms() < deadline;
-}
-
 /* ---- start ---- */
 
 static int wait_established(struct vpnha_frr_vty *v, const struct vpnha_frr_peer *p, uint64_t deadline,
@@ -200,7 +183,7 @@ static int wait_established(struct vpnha_frr_vty *v, const struct vpnha_frr_peer
 			vpnha_log_info("%s Established", vpnha_frr_peer_where(p, w, sizeof(w)));
 			return 0;
 		}
-		if (!sleep_until(deadline, 100))
+		if (!vpnha_sleep_ms(&(const struct vpnha_ctx){ .deadline = deadline }, 100))
 			return fail(e, -ETIMEDOUT, "%s not Established before the timeout (state %s)",
 				    vpnha_frr_peer_where(p, w, sizeof(w)), nb.state_str);
 	}

@@ -21,7 +21,7 @@
 #include "frr-peer.h"
 #include "records.h"
 #include "runstate.h"
-#include "testutil.h"
+#include "rundir.h"
 #include "util.h"
 
 #define DEADLINE() (vpnha_now_ms() + 2000)
@@ -30,8 +30,7 @@ static char dir[64];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(test_mkdtemp(dir, sizeof(dir), "check-frr-peer"));
-	setenv("VPNHA_RUN_DIR", dir, 1);
+	test_run_dir_fresh(dir, sizeof(dir), "check-frr-peer");
 }
 
 static void teardown(void)
@@ -86,28 +85,36 @@ END_TEST
 
 START_TEST(test_validators)
 {
-	struct vpnha_val v = { .str = "blue-1.x" };
-	char why[128];
+	static const struct {
+		vpnha_validate_fn fn;
+		const char *str;
+		int rc; /* 0, -EINVAL, or 1: any error */
+		const char *why;
+	} cases[] = {
+		{ vpnha_frr_validate_name, "blue-1.x", 0, NULL },
+		{ vpnha_frr_validate_name, "a234567890123456789012345678901234567", -EINVAL, "longer than 36 characters" },
+		{ vpnha_frr_validate_name, "a b", 1, NULL },
+		{ vpnha_frr_validate_update_source, "192.0.2.1", 0, NULL },
+		{ vpnha_frr_validate_update_source, "gre1", 0, NULL },
+		{ vpnha_frr_validate_update_source, "224.0.0.1", 1, NULL },
+		{ vpnha_frr_validate_update_source, "not/a name", -EINVAL,
+		  "'not/a name' is neither an IP address nor an interface name" },
+		{ vpnha_frr_validate_af, "ipv6-unicast", 0, NULL },
+		{ vpnha_frr_validate_af, "l2vpn-evpn", -EINVAL, NULL },
+	};
 
-	ck_assert_int_eq(vpnha_frr_validate_name(&v, why, sizeof(why)), 0);
-	v.str = "a234567890123456789012345678901234567";
-	ck_assert_int_eq(vpnha_frr_validate_name(&v, why, sizeof(why)), -EINVAL);
-	ck_assert_str_eq(why, "longer than 36 characters");
-	v.str = "a b";
-	ck_assert_int_lt(vpnha_frr_validate_name(&v, why, sizeof(why)), 0);
-	v.str = "192.0.2.1";
-	ck_assert_int_eq(vpnha_frr_validate_update_source(&v, why, sizeof(why)), 0);
-	v.str = "gre1";
-	ck_assert_int_eq(vpnha_frr_validate_update_source(&v, why, sizeof(why)), 0);
-	v.str = "224.0.0.1";
-	ck_assert_int_lt(vpnha_frr_validate_update_source(&v, why, sizeof(why)), 0);
-	v.str = "not/a name";
-	ck_assert_int_eq(vpnha_frr_validate_update_source(&v, why, sizeof(why)), -EINVAL);
-	ck_assert_str_eq(why, "'not/a name' is neither an IP address nor an interface name");
-	v.str = "ipv6-unicast";
-	ck_assert_int_eq(vpnha_frr_validate_af(&v, why, sizeof(why)), 0);
-	v.str = "l2vpn-evpn";
-	ck_assert_int_eq(vpnha_frr_validate_af(&v, why, sizeof(why)), -EINVAL);
+	for (size_t i = 0; i < VPNHA_ARRAY_SIZE(cases); i++) {
+		struct vpnha_val v = { .str = cases[i].str };
+		char why[128] = "";
+		int rc = cases[i].fn(&v, why, sizeof(why));
+
+		if (cases[i].rc == 1)
+			ck_assert_msg(rc < 0, "%s: %d", cases[i].str, rc);
+		else
+			ck_assert_msg(rc == cases[i].rc, "%s: %d", cases[i].str, rc);
+		if (cases[i].why)
+			ck_assert_str_eq(why, cases[i].why);
+	}
 }
 END_TEST
 
@@ -208,30 +215,12 @@ static void fake_bgpd_done(pid_t pid)
 	unlink(path);
 }
 
-static char *slurp(const char *name)
-{
-	char path[512];
-	FILE *f;
-	char *b;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/bgp-peer/data/%s", TOP_SRCDIR, name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	b = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-	b[n] = '\0';
-	fclose(f);
-	return b;
-}
-
 START_TEST(test_assess_fake)
 {
-	char *est = slurp("neighbor-established.json"), w[128], want[256];
+	static const char est[] = "{\"10.77.0.2\":{\"remoteAs\":65432,\"localAs\":65432,\"bgpState\":\"Established\","
+				  "\"bgpTimerUpMsec\":5000}}";
 	const char *up[] = { est }, *none[] = { "{}" };
+	char w[128], want[256];
 	struct vpnha_frr_neighbor nb;
 	struct vpnha_frr_peer_err e = { 0 };
 	struct vpnha_frr_peer p;
@@ -243,6 +232,7 @@ START_TEST(test_assess_fake)
 	ck_assert_int_eq(vpnha_frr_peer_assess(&p, false, true, DEADLINE(), &nb, &e), VPNHA_FRR_PEER_UP);
 	fake_bgpd_done(pid);
 	ck_assert_int_eq(nb.state, VPNHA_FRR_BGP_ESTABLISHED);
+	ck_assert_uint_eq(nb.up_ms, 5000);
 	/* not in bgpd: absent when probing or nothing recorded, else removed behind our back */
 	pid = fake_bgpd(none, 1);
 	ck_assert_int_eq(vpnha_frr_peer_assess(&p, true, true, DEADLINE(), &nb, &e), VPNHA_FRR_PEER_ABSENT);
@@ -254,7 +244,6 @@ START_TEST(test_assess_fake)
 	fake_bgpd_done(pid);
 	snprintf(want, sizeof(want), "%s was removed from bgpd behind this resource's back", w);
 	ck_assert_str_eq(e.why, want);
-	free(est);
 }
 END_TEST
 

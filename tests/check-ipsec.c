@@ -21,7 +21,7 @@
 #include "check-main.h"
 #include "ipsec-res.h"
 #include "runstate.h"
-#include "testutil.h"
+#include "rundir.h"
 #include "util.h"
 
 #include "fake-charon.h"
@@ -397,8 +397,7 @@ static char run_dir[128];
 
 static void res_setup(void)
 {
-	ck_assert_ptr_nonnull(test_mkdtemp(run_dir, sizeof(run_dir), "check-ipsec-res"));
-	setenv("VPNHA_RUN_DIR", run_dir, 1);
+	test_run_dir_fresh(run_dir, sizeof(run_dir), "check-ipsec-res");
 }
 
 static void res_teardown(void)
