@@ -234,6 +234,8 @@ static int conn_load(const struct vpnha_ipsec_res *r, struct vpnha_vici_conn *c,
 	}
 	if (err < 0)
 		return err;
+	cfg.cert = s->creds->cert; /* pubkey: PEM data (VICI takes data, not file names) */
+	cfg.cacert = s->creds->ca;
 	cfg.keyingtries = "0";  /* keep trying: a remote site may come back */
 	cfg.unique = "replace"; /* a restarted peer's new IKE_SA replaces the stale one */
 	cfg.mobike = "no";

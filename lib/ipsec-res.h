@@ -86,7 +86,8 @@ bool vpnha_ipsec_res_blocks_recorded(const struct vpnha_ipsec_res *r);
 /* What a start brings. */
 struct vpnha_ipsec_start {
 	const struct vpnha_ipsec_conn_cfg *cfg; /* load this connection; NULL: it must be loaded (swanctl.conf) */
-	const struct vpnha_ipsec_creds *creds;  /* with cfg: the PSK (cfg->psk) or the private key */
+	const struct vpnha_ipsec_creds *creds;  /* with cfg: the PSK (cfg->psk) or the private key and the
+						 * certificates (they replace cfg's cert and cacert) */
 	uint64_t t0, until;                     /* vpnha_now_ms() at start; when the wait for the CHILD_SA ends */
 };
 

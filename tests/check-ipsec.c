@@ -504,6 +504,69 @@ START_TEST(test_res_start)
 }
 END_TEST
 
+/* answer(), keeping the load-conn request in load_req. */
+static struct vpnha_vici_node *load_req;
+
+static void answer_keep_load(struct fake *f, int fd, const uint8_t *msg, size_t len)
+{
+	answer(f, fd, msg, len);
+	if (!strcmp(f->got_cmd, "load-conn")) {
+		vpnha_vici_node_free(load_req);
+		ck_assert_int_eq(vpnha_vici_msg_parse(msg, len, &load_req), 0);
+	}
+}
+
+START_TEST(test_res_start_pubkey)
+{
+	struct vpnha_val prop[] = { { .str = "aes256-sha256-modp2048" } }, ts[] = { { .str = "dynamic[gre]" } };
+	char key[] = "KEY", cert[] = "CERT", ca[] = "CA", kid[] = "key-1", why[384] = "";
+	struct vpnha_ipsec_creds cr = { .secret = { key, 3, 4 }, .cert = cert, .ca = ca };
+	struct vpnha_value proposals, local_ts;
+	/* the resource's own settings: the credentials and the policy come from start */
+	const struct vpnha_ipsec_conn_cfg cfg = {
+		.name = "gw",
+		.child = "net",
+		.local_addr = "192.0.2.1",
+		.remote_addr = "198.51.100.2",
+		.local_id = "me",
+		.remote_id = "you",
+		.proposals = &proposals,
+		.esp_proposals = &proposals,
+		.local_ts = &local_ts,
+		.remote_ts = &local_ts,
+		.mode = "tunnel",
+		.dpd_delay_s = 2,
+		.rekey_time_s = 14400,
+		.child_rekey_time_s = 3600,
+	};
+	struct vpnha_ipsec_start s = { .cfg = &cfg, .creds = &cr, .t0 = vpnha_now_ms() };
+	struct vpnha_rec_ipsec_owned o;
+	struct vpnha_ipsec_res r;
+	struct vpnha_vici_conn *c;
+	struct fake f;
+	pthread_t th;
+
+	value_of(&proposals, prop, 1);
+	value_of(&local_ts, ts, 1);
+	s.until = s.t0;
+	fake_start_answer(&f, &th, answer_keep_load, kid);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
+	r = res_of(f.sock, "gw", "net");
+	ck_assert_int_eq(vpnha_ipsec_res_start(&r, c, &s, DEADLINE(), why, sizeof(why)), 0);
+	/* the load-conn message: the certificates and the kept connection's policy */
+	vpnha_vici_node_free(last_req);
+	last_req = load_req;
+	load_req = NULL;
+	check_load_conn_pubkey();
+	fake_close(c, &f, th);
+	/* ownership: the connection and the key charon named */
+	ck_assert_int_eq(vpnha_ipsec_res_owned_read(&r, &o), 0);
+	ck_assert(o.loaded_conn);
+	ck_assert_str_eq(o.key_id, "key-1");
+	ck_assert_str_eq(o.shared_id, "");
+}
+END_TEST
+
 START_TEST(test_res_stop)
 {
 	const struct vpnha_ipsec_res r = res_of("/nonexistent", "gw", "net");
@@ -587,6 +650,7 @@ static Suite *ipsec_suite(void)
 	tcase_add_test(res, test_res_assess);
 	tcase_add_test(res, test_res_pending);
 	tcase_add_test(res, test_res_start);
+	tcase_add_test(res, test_res_start_pubkey);
 	tcase_add_test(res, test_res_stop);
 	tcase_add_test(res, test_res_creds);
 	suite_add_tcase(s, vici);
