@@ -11,16 +11,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "ipsec.h"
+#include "ipsec-res.h"
 #include "log.h"
 #include "records.h"
-#include "runstate.h"
-#include "secret.h"
 #include "util.h"
 #include "vpnha.h"
 
@@ -28,10 +23,6 @@
 /* Numerically above every priority charon 5.9 computes (IPsec ~1.6M,
  * fallback ~2.4M): the block policy only acts when no charon policy matches. */
 #define BLOCK_PRIO 3000000u
-/* a PSK or a private key file: at most 4095 bytes with its line end */
-#define MAX_SECRET 4093
-/* a certificate file */
-#define MAX_CERT 60000
 
 static const char *const auths[] = { "psk", "pubkey", NULL };
 enum {
@@ -133,97 +124,22 @@ static bool auth_psk(struct vpnha_ctx *ctx)
 	return VPNHA_PARAM(ctx, P_AUTH)->v.i == AUTH_PSK;
 }
 
-static uint64_t boot_s(void)
+/* The connection this resource keeps (lib/ipsec-res.h), from the parameters. */
+static struct vpnha_ipsec_res res(struct vpnha_ctx *ctx)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec;
-}
-
-/* ---- the ownership record: key=value lines ---- */
-struct owned {
-	bool loaded_conn;      /* we sent load-conn */
-	char shared_id[96];    /* load-shared id, "" if none */
-	char key_id[128];      /* load-key id, "" if none */
-	struct vpnha_addr local, remote; /* endpoints (family 0: unknown) */
-	uint64_t started;      /* CLOCK_BOOTTIME s */
-};
-
-static int owned_write(struct vpnha_ctx *ctx, const struct owned *o)
-{
-	struct vpnha_rec_ipsec_owned r = { .loaded_conn = o->loaded_conn, .started = o->started };
-
-	r.local = o->local;
-	r.remote = o->remote;
-	snprintf(r.conn, sizeof(r.conn), "%s", conn_name(ctx));
-	memcpy(r.shared_id, o->shared_id, sizeof(r.shared_id));
-	memcpy(r.key_id, o->key_id, sizeof(r.key_id));
-	return vpnha_record_write(VPNHA_REC_IPSEC_OWNED, AGENT, ctx->instance, "owned", &r);
-}
-
-/* The record (lib/records.h, VPNHA_REC_IPSEC_OWNED); its conn= into conn (may be NULL). */
-static int owned_read(struct vpnha_ctx *ctx, struct owned *o, char *conn, size_t connlen)
-{
-	struct vpnha_rec_ipsec_owned r;
-	int rc;
-
-	_Static_assert(sizeof(r.shared_id) == sizeof(o->shared_id) && sizeof(r.key_id) == sizeof(o->key_id), "ids");
-	memset(o, 0, sizeof(*o));
-	rc = vpnha_record_read(VPNHA_REC_IPSEC_OWNED, AGENT, ctx->instance, "owned", &r);
-	if (rc < 0)
-		return rc;
-	if (conn && r.conn[0])
-		snprintf(conn, connlen, "%s", r.conn);
-	o->loaded_conn = r.loaded_conn;
-	memcpy(o->shared_id, r.shared_id, sizeof(o->shared_id));
-	memcpy(o->key_id, r.key_id, sizeof(o->key_id));
-	o->local = r.local;
-	o->remote = r.remote;
-	o->started = r.started;
-	return 0;
-}
-
-/* ---- block selectors (fail_closed): out, any source -> remote TS, proto ---- */
-static int block_sels(struct vpnha_ctx *ctx, struct vpnha_xfrm_sel *sels, size_t *n, char *why, size_t whylen)
-{
-	const struct vpnha_addr *remote = VPNHA_GIVEN(ctx, P_REMOTE_ADDRS) ? VPNHA_ADDR(ctx, P_REMOTE_ADDRS) : NULL;
-	const struct vpnha_addr *local = VPNHA_GIVEN(ctx, P_LOCAL_ADDRS) ? VPNHA_ADDR(ctx, P_LOCAL_ADDRS) : NULL;
-
-	return vpnha_ipsec_block_sels(VPNHA_PARAM(ctx, P_LOCAL_TS), VPNHA_PARAM(ctx, P_REMOTE_TS), local, remote, sels,
-				      n, why, whylen);
-}
-
-/* Install (or re-assert) the block policies; returns 0 or -errno (why set). */
-static int blocks_install(struct vpnha_ctx *ctx, bool *added, char *why, size_t whylen)
-{
-	struct vpnha_xfrm_sel sels[VPNHA_IPSEC_MAX_BLOCKS];
-	size_t n;
-	int err;
-
-	if (added)
-		*added = false;
-	if (block_sels(ctx, sels, &n, why, whylen) < 0)
-		return -EINVAL;
-	err = vpnha_ipsec_blocks_install(sels, n, BLOCK_PRIO, added, why, whylen);
-	if (err == 0)
-		err = vpnha_state_write(AGENT, ctx->instance, "block", "1\n", 2);
-	return err;
-}
-
-static int blocks_remove(struct vpnha_ctx *ctx)
-{
-	struct vpnha_xfrm_sel sels[VPNHA_IPSEC_MAX_BLOCKS];
-	char why[256];
-	size_t n;
-	int err;
-
-	if (block_sels(ctx, sels, &n, why, sizeof(why)) < 0)
-		return -EINVAL;
-	err = vpnha_ipsec_blocks_remove(sels, n, BLOCK_PRIO);
-	if (err == 0)
-		vpnha_state_remove(AGENT, ctx->instance, "block");
-	return err;
+	return (struct vpnha_ipsec_res){
+		.agent = AGENT,
+		.instance = ctx->instance,
+		.conn = conn_name(ctx),
+		.child = child_name(ctx),
+		.vici_socket = VPNHA_STR(ctx, P_VICI_SOCKET),
+		.fail_closed = VPNHA_BOOL(ctx, P_FAIL_CLOSED),
+		.local_ts = VPNHA_PARAM(ctx, P_LOCAL_TS),
+		.remote_ts = VPNHA_PARAM(ctx, P_REMOTE_TS),
+		.local = VPNHA_GIVEN(ctx, P_LOCAL_ADDRS) ? VPNHA_ADDR(ctx, P_LOCAL_ADDRS) : NULL,
+		.remote = VPNHA_GIVEN(ctx, P_REMOTE_ADDRS) ? VPNHA_ADDR(ctx, P_REMOTE_ADDRS) : NULL,
+		.block_prio = BLOCK_PRIO,
+	};
 }
 
 /* config=agent: what the connection needs from its parameters. */
@@ -249,10 +165,9 @@ static enum vpnha_rc validate_agent_defined(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc ic_validate(struct vpnha_ctx *ctx)
 {
-	struct vpnha_xfrm_sel sels[VPNHA_IPSEC_MAX_BLOCKS];
+	const struct vpnha_ipsec_res r = res(ctx);
 	char why[256] = "";
 	enum vpnha_rc rc;
-	size_t n;
 
 	if (agent_defined(ctx)) {
 		if ((rc = validate_agent_defined(ctx)) != VPNHA_RC_OK)
@@ -263,108 +178,51 @@ static enum vpnha_rc ic_validate(struct vpnha_ctx *ctx)
 	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED)) {
 		if (!VPNHA_GIVEN(ctx, P_REMOTE_ADDRS))
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_addrs' is required with fail_closed=true");
-		if (block_sels(ctx, sels, &n, why, sizeof(why)) < 0)
+		if (vpnha_ipsec_res_block_check(&r, why, sizeof(why)) < 0)
 			return vpnha_fail(ctx, VPNHA_RC_CONFIG, "parameter 'remote_ts': %s", why);
 	}
 	return VPNHA_RC_OK;
 }
 
-/* ---- charon ---- */
-
-static int charon_open(struct vpnha_ctx *ctx, struct vpnha_vici_conn **c)
-{
-	return vpnha_vici_connect(c, VPNHA_STR(ctx, P_VICI_SOCKET), ctx->deadline);
-}
-
-static int sa_list(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct vpnha_ipsec_sa_view *v)
-{
-	return vpnha_ipsec_sa_list(c, conn_name(ctx), child_name(ctx), ctx->deadline, v);
-}
-
-/* What start loads into charon, all read before anything is touched. */
-struct start_in {
-	struct vpnha_secret secret; /* the PSK or the private key */
-	char *cert, *ca;            /* pubkey: PEM data */
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-	const char *lid, *rid;
+/* The parameter naming each credential file. */
+static const size_t cred_param[] = {
+	[VPNHA_IPSEC_CRED_PSK] = P_PSK_FILE,
+	[VPNHA_IPSEC_CRED_CERT] = P_CERT,
+	[VPNHA_IPSEC_CRED_CACERT] = P_CACERT,
+	[VPNHA_IPSEC_CRED_KEY] = P_KEY_FILE,
 };
 
-static void start_in_free(struct start_in *in)
+/* The credential files (config=agent): a missing or insecure one is this node's (rc 5). */
+static enum vpnha_rc creds_read(struct vpnha_ctx *ctx, struct vpnha_ipsec_creds *creds)
 {
-	vpnha_secret_free(&in->secret);
-	free(in->cert);
-	free(in->ca);
-}
+	const struct vpnha_ipsec_cred_files f = {
+		.psk = auth_psk(ctx) ? VPNHA_STR(ctx, P_PSK_FILE) : NULL,
+		.cert = VPNHA_STR(ctx, P_CERT),
+		.cacert = VPNHA_STR(ctx, P_CACERT),
+		.key = VPNHA_STR(ctx, P_KEY_FILE),
+	};
+	enum vpnha_ipsec_cred bad;
+	char why[512] = "";
 
-static enum vpnha_rc start_in_read(struct vpnha_ctx *ctx, struct start_in *in)
-{
-	char why[384] = "";
-	size_t n;
-	int err;
-
-	if (!agent_defined(ctx))
-		return VPNHA_RC_OK;
-	if (auth_psk(ctx) && vpnha_secret_read(VPNHA_STR(ctx, P_PSK_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &in->secret,
-					       why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
-	if (!auth_psk(ctx)) {
-		if ((err = vpnha_file_read(VPNHA_STR(ctx, P_CERT), MAX_CERT, &in->cert, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cert': %s: %s", VPNHA_STR(ctx, P_CERT), strerror(-err));
-		if ((err = vpnha_file_read(VPNHA_STR(ctx, P_CACERT), MAX_CERT, &in->ca, &n)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'cacert': %s: %s", VPNHA_STR(ctx, P_CACERT), strerror(-err));
-		if (vpnha_secret_read(VPNHA_STR(ctx, P_KEY_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &in->secret,
-				      why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'key_file': %s", why);
-	}
-	vpnha_addr_str(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), in->l, sizeof(in->l));
-	vpnha_addr_str(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), in->r, sizeof(in->r));
-	in->lid = VPNHA_GIVEN(ctx, P_LOCAL_ID) ? VPNHA_STR(ctx, P_LOCAL_ID) : in->l;
-	in->rid = VPNHA_GIVEN(ctx, P_REMOTE_ID) ? VPNHA_STR(ctx, P_REMOTE_ID) : in->r;
+	if (vpnha_ipsec_creds_read(&f, creds, &bad, why, sizeof(why)) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter '%s': %s", params[cred_param[bad]].name, why);
 	return VPNHA_RC_OK;
 }
 
-/* The PSK (load-shared) or the private key (load-key), ownership recorded first. */
-static enum vpnha_rc creds_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct owned *o,
-				const struct start_in *in)
+/* config=agent: the connection as this resource loads it (l, r: its endpoints
+ * as text); vpnha_ipsec_res_start adds the policy of a kept connection. */
+static void conn_cfg(struct vpnha_ctx *ctx, char *l, char *r, struct vpnha_ipsec_conn_cfg *cfg)
 {
-	char why[384] = "", kid[sizeof(o->key_id)];
-	int err;
-
-	if (auth_psk(ctx))
-		snprintf(o->shared_id, sizeof(o->shared_id), "vpnha-%s", conn_name(ctx));
-	/* record ownership first: a stop after a partial start unloads it */
-	o->loaded_conn = true;
-	if ((err = owned_write(ctx, o)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
-	if (auth_psk(ctx)) {
-		err = vpnha_ipsec_shared_load(c, o->shared_id, in->secret.data, in->secret.len, in->lid, in->rid,
-					      ctx->deadline, why, sizeof(why));
-	} else {
-		err = vpnha_ipsec_key_load(c, in->secret.data, in->secret.len, kid, sizeof(kid), ctx->deadline, why,
-					   sizeof(why));
-		if (err == 0 && *kid) {
-			snprintf(o->key_id, sizeof(o->key_id), "%s", kid);
-			owned_write(ctx, o);
-		}
-	}
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	return VPNHA_RC_OK;
-}
-
-static int conn_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const struct start_in *in, char *why,
-		     size_t whylen)
-{
-	const struct vpnha_ipsec_conn_cfg cfg = {
+	vpnha_addr_str(VPNHA_ADDR(ctx, P_LOCAL_ADDRS), l, INET6_ADDRSTRLEN);
+	vpnha_addr_str(VPNHA_ADDR(ctx, P_REMOTE_ADDRS), r, INET6_ADDRSTRLEN);
+	*cfg = (struct vpnha_ipsec_conn_cfg){
 		.name = conn_name(ctx),
 		.child = child_name(ctx),
-		.local_addr = in->l,
-		.remote_addr = in->r,
+		.local_addr = l,
+		.remote_addr = r,
 		.psk = auth_psk(ctx),
-		.local_id = in->lid,
-		.remote_id = in->rid,
-		.cert = in->cert,
-		.cacert = in->ca,
+		.local_id = VPNHA_GIVEN(ctx, P_LOCAL_ID) ? VPNHA_STR(ctx, P_LOCAL_ID) : l,
+		.remote_id = VPNHA_GIVEN(ctx, P_REMOTE_ID) ? VPNHA_STR(ctx, P_REMOTE_ID) : r,
 		.proposals = VPNHA_PARAM(ctx, P_PROPOSALS),
 		.esp_proposals = VPNHA_PARAM(ctx, P_ESP_PROPOSALS),
 		.local_ts = VPNHA_PARAM(ctx, P_LOCAL_TS),
@@ -373,192 +231,33 @@ static int conn_load(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const str
 		.dpd_delay_s = (VPNHA_MS(ctx, P_DPD_DELAY) + 999) / 1000,
 		.rekey_time_s = VPNHA_MS(ctx, P_REKEY_TIME) / 1000,
 		.child_rekey_time_s = VPNHA_MS(ctx, P_CHILD_REKEY_TIME) / 1000,
-		.keyingtries = "0",  /* keep trying: a remote site may come back */
-		.unique = "replace", /* a restarted peer's new IKE_SA replaces the stale one */
-		.mobike = "no",
-		.dpd_action = "restart",
-		.start_action = "none",
-		.close_action = "none",
 	};
-
-	return vpnha_ipsec_conn_load(c, &cfg, ctx->deadline, why, whylen);
 }
 
-/* Initiate the CHILD_SA unless it is installed; a refusal only warns. */
-static enum vpnha_rc sa_initiate(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c)
-{
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	int err;
-
-	if ((err = sa_list(ctx, c, &v)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-	if (v.children_installed)
-		return VPNHA_RC_OK;
-	err = vpnha_ipsec_initiate(c, conn_name(ctx), child_name(ctx), ctx->deadline, why, sizeof(why));
-	if (err < 0 && err != -EREMOTEIO)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	if (err < 0)
-		vpnha_log_warn("%s (will keep trying)", why);
-	return VPNHA_RC_OK;
-}
-
-/* Wait up to start_wait for the CHILD_SA in the kernel; start succeeds either way. */
-static enum vpnha_rc sa_wait(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, struct owned *o, uint64_t t0)
-{
-	uint64_t until = t0 + VPNHA_MS(ctx, P_START_WAIT);
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	int err;
-
-	for (;;) {
-		if ((err = sa_list(ctx, c, &v)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-		if (v.children_installed && vpnha_ipsec_kernel_check(&v, why, sizeof(why)) == 0) {
-			vpnha_log_notice("CHILD_SA %s installed in the kernel %" PRIu64 " ms after start",
-					 child_name(ctx), vpnha_now_ms() - t0);
-			if (v.local.family && !o->local.family) {
-				o->local = v.local;
-				o->remote = v.remote;
-				owned_write(ctx, o);
-			}
-			return VPNHA_RC_OK;
-		}
-		if (vpnha_now_ms() >= until || vpnha_time_left_ms(ctx) < 300) {
-			vpnha_log_notice("CHILD_SA %s not up after %" PRIu64 " ms; start succeeds with the SA pending "
-					 "(charon keeps trying; see monitor/require_established)",
-					 child_name(ctx), vpnha_now_ms() - t0);
-			return VPNHA_RC_OK;
-		}
-		vpnha_sleep_ms(ctx, 50);
-	}
-}
-
-/* start, once charon answers. */
-static enum vpnha_rc start_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c, const struct start_in *in,
-				     uint64_t t0)
-{
-	enum vpnha_rc rc = VPNHA_RC_OK;
-	char why[384] = "";
-	bool loaded = false;
-	struct owned o;
-	int err;
-
-	memset(&o, 0, sizeof(o));
-	if (!agent_defined(ctx)) {
-		if ((err = vpnha_ipsec_conn_loaded(c, conn_name(ctx), ctx->deadline, &loaded)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "get-conns: %s", strerror(-err));
-		if (!loaded)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "connection %s is not loaded in charon (swanctl.conf on this node)",
-					  conn_name(ctx));
-	}
-	/* fail closed before any SA can come and go */
-	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED) && blocks_install(ctx, NULL, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	if (VPNHA_GIVEN(ctx, P_LOCAL_ADDRS))
-		o.local = *VPNHA_ADDR(ctx, P_LOCAL_ADDRS);
-	if (VPNHA_GIVEN(ctx, P_REMOTE_ADDRS))
-		o.remote = *VPNHA_ADDR(ctx, P_REMOTE_ADDRS);
-	o.started = boot_s();
-	if (agent_defined(ctx)) {
-		rc = creds_load(ctx, c, &o, in);
-		if (rc == VPNHA_RC_OK && conn_load(ctx, c, in, why, sizeof(why)) < 0)
-			rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	} else if ((err = owned_write(ctx, &o)) < 0) {
-		rc = vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state: %s", strerror(-err));
-	}
-	if (rc == VPNHA_RC_OK)
-		rc = sa_initiate(ctx, c);
-	if (rc == VPNHA_RC_OK)
-		rc = sa_wait(ctx, c, &o, t0);
-	return rc;
-}
+/* What a monitor's verdict (lib/ipsec-res.h) means: charon or the connection
+ * gone is "not running" (7), anything else wrong a failure (1). */
+static const enum vpnha_rc verdict_rc[VPNHA_IPSEC_VERDICTS] = {
+	[VPNHA_IPSEC_UP] = VPNHA_RC_OK,
+	[VPNHA_IPSEC_PENDING] = VPNHA_RC_OK,
+	[VPNHA_IPSEC_CHARON_GONE] = VPNHA_RC_NOT_RUNNING,
+	[VPNHA_IPSEC_CHARON_ERROR] = VPNHA_RC_ERROR,
+	[VPNHA_IPSEC_NOT_LOADED] = VPNHA_RC_NOT_RUNNING,
+	[VPNHA_IPSEC_BLOCK_ERROR] = VPNHA_RC_ERROR,
+	[VPNHA_IPSEC_KERNEL_MISSING] = VPNHA_RC_ERROR,
+};
 
 /* No CHILD_SA: pending since down-since; a failure past established_grace
  * when require_established. */
 static enum vpnha_rc sa_pending(struct vpnha_ctx *ctx, const struct vpnha_ipsec_sa_view *v)
 {
-	uint64_t down = 0, now = boot_s();
-	struct vpnha_rec_since d;
+	const struct vpnha_ipsec_res r = res(ctx);
+	uint64_t down_s = vpnha_ipsec_res_pending_s(&r);
 
-	if (vpnha_record_read(VPNHA_REC_SINCE, AGENT, ctx->instance, "down-since", &d) == 0)
-		down = d.s;
-	if (!down) {
-		d.s = now;
-		vpnha_record_write(VPNHA_REC_SINCE, AGENT, ctx->instance, "down-since", &d);
-		down = now;
-	}
-	if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) &&
-	    (now - down) * 1000 >= VPNHA_MS(ctx, P_ESTABLISHED_GRACE))
+	if (VPNHA_BOOL(ctx, P_REQUIRE_ESTABLISHED) && down_s * 1000 >= VPNHA_MS(ctx, P_ESTABLISHED_GRACE))
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "CHILD_SA %s not established for %" PRIu64 " s (IKE_SAs: %u, established: %u)",
-				  child_name(ctx), now - down, v->ike_total, v->ike_established);
+				  child_name(ctx), down_s, v->ike_total, v->ike_established);
 	vpnha_log_info("CHILD_SA %s pending for %" PRIu64 " s (IKE_SAs: %u, established: %u)",
-		       child_name(ctx), now - down, v->ike_total, v->ike_established);
-	return VPNHA_RC_OK;
-}
-
-/* monitor, once charon answers. */
-static enum vpnha_rc monitor_in_charon(struct vpnha_ctx *ctx, struct vpnha_vici_conn *c)
-{
-	struct vpnha_ipsec_sa_view v;
-	char why[384] = "";
-	bool loaded = false, added = false;
-	int err;
-
-	err = vpnha_ipsec_conn_loaded(c, conn_name(ctx), ctx->deadline, &loaded);
-	if (err < 0)
-		return vpnha_fail(ctx, vpnha_ipsec_charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
-				  "get-conns: %s", strerror(-err));
-	if (!loaded)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "connection %s is not loaded in charon (restarted?)", conn_name(ctx));
-	err = sa_list(ctx, c, &v);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "list-sas: %s", strerror(-err));
-	if (VPNHA_BOOL(ctx, P_FAIL_CLOSED)) {
-		if (blocks_install(ctx, &added, why, sizeof(why)) < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-		if (added)
-			vpnha_log_warn("fail-closed block policy was missing; re-installed");
-	}
-	if (v.children_installed == 0)
-		return sa_pending(ctx, &v);
-	vpnha_state_remove(AGENT, ctx->instance, "down-since");
-	if (ctx->check_level >= 10 && vpnha_ipsec_kernel_check(&v, why, sizeof(why)) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
-	return VPNHA_RC_OK;
-}
-
-/* How long stop lets charon wait for the peer to answer the IKE DELETE:
- * stop_wait, bounded by half the op time left; 0 without parameters. */
-static uint64_t stop_wait_ms(struct vpnha_ctx *ctx)
-{
-	uint64_t want = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_WAIT) : 0, half = vpnha_time_left_ms(ctx) / 2;
-
-	return want < half ? want : half;
-}
-
-/* Terminate and unload in charon; nothing to do when charon is not running. */
-static enum vpnha_rc charon_teardown(struct vpnha_ctx *ctx, const char *conn, const struct owned *o)
-{
-	struct vpnha_vici_conn *c = NULL;
-	char why[384] = "";
-	int err;
-
-	err = ctx->params_ok ? charon_open(ctx, &c) : vpnha_vici_connect(&c, "/run/charon.vici", ctx->deadline);
-	if (err < 0) {
-		if (!vpnha_ipsec_charon_absent(err))
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon: %s", strerror(-err));
-		vpnha_log_info("charon is not running: nothing to terminate or unload");
-		return VPNHA_RC_OK;
-	}
-	err = vpnha_ipsec_terminate(c, conn, stop_wait_ms(ctx), ctx->deadline, why, sizeof(why));
-	if (err < 0 && err != -EREMOTEIO)
-		vpnha_log_warn("%s", why);
-	err = vpnha_ipsec_conn_unload(c, o->loaded_conn ? conn : NULL, o->key_id, o->shared_id, ctx->deadline, why,
-				      sizeof(why));
-	vpnha_vici_close(c);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
+		       child_name(ctx), down_s, v->ike_total, v->ike_established);
 	return VPNHA_RC_OK;
 }
 
@@ -566,84 +265,86 @@ static enum vpnha_rc charon_teardown(struct vpnha_ctx *ctx, const char *conn, co
 
 static enum vpnha_rc ic_monitor(struct vpnha_ctx *ctx)
 {
-	struct vpnha_vici_conn *c = NULL;
-	enum vpnha_rc rc;
-	struct owned o;
+	const struct vpnha_ipsec_res r = res(ctx);
+	enum vpnha_ipsec_verdict verdict;
+	struct vpnha_ipsec_sa_view v;
+	struct vpnha_rec_ipsec_owned o;
 	char why[384] = "";
-	int err;
 
 	/* fail closed from the first probe on: Pacemaker probes every node when
 	 * the resource is defined, before anything may route the traffic */
-	if (ctx->probe && VPNHA_BOOL(ctx, P_FAIL_CLOSED) && blocks_install(ctx, NULL, why, sizeof(why)) < 0)
+	if (ctx->probe && r.fail_closed && vpnha_ipsec_res_blocks_install(&r, NULL, why, sizeof(why)) < 0)
 		vpnha_log_warn("%s", why);
-	if (owned_read(ctx, &o, NULL, 0) < 0)
+	if (vpnha_ipsec_res_owned_read(&r, &o) < 0)
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "%s is not started on this node", conn_name(ctx));
-	err = charon_open(ctx, &c);
-	if (err < 0)
-		return vpnha_fail(ctx, vpnha_ipsec_charon_absent(err) ? VPNHA_RC_NOT_RUNNING : VPNHA_RC_ERROR,
-				  "charon not answering on %s: %s", VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
-	rc = monitor_in_charon(ctx, c);
-	vpnha_vici_close(c);
-	return rc;
+	verdict = vpnha_ipsec_res_assess(&r, ctx->check_level >= 10, ctx->deadline, &v, why, sizeof(why));
+	if (verdict == VPNHA_IPSEC_PENDING)
+		return sa_pending(ctx, &v);
+	if (verdict != VPNHA_IPSEC_UP)
+		return vpnha_fail(ctx, verdict_rc[verdict], "%s", why);
+	return VPNHA_RC_OK;
 }
 
 static enum vpnha_rc ic_start(struct vpnha_ctx *ctx)
 {
-	struct start_in in __attribute__((cleanup(start_in_free))) = { .secret = VPNHA_SECRET_INIT };
+	struct vpnha_ipsec_creds creds __attribute__((cleanup(vpnha_ipsec_creds_free))) = { .secret = VPNHA_SECRET_INIT };
+	struct vpnha_ipsec_start s = { .t0 = vpnha_now_ms() };
+	const struct vpnha_ipsec_res r = res(ctx);
+	char l[INET6_ADDRSTRLEN], rm[INET6_ADDRSTRLEN], why[384] = "";
 	struct vpnha_vici_conn *c = NULL;
-	uint64_t t0 = vpnha_now_ms();
+	struct vpnha_ipsec_conn_cfg cfg;
 	enum vpnha_rc rc;
 	int err;
 
 	/* everything that can be checked is checked before touching anything */
-	rc = start_in_read(ctx, &in);
-	if (rc != VPNHA_RC_OK)
-		return rc;
-	err = charon_open(ctx, &c);
+	if (agent_defined(ctx)) {
+		if ((rc = creds_read(ctx, &creds)) != VPNHA_RC_OK)
+			return rc;
+		conn_cfg(ctx, l, rm, &cfg);
+		s.cfg = &cfg;
+		s.creds = &creds;
+	}
+	err = vpnha_vici_connect(&c, r.vici_socket, ctx->deadline);
 	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
-				  VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
-	rc = start_in_charon(ctx, c, &in, t0);
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s", r.vici_socket, strerror(-err));
+	/* start succeeds once loaded and initiated: it waits up to start_wait
+	 * for the CHILD_SA, then leaves it pending (see require_established) */
+	s.until = s.t0 + VPNHA_MS(ctx, P_START_WAIT);
+	err = vpnha_ipsec_res_start(&r, c, &s, ctx->deadline, why, sizeof(why));
 	vpnha_vici_close(c);
-	return rc;
+	if (err < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
+	return VPNHA_RC_OK;
 }
 
+/* Stop works from the ownership record, also with bad parameters. */
 static enum vpnha_rc ic_stop(struct vpnha_ctx *ctx)
 {
-	struct owned o;
-	char conn[96] = "";
-	unsigned nsa = 0, nsp = 0;
-	enum vpnha_rc rc;
-	int err;
-
-	if (owned_read(ctx, &o, conn, sizeof(conn)) < 0) {
-		/* nothing recorded: nothing of ours to tear down */
-		if (ctx->params_ok && !VPNHA_BOOL(ctx, P_FAIL_CLOSED) &&
-		    vpnha_state_exists(AGENT, ctx->instance, "block"))
-			blocks_remove(ctx);
-		return VPNHA_RC_OK;
-	}
-	if (!*conn && ctx->params_ok)
-		snprintf(conn, sizeof(conn), "%s", conn_name(ctx));
-	if ((rc = charon_teardown(ctx, conn, &o)) != VPNHA_RC_OK)
-		return rc;
-	/* whatever charon left (or a killed charon could not remove) goes now */
-	if (o.local.family && o.remote.family) {
-		err = vpnha_ipsec_kernel_clear(&o.local, &o.remote, BLOCK_PRIO, &nsa, &nsp);
-		if ((err == 0 || err == -EBUSY) && (nsa || nsp))
-			vpnha_log_notice("removed %u SAs and %u policies left in the kernel", nsa, nsp);
-		if (err < 0)
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot clear kernel SAs/policies of %s: %s", conn, strerror(-err));
-	}
+	const struct vpnha_ipsec_res r = ctx->params_ok ? res(ctx)
+							: (struct vpnha_ipsec_res){ AGENT, ctx->instance, .block_prio = BLOCK_PRIO };
 	/* fail_closed: the block policy stays (see the metadata); removed only
 	 * when the resource is configured with fail_closed=false */
-	if (ctx->params_ok && !VPNHA_BOOL(ctx, P_FAIL_CLOSED) &&
-	    vpnha_state_exists(AGENT, ctx->instance, "block") && blocks_remove(ctx) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove the block policy");
-	vpnha_state_remove(AGENT, ctx->instance, "down-since");
-	err = vpnha_state_remove(AGENT, ctx->instance, "owned");
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot remove state: %s", strerror(-err));
+	const bool remove_blocks = ctx->params_ok && !r.fail_closed;
+	struct vpnha_rec_ipsec_owned o;
+	struct vpnha_ipsec_stop s;
+	char why[384] = "";
+
+	if (vpnha_ipsec_res_owned_read(&r, &o) < 0) {
+		/* nothing recorded: nothing of ours to tear down */
+		if (remove_blocks && vpnha_ipsec_res_blocks_recorded(&r))
+			vpnha_ipsec_res_blocks_remove(&r);
+		return VPNHA_RC_OK;
+	}
+	s = (struct vpnha_ipsec_stop){
+		.vici_socket = ctx->params_ok ? r.vici_socket : "/run/charon.vici",
+		.conn = *o.conn || !ctx->params_ok ? o.conn : conn_name(ctx),
+		/* how long charon waits for the peer to answer the IKE DELETE: stop_wait
+		 * (lib bounds it by half the op time left); 0 without parameters */
+		.wait_ms = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_WAIT) : 0,
+		.remove_blocks = remove_blocks,
+	};
+	if (vpnha_ipsec_res_stop(&r, &o, &s, ctx->deadline, why, sizeof(why)) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "%s", why);
 	return VPNHA_RC_OK;
 }
 
@@ -654,29 +355,23 @@ static enum vpnha_rc ic_reload(struct vpnha_ctx *ctx)
 	return VPNHA_RC_OK;
 }
 
+/* validate-all at OCF_CHECK_LEVEL 10: the PSK file; charon installed (else
+ * 5: this node lacks it) and answering (else 1). */
 static enum vpnha_rc ic_validate_host(struct vpnha_ctx *ctx)
 {
-	struct vpnha_vici_conn *c = NULL;
-	char why[256];
+	const struct vpnha_ipsec_res r = res(ctx);
+	char why[384] = "";
 	int err;
 
 	if (agent_defined(ctx) && auth_psk(ctx)) {
-		_vpnha_auto_secret struct vpnha_secret secret = VPNHA_SECRET_INIT;
+		struct vpnha_ipsec_creds creds __attribute__((cleanup(vpnha_ipsec_creds_free))) = { .secret = VPNHA_SECRET_INIT };
+		enum vpnha_rc rc = creds_read(ctx, &creds);
 
-		err = vpnha_secret_read(VPNHA_STR(ctx, P_PSK_FILE), MAX_SECRET, VPNHA_SECRET_TRIM, &secret,
-					why, sizeof(why));
-		if (err < 0)
-			return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "parameter 'psk_file': %s", why);
+		if (rc != VPNHA_RC_OK)
+			return rc;
 	}
-	/* strongswan-charon's daemon, or charon-systemd's (Debian 12: examples/README.md) */
-	if (access("/usr/lib/ipsec/charon", X_OK) < 0 && access("/usr/libexec/ipsec/charon", X_OK) < 0 &&
-	    access("/usr/sbin/charon-systemd", X_OK) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "strongSwan charon is not installed");
-	err = charon_open(ctx, &c);
-	vpnha_vici_close(c);
-	if (err < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "charon not answering on %s: %s",
-				  VPNHA_STR(ctx, P_VICI_SOCKET), strerror(-err));
+	if ((err = vpnha_ipsec_res_charon_check(&r, ctx->deadline, why, sizeof(why))) < 0)
+		return vpnha_fail(ctx, err == -ENOPKG ? VPNHA_RC_NOT_INSTALLED : VPNHA_RC_ERROR, "%s", why);
 	return VPNHA_RC_OK;
 }
 

@@ -2,8 +2,10 @@
 /*
  * lib/ipsec.c: the SA view from list-sas, get-conns, the load-conn message
  * and the control commands against a fake charon (fake-charon.h); the block
- * selectors and the strongSwan syntax validators. The kernel side is
- * check-xfrm's.
+ * selectors and the strongSwan syntax validators; lib/ipsec-res.c: the
+ * monitor verdicts, start and stop against the fake charon or none, the
+ * ownership and down-since records, the credential files. The kernel side
+ * is check-xfrm's.
  */
 #include "config.h"
 
@@ -12,10 +14,14 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check-main.h"
-#include "ipsec.h"
+#include "ipsec-res.h"
+#include "runstate.h"
+#include "rundir.h"
 #include "util.h"
 
 #include "fake-charon.h"
@@ -385,11 +391,253 @@ START_TEST(test_validators)
 }
 END_TEST
 
+/* ---- lib/ipsec-res.c ---- */
+
+static char run_dir[128];
+
+static void res_setup(void)
+{
+	test_run_dir_fresh(run_dir, sizeof(run_dir), "check-ipsec-res");
+}
+
+static void res_teardown(void)
+{
+	test_rmtree(run_dir);
+}
+
+static struct vpnha_ipsec_res res_of(const char *sock, const char *conn, const char *child)
+{
+	return (struct vpnha_ipsec_res){
+		.agent = "check",
+		.instance = "i",
+		.conn = conn,
+		.child = child,
+		.vici_socket = sock,
+		.block_prio = 7,
+	};
+}
+
+/* One verdict from a fake charon answering with answer(). */
+static enum vpnha_ipsec_verdict assess_fake(const char *conn, const char *child, struct vpnha_ipsec_sa_view *v,
+					    char *why, size_t whylen)
+{
+	enum vpnha_ipsec_verdict vd;
+	struct vpnha_ipsec_res r;
+	struct fake f;
+	pthread_t th;
+
+	fake_start_answer(&f, &th, answer, NULL);
+	r = res_of(f.sock, conn, child);
+	vd = vpnha_ipsec_res_assess(&r, false, DEADLINE(), v, why, whylen);
+	fake_stop(&f, th);
+	vpnha_vici_node_free(last_req);
+	last_req = NULL;
+	return vd;
+}
+
+START_TEST(test_res_assess)
+{
+	const struct vpnha_ipsec_res gone = res_of("/nonexistent/charon.vici", "gw", "net");
+	struct vpnha_ipsec_sa_view v;
+	struct vpnha_rec_since d = { .s = 1 };
+	char why[384] = "";
+
+	ck_assert_int_eq(vpnha_record_write(VPNHA_REC_SINCE, "check", "i", "down-since", &d), 0);
+	ck_assert_int_eq(assess_fake("gw", "net", &v, why, sizeof(why)), VPNHA_IPSEC_UP);
+	ck_assert_uint_eq(v.children_installed, 1);
+	/* a CHILD_SA installed: no longer pending */
+	ck_assert(!vpnha_state_exists("check", "i", "down-since"));
+	ck_assert_int_eq(assess_fake("gw", "none", &v, why, sizeof(why)), VPNHA_IPSEC_PENDING);
+	ck_assert_uint_eq(v.ike_established, 1);
+	ck_assert_int_eq(assess_fake("g", "net", &v, why, sizeof(why)), VPNHA_IPSEC_NOT_LOADED);
+	ck_assert_str_eq(why, "connection g is not loaded in charon (restarted?)");
+	ck_assert_int_eq(vpnha_ipsec_res_assess(&gone, false, DEADLINE(), &v, why, sizeof(why)),
+			 VPNHA_IPSEC_CHARON_GONE);
+	ck_assert_str_eq(why, "charon not answering on /nonexistent/charon.vici: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_res_pending)
+{
+	const struct vpnha_ipsec_res r = res_of("/nonexistent", "gw", "net");
+	struct vpnha_rec_since d;
+	uint64_t first;
+
+	/* the first pending monitor records when: 0 s */
+	ck_assert_uint_eq(vpnha_ipsec_res_pending_s(&r), 0);
+	ck_assert_int_eq(vpnha_record_read(VPNHA_REC_SINCE, "check", "i", "down-since", &d), 0);
+	first = d.s;
+	ck_assert_uint_gt(first, 0);
+	d.s = first - 30;
+	ck_assert_int_eq(vpnha_record_write(VPNHA_REC_SINCE, "check", "i", "down-since", &d), 0);
+	ck_assert_uint_ge(vpnha_ipsec_res_pending_s(&r), 30);
+	ck_assert_uint_lt(vpnha_ipsec_res_pending_s(&r), 40);
+}
+END_TEST
+
+START_TEST(test_res_start)
+{
+	struct vpnha_ipsec_start s = { .t0 = vpnha_now_ms() };
+	struct vpnha_rec_ipsec_owned o;
+	struct vpnha_ipsec_res r;
+	char why[384] = "";
+	struct vpnha_vici_conn *c;
+	struct fake f;
+	pthread_t th;
+
+	/* swanctl.conf's connection must be loaded; nothing is recorded then */
+	c = fake_open(&f, &th, NULL);
+	r = res_of(f.sock, "g", "net");
+	ck_assert_int_eq(vpnha_ipsec_res_start(&r, c, &s, DEADLINE(), why, sizeof(why)), -ENOENT);
+	ck_assert_str_eq(why, "connection g is not loaded in charon (swanctl.conf on this node)");
+	ck_assert_int_eq(vpnha_ipsec_res_owned_read(&r, &o), -ENOENT);
+	/* loaded, its CHILD_SA installed: not initiated again; recorded as not ours to unload */
+	r = res_of(f.sock, "gw", "net");
+	s.until = s.t0;
+	ck_assert_int_eq(vpnha_ipsec_res_start(&r, c, &s, DEADLINE(), why, sizeof(why)), 0);
+	ck_assert_str_eq(f.got_cmd, "list-sas");
+	fake_close(c, &f, th);
+	ck_assert_int_eq(vpnha_ipsec_res_owned_read(&r, &o), 0);
+	ck_assert_str_eq(o.conn, "gw");
+	ck_assert(!o.loaded_conn);
+	ck_assert_uint_gt(o.started, 0);
+}
+END_TEST
+
+/* answer(), keeping the load-conn request in load_req. */
+static struct vpnha_vici_node *load_req;
+
+static void answer_keep_load(struct fake *f, int fd, const uint8_t *msg, size_t len)
+{
+	answer(f, fd, msg, len);
+	if (!strcmp(f->got_cmd, "load-conn")) {
+		vpnha_vici_node_free(load_req);
+		ck_assert_int_eq(vpnha_vici_msg_parse(msg, len, &load_req), 0);
+	}
+}
+
+START_TEST(test_res_start_pubkey)
+{
+	struct vpnha_val prop[] = { { .str = "aes256-sha256-modp2048" } }, ts[] = { { .str = "dynamic[gre]" } };
+	char key[] = "KEY", cert[] = "CERT", ca[] = "CA", kid[] = "key-1", why[384] = "";
+	struct vpnha_ipsec_creds cr = { .secret = { key, 3, 4 }, .cert = cert, .ca = ca };
+	struct vpnha_value proposals, local_ts;
+	/* the resource's own settings: the credentials and the policy come from start */
+	const struct vpnha_ipsec_conn_cfg cfg = {
+		.name = "gw",
+		.child = "net",
+		.local_addr = "192.0.2.1",
+		.remote_addr = "198.51.100.2",
+		.local_id = "me",
+		.remote_id = "you",
+		.proposals = &proposals,
+		.esp_proposals = &proposals,
+		.local_ts = &local_ts,
+		.remote_ts = &local_ts,
+		.mode = "tunnel",
+		.dpd_delay_s = 2,
+		.rekey_time_s = 14400,
+		.child_rekey_time_s = 3600,
+	};
+	struct vpnha_ipsec_start s = { .cfg = &cfg, .creds = &cr, .t0 = vpnha_now_ms() };
+	struct vpnha_rec_ipsec_owned o;
+	struct vpnha_ipsec_res r;
+	struct vpnha_vici_conn *c;
+	struct fake f;
+	pthread_t th;
+
+	value_of(&proposals, prop, 1);
+	value_of(&local_ts, ts, 1);
+	s.until = s.t0;
+	fake_start_answer(&f, &th, answer_keep_load, kid);
+	ck_assert_int_eq(vpnha_vici_connect(&c, f.sock, DEADLINE()), 0);
+	r = res_of(f.sock, "gw", "net");
+	ck_assert_int_eq(vpnha_ipsec_res_start(&r, c, &s, DEADLINE(), why, sizeof(why)), 0);
+	/* the load-conn message: the certificates and the kept connection's policy */
+	vpnha_vici_node_free(last_req);
+	last_req = load_req;
+	load_req = NULL;
+	check_load_conn_pubkey();
+	fake_close(c, &f, th);
+	/* ownership: the connection and the key charon named */
+	ck_assert_int_eq(vpnha_ipsec_res_owned_read(&r, &o), 0);
+	ck_assert(o.loaded_conn);
+	ck_assert_str_eq(o.key_id, "key-1");
+	ck_assert_str_eq(o.shared_id, "");
+}
+END_TEST
+
+START_TEST(test_res_stop)
+{
+	const struct vpnha_ipsec_res r = res_of("/nonexistent", "gw", "net");
+	const struct vpnha_ipsec_stop s = { .vici_socket = "/nonexistent/charon.vici", .conn = "gw" };
+	struct vpnha_rec_ipsec_owned o = { .loaded_conn = true };
+	struct vpnha_rec_since d = { .s = 5 };
+	char why[384] = "";
+
+	ck_assert_int_eq(vpnha_ipsec_res_owned_write(&r, &o), 0);
+	ck_assert_int_eq(vpnha_record_write(VPNHA_REC_SINCE, "check", "i", "down-since", &d), 0);
+	ck_assert_int_eq(vpnha_state_write("check", "i", "block", "1\n", 2), 0);
+	/* charon not running: nothing to unload; the run state goes, the block record stays */
+	ck_assert_int_eq(vpnha_ipsec_res_stop(&r, &o, &s, DEADLINE(), why, sizeof(why)), 0);
+	ck_assert_int_eq(vpnha_ipsec_res_owned_read(&r, &o), -ENOENT);
+	ck_assert(!vpnha_state_exists("check", "i", "down-since"));
+	ck_assert(vpnha_ipsec_res_blocks_recorded(&r));
+}
+END_TEST
+
+static void file_put(const char *path, const char *text, mode_t mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+START_TEST(test_res_creds)
+{
+	struct vpnha_ipsec_creds cr = { .secret = VPNHA_SECRET_INIT };
+	char psk[256], cert[256], key[256], missing[256], why[512];
+	struct vpnha_ipsec_cred_files f = { 0 };
+	enum vpnha_ipsec_cred bad;
+
+	snprintf(psk, sizeof(psk), "%s/psk", run_dir);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", run_dir);
+	snprintf(key, sizeof(key), "%s/key.pem", run_dir);
+	snprintf(missing, sizeof(missing), "%s/nosuch", run_dir);
+	file_put(psk, "s3cret\n", 0600);
+	file_put(cert, "CERT\n", 0644);
+	file_put(key, "KEY\n", 0600);
+	f.psk = psk;
+	ck_assert_int_eq(vpnha_ipsec_creds_read(&f, &cr, &bad, why, sizeof(why)), 0);
+	ck_assert_str_eq(cr.secret.data, "s3cret");
+	vpnha_ipsec_creds_free(&cr);
+	f.psk = missing;
+	ck_assert_int_lt(vpnha_ipsec_creds_read(&f, &cr, &bad, why, sizeof(why)), 0);
+	ck_assert_int_eq(bad, VPNHA_IPSEC_CRED_PSK);
+	/* pubkey: certificate, CA, key in that order; a missing file named with its path */
+	f = (struct vpnha_ipsec_cred_files){ .cert = cert, .cacert = missing, .key = key };
+	ck_assert_int_eq(vpnha_ipsec_creds_read(&f, &cr, &bad, why, sizeof(why)), -ENOENT);
+	ck_assert_int_eq(bad, VPNHA_IPSEC_CRED_CACERT);
+	ck_assert_ptr_nonnull(strstr(why, "/nosuch: No such file or directory"));
+	vpnha_ipsec_creds_free(&cr);
+	f.cacert = cert;
+	ck_assert_int_eq(vpnha_ipsec_creds_read(&f, &cr, &bad, why, sizeof(why)), 0);
+	ck_assert_str_eq(cr.cert, "CERT\n");
+	ck_assert_str_eq(cr.secret.data, "KEY");
+	vpnha_ipsec_creds_free(&cr);
+	ck_assert_ptr_null(cr.cert);
+}
+END_TEST
+
 static Suite *ipsec_suite(void)
 {
 	Suite *s = suite_create("ipsec");
 	TCase *vici = tcase_create("charon");
 	TCase *pure = tcase_create("pure");
+	TCase *res = tcase_create("res");
 
 	tcase_add_test(vici, test_sa_view);
 	tcase_add_test(vici, test_conn_loaded);
@@ -398,8 +646,16 @@ static Suite *ipsec_suite(void)
 	tcase_add_test(vici, test_charon_absent);
 	tcase_add_test(pure, test_block_sels);
 	tcase_add_test(pure, test_validators);
+	tcase_add_checked_fixture(res, res_setup, res_teardown);
+	tcase_add_test(res, test_res_assess);
+	tcase_add_test(res, test_res_pending);
+	tcase_add_test(res, test_res_start);
+	tcase_add_test(res, test_res_start_pubkey);
+	tcase_add_test(res, test_res_stop);
+	tcase_add_test(res, test_res_creds);
 	suite_add_tcase(s, vici);
 	suite_add_tcase(s, pure);
+	suite_add_tcase(s, res);
 	return s;
 }
 
