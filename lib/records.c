@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "netlink.h"
 #include "params.h"
 #include "records.h"
@@ -606,6 +607,28 @@ int vpnha_record_read(enum vpnha_rec_kind kind, const char *agent, const char *i
 	if (r < 0)
 		return r;
 	return vpnha_record_parse(kind, text, out);
+}
+
+int vpnha_record_read_owner(enum vpnha_rec_kind kind, const char *agent, const char *instance, const char *key,
+			    void *out, const char *what)
+{
+	_vpnha_auto_free char *text = NULL;
+	size_t len;
+	int r;
+
+	if ((unsigned)kind >= VPNHA_REC_KIND_COUNT)
+		return -EINVAL;
+	record_init(&schemas[kind], out);
+	r = vpnha_state_read(agent, instance, key, &text, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (vpnha_record_parse(kind, text, out) < 0) {
+		vpnha_log_warn("ownership record is unreadable; treating the %s as not ours", what);
+		return 0;
+	}
+	return 1;
 }
 
 #define RECORD_MAX 65536
