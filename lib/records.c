@@ -612,23 +612,15 @@ int vpnha_record_read(enum vpnha_rec_kind kind, const char *agent, const char *i
 int vpnha_record_read_owner(enum vpnha_rec_kind kind, const char *agent, const char *instance, const char *key,
 			    void *out, const char *what)
 {
-	_vpnha_auto_free char *text = NULL;
-	size_t len;
-	int r;
+	int r = vpnha_record_read(kind, agent, instance, key, out);
 
-	if ((unsigned)kind >= VPNHA_REC_KIND_COUNT)
-		return -EINVAL;
-	record_init(&schemas[kind], out);
-	r = vpnha_state_read(agent, instance, key, &text, &len);
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
-		return r;
-	if (vpnha_record_parse(kind, text, out) < 0) {
+	if (r == -EBADMSG) { /* the parser's only error: the file itself was read */
 		vpnha_log_warn("ownership record is unreadable; treating the %s as not ours", what);
 		return 0;
 	}
-	return 1;
+	return r < 0 ? r : 1;
 }
 
 #define RECORD_MAX 65536
