@@ -213,11 +213,9 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 {
 	const struct vpnha_value *v = ifaces(ctx);
 	const char *argv[MAX_ARGS];
-	struct vpnha_env env;
 	char nums[VPNHA_ARRAY_SIZE(daemon_num_opts)][32];
 	size_t a = 0, i;
 	const char *s;
-	int r;
 
 	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
 		size_t p = daemon_num_opts[i].param;
@@ -251,15 +249,7 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 	if (take_over)
 		argv[a++] = "--take-over";
 	argv[a] = NULL;
-
-	vpnha_env_build(&env, daemon_env_pass, VPNHA_ARRAY_SIZE(daemon_env_pass));
-
-	if (access(argv[0], X_OK) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "daemon %s: %s", argv[0], strerror(errno));
-	r = ml_spawn(argv, env.envp, out);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(-r));
-	return VPNHA_RC_OK;
+	return vpnha_sup_spawn(ctx, argv, daemon_env_pass, VPNHA_ARRAY_SIZE(daemon_env_pass), out);
 }
 
 /*
@@ -321,22 +311,28 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
 
 /* ---- stop ---- */
 
+/* End the running daemon, if any: SIGTERM, SIGKILL after STOP_GRACE_MS (lib/supervise.h). */
+static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx)
+{
+	pid_t pid = read_pid(ctx);
+
+	if (pid && pid_is_daemon(pid))
+		return vpnha_sup_end(ctx, pid, DAEMON_COMM, STOP_GRACE_MS);
+	return VPNHA_RC_OK;
+}
+
 static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 {
 	/* with bad parameters: the default grace (stop works from the records) */
 	uint64_t grace = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_GRACE) : STOP_GRACE_DEFAULT_MS;
 	enum vpnha_rc rc;
-	pid_t pid;
 	int r;
 
 	apply_run_dir(ctx);
 	ml_statusd_stop(ctx);
-	pid = read_pid(ctx);
-	if (pid && pid_is_daemon(pid)) {
-		rc = vpnha_sup_end(ctx, pid, DAEMON_COMM, STOP_GRACE_MS);
-		if (rc != VPNHA_RC_OK)
-			return rc;
-	}
+	rc = daemon_end(ctx);
+	if (rc != VPNHA_RC_OK)
+		return rc;
 	/* delete the attributes, or leave their deletion to attrd after grace
 	 * (then record "released": the next start takes them over) */
 	if (vpnha_attrd_names_delete(ctx, AGENT, "attrs", grace, VPNHA_MII_ATTRD_TIMEOUT_MS) > 0) {
@@ -360,15 +356,11 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 static enum vpnha_rc ml_reload(struct vpnha_ctx *ctx)
 {
 	enum vpnha_rc rc;
-	pid_t pid;
 
 	apply_run_dir(ctx);
-	pid = read_pid(ctx);
-	if (pid && pid_is_daemon(pid)) {
-		rc = vpnha_sup_end(ctx, pid, DAEMON_COMM, STOP_GRACE_MS);
-		if (rc != VPNHA_RC_OK)
-			return rc;
-	}
+	rc = daemon_end(ctx);
+	if (rc != VPNHA_RC_OK)
+		return rc;
 	rc = daemon_launch(ctx);
 	if (rc != VPNHA_RC_OK)
 		return rc;

@@ -2,14 +2,34 @@
 /* A daemon an agent supervises: its pid record, its end (supervise.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "proc.h"
 #include "records.h"
 #include "supervise.h"
 #include "util.h"
+
+enum vpnha_rc vpnha_sup_spawn(struct vpnha_ctx *ctx, const char *const argv[], const char *const pass[], size_t n_pass,
+			      pid_t *pid)
+{
+	struct vpnha_env env;
+	struct vpnha_spawn sp = { .argv = argv, .out_fd = -1, .keep_fd = -1, .flags = VPNHA_SPAWN_DAEMON };
+	int r;
+
+	vpnha_env_build(&env, pass, n_pass);
+	sp.envp = env.envp;
+	if (access(argv[0], X_OK) < 0)
+		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "daemon %s: %s", argv[0], strerror(errno));
+	r = vpnha_proc_spawn(&sp, pid);
+	if (r < 0)
+		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(-r));
+	return VPNHA_RC_OK;
+}
 
 pid_t vpnha_sup_pid(const char *agent, const char *instance, const char *key)
 {

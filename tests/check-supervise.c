@@ -118,6 +118,26 @@ START_TEST(test_sup_end)
 }
 END_TEST
 
+START_TEST(test_sup_spawn)
+{
+	const char *const missing[] = { "/nonexistent/mii-linkd", NULL };
+	const char *const sleeper[] = { "/bin/sleep", "30", NULL };
+	const char *const pass[] = { "VPNHA_ATTRD_UPDATER" };
+	pid_t pid = 0;
+
+	ck_assert_int_eq(vpnha_sup_spawn(&ctx, missing, pass, 1, &pid), VPNHA_RC_NOT_INSTALLED);
+	ck_assert_str_eq(ctx.reason, "daemon /nonexistent/mii-linkd: No such file or directory");
+	ck_assert_int_eq(pid, 0);
+	ck_assert_int_eq(vpnha_sup_spawn(&ctx, sleeper, pass, 1, &pid), VPNHA_RC_OK);
+	ck_assert_int_gt(pid, 1);
+	while (!vpnha_pid_alive(pid, "sleep"))
+		usleep(1000);
+	ck_assert_int_eq(getsid(pid), pid); /* detached: its own session */
+	ck_assert_int_eq(vpnha_sup_end(&ctx, pid, "sleep", 2000), VPNHA_RC_OK);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
 START_TEST(test_mii_status_check)
 {
 	struct vpnha_mii_status st;
@@ -249,7 +269,7 @@ END_TEST
 
 static Suite *supervise_suite(void)
 {
-	const TTest *tests[] = { test_sup_pid, test_sup_end, test_mii_status_check, test_mii_wait_initial,
+	const TTest *tests[] = { test_sup_pid, test_sup_end, test_sup_spawn, test_mii_status_check, test_mii_wait_initial,
 				 test_attrd_names };
 
 	return vpnha_test_suite("supervise", "daemon", setup, teardown, tests, VPNHA_ARRAY_SIZE(tests));
