@@ -15,26 +15,23 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "attrd-names.h"
 #include "attrd.h"
 #include "linkstate.h"
 #include "mii-link.h"
 #include "log.h"
+#include "miistatus.h"
 #include "proc.h"
-#include "records.h"
 #include "runstate.h"
+#include "supervise.h"
 #include "util.h"
 #include "vpnha.h"
 
@@ -44,7 +41,6 @@
 #ifndef MII_LINKD_PATH
 #error "MII_LINKD_PATH (where mii-linkd is installed) comes from the build: agents/mii-link.am"
 #endif
-#define ATTRD_TIMEOUT_MS 5000u
 /* how long stop lets mii-linkd exit after SIGTERM before SIGKILL (it only
  * has to leave its main loop: the agent deletes the attributes itself) */
 #define STOP_GRACE_MS 2000u
@@ -144,49 +140,15 @@ static const char *daemon_path(void)
 
 /* ---- the daemon's files ---- */
 
-/* Read the daemon's pid; 0 when there is none. */
+/* The daemon's pid (lib/supervise.h); 0 when there is none. */
 static pid_t read_pid(struct vpnha_ctx *ctx)
 {
-	struct vpnha_rec_pid p;
-
-	if (vpnha_record_read(VPNHA_REC_PID, AGENT, ctx->instance, "pid", &p) < 0)
-		return 0;
-	return (pid_t)p.pid;
+	return vpnha_sup_pid(AGENT, ctx->instance, "pid");
 }
 
 static bool pid_is_daemon(pid_t pid)
 {
 	return vpnha_pid_alive(pid, DAEMON_COMM);
-}
-
-struct status {
-	pid_t pid;
-	uint64_t updated_ms, interval_ms;
-	bool initial;
-	char attrd[32];
-	char error[256];
-	char quorum[32];
-};
-
-/* mii-linkd's status record (lib/records.h, VPNHA_REC_MII_STATUS) */
-static int read_status(struct vpnha_ctx *ctx, struct status *st)
-{
-	struct vpnha_rec_mii_status r;
-	int rc;
-
-	_Static_assert(sizeof(r.attrd) == sizeof(st->attrd) && sizeof(r.quorum) == sizeof(st->quorum), "fields");
-	memset(st, 0, sizeof(*st));
-	rc = vpnha_record_read(VPNHA_REC_MII_STATUS, AGENT, ctx->instance, "status", &r);
-	if (rc < 0)
-		return rc;
-	st->pid = (pid_t)r.pid;
-	st->updated_ms = r.updated_ms;
-	st->interval_ms = r.interval_ms;
-	st->initial = r.initial;
-	memcpy(st->attrd, r.attrd, sizeof(st->attrd));
-	memcpy(st->quorum, r.quorum, sizeof(st->quorum));
-	memcpy(st->error, r.error, sizeof(st->error) - 1); /* cut as it always was */
-	return 0;
 }
 
 static void remove_files(struct vpnha_ctx *ctx)
@@ -199,9 +161,7 @@ static void remove_files(struct vpnha_ctx *ctx)
 
 static enum vpnha_rc check_running(struct vpnha_ctx *ctx, bool quiet_missing)
 {
-	struct status st;
 	pid_t pid = read_pid(ctx);
-	uint64_t now, age, max_age;
 
 	if (pid == 0) {
 		return vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "mii-linkd is not running");
@@ -212,25 +172,8 @@ static enum vpnha_rc check_running(struct vpnha_ctx *ctx, bool quiet_missing)
 					  (int)pid);
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) has died", (int)pid);
 	}
-	if (read_status(ctx, &st) < 0 || st.pid != pid)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) has no status file", (int)pid);
-	now = vpnha_now_ms();
-	age = now > st.updated_ms ? now - st.updated_ms : 0;
-	/* hung = no refresh for 3 polls, plus what publishing may legitimately
-	 * block for (an attrd_updater run per watched interface, each bounded by
-	 * ATTRD_TIMEOUT_MS; seen under load), plus 2 s of slack */
-	max_age = 3 * (st.interval_ms ? st.interval_ms : 2000) + 2 * ATTRD_TIMEOUT_MS + 2000;
-	if (age > max_age)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) is hung: status not refreshed for %" PRIu64
-				  " ms", (int)pid, age);
-	/* degraded, not failed: a restart would delete the attributes and not
-	 * make attrd answer sooner (it keeps retrying) */
-	if (!strcmp(st.attrd, "failing"))
-		return vpnha_fail(ctx, VPNHA_RC_DEGRADED, "mii-linkd cannot publish the attributes: %s",
-				  st.error[0] ? st.error : "attrd_updater keeps failing");
-	if (strcmp(st.quorum, "not quorate") == 0)
-		vpnha_log_warn("this node has lost quorum");
-	return VPNHA_RC_OK;
+	/* fresh (not hung), publishing (lib/miistatus.h) */
+	return vpnha_mii_status_check(ctx, AGENT, pid);
 }
 
 static enum vpnha_rc ml_monitor(struct vpnha_ctx *ctx)
@@ -247,20 +190,6 @@ static enum vpnha_rc ml_monitor(struct vpnha_ctx *ctx)
 }
 
 /* ---- start ---- */
-
-/* The attributes to delete at stop (lib/records.h, VPNHA_REC_NAMES): one a line. */
-static int write_attrs(struct vpnha_ctx *ctx)
-{
-	const struct vpnha_value *v = ifaces(ctx);
-	struct vpnha_rec_names names = { 0 };
-	size_t i;
-
-	for (i = 0; i < v->n_items && names.n < VPNHA_ARRAY_SIZE(names.names); i++)
-		snprintf(names.names[names.n++], sizeof(names.names[0]), ATTR_PREFIX "%s", v->items[i].str);
-	if (VPNHA_GIVEN(ctx, P_NAME) && names.n < VPNHA_ARRAY_SIZE(names.names))
-		snprintf(names.names[names.n++], sizeof(names.names[0]), "%s", VPNHA_STR(ctx, P_NAME));
-	return vpnha_record_write(VPNHA_REC_NAMES, AGENT, ctx->instance, "attrs", &names);
-}
 
 #define MAX_ARGS (2 * (VPNHA_LS_MAX_IFS + 16))
 
@@ -284,11 +213,9 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 {
 	const struct vpnha_value *v = ifaces(ctx);
 	const char *argv[MAX_ARGS];
-	struct vpnha_env env;
 	char nums[VPNHA_ARRAY_SIZE(daemon_num_opts)][32];
 	size_t a = 0, i;
 	const char *s;
-	int r;
 
 	for (i = 0; i < VPNHA_ARRAY_SIZE(daemon_num_opts); i++) {
 		size_t p = daemon_num_opts[i].param;
@@ -322,57 +249,7 @@ static enum vpnha_rc spawn_daemon(struct vpnha_ctx *ctx, bool take_over, pid_t *
 	if (take_over)
 		argv[a++] = "--take-over";
 	argv[a] = NULL;
-
-	vpnha_env_build(&env, daemon_env_pass, VPNHA_ARRAY_SIZE(daemon_env_pass));
-
-	if (access(argv[0], X_OK) < 0)
-		return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "daemon %s: %s", argv[0], strerror(errno));
-	r = ml_spawn(argv, env.envp, out);
-	if (r < 0)
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "fork: %s", strerror(-r));
-	return VPNHA_RC_OK;
-}
-
-static void report_publish(struct vpnha_ctx *ctx, const struct status *st)
-{
-	if (!strcmp(st->attrd, "no-cluster"))
-		vpnha_log_warn("link attributes could not be published: no cluster on this node "
-			       "(attrd not reachable); mii-linkd keeps watching and publishes once it is");
-	else if (strcmp(st->attrd, "ok") != 0)
-		vpnha_log_warn("link attributes not published yet (%s%s%s)", st->attrd,
-			       st->error[0] ? ": " : "", st->error);
-}
-
-/* Wait until the daemon pid has published the initial state. */
-static enum vpnha_rc daemon_wait_initial(struct vpnha_ctx *ctx, pid_t pid)
-{
-	struct status st;
-	pid_t w;
-	int wst;
-
-	for (;;) {
-		w = waitpid(pid, &wst, WNOHANG);
-		if (w == pid) {
-			if (read_status(ctx, &st) == 0 && st.error[0])
-				return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd failed: %s", st.error);
-			if (WIFEXITED(wst) && WEXITSTATUS(wst) == 127)
-				return vpnha_fail(ctx, VPNHA_RC_NOT_INSTALLED, "cannot execute %s", daemon_path());
-			return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd exited at start (%s %d)",
-					  WIFEXITED(wst) ? "status" : "signal",
-					  WIFEXITED(wst) ? WEXITSTATUS(wst) : WTERMSIG(wst));
-		}
-		if (read_status(ctx, &st) == 0 && st.pid == pid && st.initial)
-			break;
-		if (!vpnha_sleep_ms(ctx, 5)) {
-			kill(pid, SIGKILL);
-			remove_files(ctx);
-			return vpnha_fail(ctx, VPNHA_RC_TIMEOUT,
-					  "mii-linkd did not publish the initial link state in time");
-		}
-	}
-	report_publish(ctx, &st);
-	vpnha_log_info("mii-linkd started (pid %d)", (int)pid);
-	return VPNHA_RC_OK;
+	return vpnha_sup_spawn(ctx, argv, daemon_env_pass, VPNHA_ARRAY_SIZE(daemon_env_pass), out);
 }
 
 /*
@@ -389,13 +266,15 @@ static enum vpnha_rc daemon_launch(struct vpnha_ctx *ctx)
 	int r;
 
 	remove_files(ctx);
-	r = write_attrs(ctx);
+	/* the attributes to delete at stop (lib/attrd-names.h) */
+	r = vpnha_attrd_names_write(AGENT, ctx->instance, "attrs", ATTR_PREFIX, ifaces(ctx),
+				    VPNHA_GIVEN(ctx, P_NAME) ? VPNHA_STR(ctx, P_NAME) : NULL);
 	if (r < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write state in %s: %s", vpnha_run_dir(),
 				  strerror(-r));
 	rc = spawn_daemon(ctx, take_over, &pid);
 	if (rc == VPNHA_RC_OK)
-		rc = daemon_wait_initial(ctx, pid);
+		rc = vpnha_mii_status_wait_initial(ctx, AGENT, pid, daemon_path());
 	if (rc == VPNHA_RC_OK && take_over)
 		vpnha_state_remove(AGENT, ctx->instance, "released");
 	return rc;
@@ -432,65 +311,13 @@ static enum vpnha_rc ml_start(struct vpnha_ctx *ctx)
 
 /* ---- stop ---- */
 
-/*
- * Delete the published attributes, or leave their deletion to attrd after
- * grace_ms (then record "released" for the next start). Returns the number
- * of attributes whose deletion is pending.
- */
-static size_t delete_attrs(struct vpnha_ctx *ctx, uint64_t grace_ms)
+/* End the running daemon, if any: SIGTERM, SIGKILL after STOP_GRACE_MS (lib/supervise.h). */
+static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx)
 {
-	struct vpnha_rec_names names;
-	char detail[256];
-	enum vpnha_attrd_result r;
-	size_t pending = 0, i;
-	uint64_t left;
-	const char *line;
+	pid_t pid = read_pid(ctx);
 
-	if (vpnha_record_read(VPNHA_REC_NAMES, AGENT, ctx->instance, "attrs", &names) < 0)
-		return 0;
-	for (i = 0; i < names.n; i++) {
-		line = names.names[i];
-		left = vpnha_time_left_ms(ctx);
-		if (left < 100)
-			break;
-		r = vpnha_attrd_delete_after(line, grace_ms, left < ATTRD_TIMEOUT_MS ? left : ATTRD_TIMEOUT_MS,
-					     detail, sizeof(detail));
-		if (r == VPNHA_ATTRD_NO_CLUSTER) {
-			vpnha_log_info("attribute %s not deleted: no cluster on this node", line);
-			break; /* the others would fail the same way */
-		}
-		if (r != VPNHA_ATTRD_OK)
-			vpnha_log_warn("attribute %s not deleted: %s%s%s", line, vpnha_attrd_result_str(r),
-				       detail[0] ? ": " : "", detail);
-		else if (grace_ms)
-			pending++;
-	}
-	if (pending)
-		vpnha_log_info("%zu attribute(s) deleted; attrd removes them from the CIB in %" PRIu64
-			       " ms unless mii-link starts again here", pending, grace_ms);
-	return pending;
-}
-
-/* SIGTERM, then SIGKILL after STOP_GRACE_MS (or near the op deadline). */
-static enum vpnha_rc daemon_end(struct vpnha_ctx *ctx, pid_t pid)
-{
-	uint64_t until = vpnha_now_ms() + STOP_GRACE_MS;
-
-	vpnha_pid_signal_group(pid, SIGTERM);
-	while (pid_is_daemon(pid)) {
-		if (vpnha_time_left_ms(ctx) < 500 || vpnha_now_ms() >= until) {
-			vpnha_log_warn("mii-linkd (pid %d) still running %" PRIu64 " ms after SIGTERM: SIGKILL",
-				       (int)pid, vpnha_now_ms() + STOP_GRACE_MS - until);
-			vpnha_pid_signal_group(pid, SIGKILL);
-			break;
-		}
-		vpnha_sleep_ms(ctx, 5);
-	}
-	/* after SIGKILL: it's gone once the kernel has reaped it */
-	while (pid_is_daemon(pid) && vpnha_sleep_ms(ctx, 5))
-		;
-	if (pid_is_daemon(pid))
-		return vpnha_fail(ctx, VPNHA_RC_ERROR, "mii-linkd (pid %d) does not die", (int)pid);
+	if (pid && pid_is_daemon(pid))
+		return vpnha_sup_end(ctx, pid, DAEMON_COMM, STOP_GRACE_MS);
 	return VPNHA_RC_OK;
 }
 
@@ -499,18 +326,16 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 	/* with bad parameters: the default grace (stop works from the records) */
 	uint64_t grace = ctx->params_ok ? VPNHA_MS(ctx, P_STOP_GRACE) : STOP_GRACE_DEFAULT_MS;
 	enum vpnha_rc rc;
-	pid_t pid;
 	int r;
 
 	apply_run_dir(ctx);
 	ml_statusd_stop(ctx);
-	pid = read_pid(ctx);
-	if (pid && pid_is_daemon(pid)) {
-		rc = daemon_end(ctx, pid);
-		if (rc != VPNHA_RC_OK)
-			return rc;
-	}
-	if (delete_attrs(ctx, grace) > 0) {
+	rc = daemon_end(ctx);
+	if (rc != VPNHA_RC_OK)
+		return rc;
+	/* delete the attributes, or leave their deletion to attrd after grace
+	 * (then record "released": the next start takes them over) */
+	if (vpnha_attrd_names_delete(ctx, AGENT, "attrs", grace, VPNHA_MII_ATTRD_TIMEOUT_MS) > 0) {
 		r = vpnha_state_write(AGENT, ctx->instance, "released", "", 0);
 		if (r < 0)
 			vpnha_log_warn("cannot record the pending deletion: %s", strerror(-r));
@@ -531,15 +356,11 @@ static enum vpnha_rc ml_stop(struct vpnha_ctx *ctx)
 static enum vpnha_rc ml_reload(struct vpnha_ctx *ctx)
 {
 	enum vpnha_rc rc;
-	pid_t pid;
 
 	apply_run_dir(ctx);
-	pid = read_pid(ctx);
-	if (pid && pid_is_daemon(pid)) {
-		rc = daemon_end(ctx, pid);
-		if (rc != VPNHA_RC_OK)
-			return rc;
-	}
+	rc = daemon_end(ctx);
+	if (rc != VPNHA_RC_OK)
+		return rc;
 	rc = daemon_launch(ctx);
 	if (rc != VPNHA_RC_OK)
 		return rc;

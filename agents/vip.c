@@ -33,7 +33,7 @@
 #include "vpnha.h"
 
 #define AGENT "vip"
-#define OWNER_KEY "owner"
+#define OWNER_KEY VPNHA_OWNER_KEY
 
 /* The parameters, in the order of the table below (VPNHA_STR(ctx, P_...)). */
 enum vip_param {
@@ -56,23 +56,12 @@ static const struct vpnha_param_def params[] = {
 };
 _Static_assert(sizeof(params) / sizeof(params[0]) == P_COUNT, "one enum entry per parameter");
 
-/* ip/len is the directed broadcast of its IPv4 subnet (host part all ones). */
-static bool addr_is_subnet_broadcast(const struct vpnha_addr *a, int64_t len)
-{
-	uint32_t host;
-
-	if (a->family != AF_INET || len < 1 || len > 30)
-		return false;
-	host = (uint32_t)0xffffffffu >> len;
-	return (ntohl(a->u.v4.s_addr) & host) == host;
-}
-
 static enum vpnha_rc vip_validate_params(struct vpnha_ctx *ctx)
 {
 	const struct vpnha_addr *ip = VPNHA_ADDR(ctx, P_IP);
 
 	/* unspecified, multicast, broadcast, loopback: refused by the parameter's own check */
-	if (VPNHA_GIVEN(ctx, P_CIDR_NETMASK) && addr_is_subnet_broadcast(ip, VPNHA_INT(ctx, P_CIDR_NETMASK)))
+	if (VPNHA_GIVEN(ctx, P_CIDR_NETMASK) && vpnha_addr_is_subnet_broadcast(ip, VPNHA_INT(ctx, P_CIDR_NETMASK)))
 		return vpnha_fail(ctx, VPNHA_RC_CONFIG,
 				  "parameter 'ip': %s is the broadcast address of %s/%lld, not a unicast address",
 				  VPNHA_STR(ctx, P_IP), VPNHA_STR(ctx, P_IP), (long long)VPNHA_INT(ctx, P_CIDR_NETMASK));
@@ -93,84 +82,13 @@ static void wanted_addr(struct vpnha_ctx *ctx, struct vpnha_nl_addr *a)
 		a->local.prefixlen = (unsigned)VPNHA_INT(ctx, P_CIDR_NETMASK);
 }
 
-/* ---- the ownership record ---- */
-
-struct owner {
-	bool present;
-	struct vpnha_nl_addr addr;
-	char ifname[IF_NAMESIZE];
-	int ifindex;
-};
-
-/*
- * The record's text (lib/records.h, VPNHA_REC_VIP_OWNER: addr=PREFIX,
- * ifname=, ifindex=) into o. Returns 0 or -EINVAL when incomplete.
- */
-static int owner_parse(const char *text, struct owner *o)
-{
-	struct vpnha_rec_vip_owner r;
-
-	memset(o, 0, sizeof(*o));
-	if (vpnha_record_parse(VPNHA_REC_VIP_OWNER, text, &r) < 0)
-		return -EINVAL;
-	o->addr.local = r.addr;
-	memcpy(o->ifname, r.ifname, sizeof(o->ifname));
-	o->ifindex = r.ifindex;
-	o->present = true;
-	return 0;
-}
-
-static int owner_read(struct vpnha_ctx *ctx, struct owner *o)
-{
-	_vpnha_auto_free char *text = NULL;
-	size_t len;
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	r = vpnha_state_read(AGENT, ctx->instance, OWNER_KEY, &text, &len);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
-	if (owner_parse(text, o) < 0) {
-		vpnha_log_warn("ownership record is unreadable; treating the address as not ours");
-		memset(o, 0, sizeof(*o));
-	}
-	return 0;
-}
-
-/* The record's text (what owner_parse reads back); its length or -ENOSPC. */
-static int owner_format(const struct owner *o, char *buf, size_t len)
-{
-	struct vpnha_rec_vip_owner r = { .addr = o->addr.local, .ifindex = o->ifindex };
-
-	memcpy(r.ifname, o->ifname, sizeof(r.ifname));
-	return vpnha_record_format(VPNHA_REC_VIP_OWNER, &r, buf, len);
-}
-
-static int owner_write(struct vpnha_ctx *ctx, const struct owner *o)
-{
-	char buf[256];
-	int n = owner_format(o, buf, sizeof(buf));
-
-	if (n < 0)
-		return n;
-	return vpnha_state_write(AGENT, ctx->instance, OWNER_KEY, buf, (size_t)n);
-}
-
-/* Does the record describe this address on this link? */
-static bool owner_owns(const struct owner *o, const struct vpnha_nl_addr *want, int ifindex)
-{
-	return o->present && o->ifindex == ifindex && vpnha_addr_equal(&o->addr.local, &want->local);
-}
-
 /* ---- what is there: the record, the link, the address on it ---- */
 
 struct vip_view {
 	const char *nic;
 	struct vpnha_nl_addr want, live;
 	char p[VPNHA_PREFIX_STRLEN]; /* want as text */
-	struct owner o;
+	struct vpnha_addr_owner o;
 	struct vpnha_link l;
 	int found; /* 1: the address (any prefix length) is on l */
 };
@@ -183,7 +101,7 @@ static enum vpnha_rc view_open(struct vpnha_ctx *ctx, struct vip_view *v, struct
 	v->nic = VPNHA_STR(ctx, P_NIC);
 	wanted_addr(ctx, &v->want);
 	vpnha_prefix_str(&v->want.local, v->p, sizeof(v->p));
-	r = owner_read(ctx, &v->o);
+	r = vpnha_addr_owner_read(AGENT, ctx->instance, &v->o);
 	if (r < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the ownership record: %s", strerror(-r));
 	return vpnha_nl_open_ctx(ctx, nl);
@@ -267,7 +185,8 @@ static enum vpnha_rc vip_monitor(struct vpnha_ctx *ctx)
 				 : vpnha_fail(ctx, VPNHA_RC_NOT_RUNNING, "not started (interface %s does not exist)",
 					      v.nic);
 	else if (r == 0 && (rc = view_addr(ctx, nl, &v)) == VPNHA_RC_OK)
-		rc = owner_owns(&v.o, &v.want, v.l.ifindex) ? monitor_owned(ctx, &v) : monitor_not_owned(ctx, &v);
+		rc = vpnha_addr_owner_owns(&v.o, &v.want, v.l.ifindex) ? monitor_owned(ctx, &v)
+								       : monitor_not_owned(ctx, &v);
 	vpnha_nl_close(nl);
 	return rc;
 }
@@ -285,7 +204,7 @@ static enum vpnha_rc start_add(struct vpnha_ctx *ctx, struct vpnha_nl *nl, struc
 	v->o.addr = v->want;
 	snprintf(v->o.ifname, sizeof(v->o.ifname), "%s", v->nic);
 	v->o.ifindex = v->l.ifindex;
-	r = owner_write(ctx, &v->o);
+	r = vpnha_addr_owner_write(AGENT, ctx->instance, &v->o);
 	if (r < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot write the ownership record: %s", strerror(-r));
 	r = vpnha_nl_addr_add(nl, v->l.ifindex, &v->want);
@@ -306,7 +225,7 @@ static enum vpnha_rc start_on_link(struct vpnha_ctx *ctx, struct vpnha_nl *nl, s
 
 	if (rc != VPNHA_RC_OK)
 		return rc;
-	if (v->found && owner_owns(&v->o, &v->want, v->l.ifindex)) {
+	if (v->found && vpnha_addr_owner_owns(&v->o, &v->want, v->l.ifindex)) {
 		if (v->live.local.prefixlen != v->want.local.prefixlen)
 			return vpnha_fail(ctx, VPNHA_RC_ERROR, "address %s on %s was changed behind the agent (now %s)",
 					  v->p, v->nic, vpnha_prefix_str(&v->live.local, q, sizeof(q)));
@@ -360,12 +279,12 @@ static enum vpnha_rc vip_stop(struct vpnha_ctx *ctx)
 {
 	struct vpnha_nl *nl = NULL;
 	struct vpnha_link l;
-	struct owner o;
+	struct vpnha_addr_owner o;
 	enum vpnha_rc rc;
 	char p[VPNHA_PREFIX_STRLEN];
 	int r;
 
-	r = owner_read(ctx, &o);
+	r = vpnha_addr_owner_read(AGENT, ctx->instance, &o);
 	if (r < 0)
 		return vpnha_fail(ctx, VPNHA_RC_ERROR, "cannot read the ownership record: %s", strerror(-r));
 	if (!o.present) {

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "addr.h"
+#include "records.h"
+#include "runstate.h"
 #include "util.h"
 
 const char *vpnha_prefix_str(const struct vpnha_addr *a, char *buf, size_t len)
@@ -126,4 +128,69 @@ enum vpnha_rc vpnha_nl_open_ctx(struct vpnha_ctx *ctx, struct vpnha_nl **nl)
 		return vpnha_fail(ctx, r == -EPERM ? VPNHA_RC_PERM : VPNHA_RC_ERROR,
 				  "cannot open a netlink route socket: %s", strerror(-r));
 	return VPNHA_RC_OK;
+}
+
+bool vpnha_addr_is_subnet_broadcast(const struct vpnha_addr *a, int64_t len)
+{
+	uint32_t host;
+
+	if (a->family != AF_INET || len < 1 || len > 30)
+		return false;
+	host = (uint32_t)0xffffffffu >> len;
+	return (ntohl(a->u.v4.s_addr) & host) == host;
+}
+
+static void addr_owner_from_rec(const struct vpnha_rec_vip_owner *r, struct vpnha_addr_owner *o)
+{
+	_Static_assert(sizeof(r->ifname) == sizeof(o->ifname), "record ifname");
+	memset(o, 0, sizeof(*o));
+	o->addr.local = r->addr;
+	memcpy(o->ifname, r->ifname, sizeof(o->ifname));
+	o->ifindex = r->ifindex;
+	o->present = true;
+}
+
+int vpnha_addr_owner_parse(const char *text, struct vpnha_addr_owner *o)
+{
+	struct vpnha_rec_vip_owner r;
+
+	memset(o, 0, sizeof(*o));
+	if (vpnha_record_parse(VPNHA_REC_VIP_OWNER, text, &r) < 0)
+		return -EINVAL;
+	addr_owner_from_rec(&r, o);
+	return 0;
+}
+
+int vpnha_addr_owner_format(const struct vpnha_addr_owner *o, char *buf, size_t len)
+{
+	struct vpnha_rec_vip_owner r = { .addr = o->addr.local, .ifindex = o->ifindex };
+
+	memcpy(r.ifname, o->ifname, sizeof(r.ifname));
+	return vpnha_record_format(VPNHA_REC_VIP_OWNER, &r, buf, len);
+}
+
+int vpnha_addr_owner_read(const char *agent, const char *instance, struct vpnha_addr_owner *o)
+{
+	struct vpnha_rec_vip_owner r;
+	int n = vpnha_record_read_owner(VPNHA_REC_VIP_OWNER, agent, instance, VPNHA_OWNER_KEY, &r, "address");
+
+	memset(o, 0, sizeof(*o));
+	if (n > 0)
+		addr_owner_from_rec(&r, o);
+	return n < 0 ? n : 0;
+}
+
+int vpnha_addr_owner_write(const char *agent, const char *instance, const struct vpnha_addr_owner *o)
+{
+	char buf[256];
+	int n = vpnha_addr_owner_format(o, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	return vpnha_state_write(agent, instance, VPNHA_OWNER_KEY, buf, (size_t)n);
+}
+
+bool vpnha_addr_owner_owns(const struct vpnha_addr_owner *o, const struct vpnha_nl_addr *want, int ifindex)
+{
+	return o->present && o->ifindex == ifindex && vpnha_addr_equal(&o->addr.local, &want->local);
 }

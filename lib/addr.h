@@ -9,8 +9,10 @@
 #ifndef VPNHA_ADDR_H
 #define VPNHA_ADDR_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "netlink.h"
 #include "params.h"
@@ -48,6 +50,35 @@ size_t vpnha_nl_route_index(const struct vpnha_nl_route *v, size_t n, const stru
  * there (any prefix length), 0 when absent, or a negative errno.
  */
 int vpnha_nl_addr_find(struct vpnha_nl *nl, int ifindex, const struct vpnha_addr *ip, struct vpnha_nl_addr *live);
+
+/* a/len is the directed broadcast of its IPv4 subnet (host part all ones; len 1..30). */
+bool vpnha_addr_is_subnet_broadcast(const struct vpnha_addr *a, int64_t len);
+
+/*
+ * The address a resource added (vip), as its ownership record holds it
+ * (lib/records.h, VPNHA_REC_VIP_OWNER: addr=PREFIX, ifname=, ifindex=) in
+ * the run-state file AGENT/INSTANCE.owner. present: a record was read.
+ */
+struct vpnha_addr_owner {
+	bool present;
+	struct vpnha_nl_addr addr;
+	char ifname[IF_NAMESIZE];
+	int ifindex;
+};
+
+/* The record's text into o: 0, or -EINVAL when incomplete (o zeroed, not present). */
+int vpnha_addr_owner_parse(const char *text, struct vpnha_addr_owner *o);
+/* The record's text (what vpnha_addr_owner_parse reads back) into buf: its length, or -ENOSPC. */
+int vpnha_addr_owner_format(const struct vpnha_addr_owner *o, char *buf, size_t len);
+/*
+ * Read the record: 0 (o->present when there and readable; an unreadable one
+ * is logged and treated as absent) or a negative errno from reading it.
+ */
+int vpnha_addr_owner_read(const char *agent, const char *instance, struct vpnha_addr_owner *o);
+/* Write the record atomically: 0 or a negative errno. */
+int vpnha_addr_owner_write(const char *agent, const char *instance, const struct vpnha_addr_owner *o);
+/* Does the record describe the address want (the prefix length ignored) on this link? */
+bool vpnha_addr_owner_owns(const struct vpnha_addr_owner *o, const struct vpnha_nl_addr *want, int ifindex);
 
 /*
  * Open the route socket for an action, its receive timeout the time left

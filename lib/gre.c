@@ -62,3 +62,11 @@ int vpnha_validate_gre_tos(const struct vpnha_val *v, char *why, size_t whylen)
 
 	return vpnha_gre_tos_parse(v->str, &inh, &t, why, whylen);
 }
+
+int vpnha_validate_gre_ifname(const struct vpnha_val *v, char *why, size_t whylen)
+{
+	if (vpnha_name_ok(v->str))
+		return 0;
+	snprintf(why, whylen, "'%.32s' has a character other than letters, digits, '-', '_', '.'", v->str);
+	return -EINVAL;
+}

@@ -21,5 +21,10 @@ int vpnha_gre_tos_parse(const char *s, bool *inherit, uint8_t *tos, char *why, s
 /* Parameter validators (vpnha_validate_fn) over the two parsers. */
 int vpnha_validate_gre_key(const struct vpnha_val *v, char *why, size_t whylen);
 int vpnha_validate_gre_tos(const struct vpnha_val *v, char *why, size_t whylen);
+/*
+ * The tunnel's and its underlay's names (beyond VPNHA_PT_IFNAME): only
+ * letters, digits, '-', '_' and '.' (vpnha_name_ok).
+ */
+int vpnha_validate_gre_ifname(const struct vpnha_val *v, char *why, size_t whylen);
 
 #endif

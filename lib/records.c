@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "netlink.h"
 #include "params.h"
 #include "records.h"
@@ -606,6 +607,20 @@ int vpnha_record_read(enum vpnha_rec_kind kind, const char *agent, const char *i
 	if (r < 0)
 		return r;
 	return vpnha_record_parse(kind, text, out);
+}
+
+int vpnha_record_read_owner(enum vpnha_rec_kind kind, const char *agent, const char *instance, const char *key,
+			    void *out, const char *what)
+{
+	int r = vpnha_record_read(kind, agent, instance, key, out);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r == -EBADMSG) { /* the parser's only error: the file itself was read */
+		vpnha_log_warn("ownership record is unreadable; treating the %s as not ours", what);
+		return 0;
+	}
+	return r < 0 ? r : 1;
 }
 
 #define RECORD_MAX 65536

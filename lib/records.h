@@ -138,6 +138,16 @@ int vpnha_record_format(enum vpnha_rec_kind kind, const void *in, char *buf, siz
  */
 int vpnha_record_read(enum vpnha_rec_kind kind, const char *agent, const char *instance, const char *key,
 		      void *out);
+/*
+ * An ownership record (the key VPNHA_OWNER_KEY, by convention), read for an
+ * action: 1 and out filled when it is there and parses; 0 when it is absent,
+ * or unreadable (then logged: "ownership record is unreadable; treating the
+ * WHAT as not ours"); or vpnha_state_read()'s negative errno. Unless 1, out
+ * holds nothing to use.
+ */
+#define VPNHA_OWNER_KEY "owner"
+int vpnha_record_read_owner(enum vpnha_rec_kind kind, const char *agent, const char *instance, const char *key,
+			    void *out, const char *what);
 /* Write it atomically (vpnha_state_write, mode 0600). */
 int vpnha_record_write(enum vpnha_rec_kind kind, const char *agent, const char *instance, const char *key,
 		       const void *in);

@@ -8,8 +8,13 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <errno.h>
+#include <stdlib.h>
+
 #include "addr.h"
+#include "runstate.h"
 #include "testnet.h"
+#include "testutil.h"
 #include "util.h"
 
 /* r = DST metric METRIC [via GW] */
@@ -127,9 +132,62 @@ START_TEST(test_route_item)
 }
 END_TEST
 
+START_TEST(test_subnet_broadcast)
+{
+	struct vpnha_addr a = test_prefix("192.0.2.255"), b = test_prefix("192.0.2.7"), c = test_prefix("2001:db8::ff");
+
+	ck_assert(vpnha_addr_is_subnet_broadcast(&a, 24));
+	ck_assert(vpnha_addr_is_subnet_broadcast(&a, 30));
+	ck_assert(!vpnha_addr_is_subnet_broadcast(&a, 31)); /* /31, /32: no broadcast */
+	ck_assert(!vpnha_addr_is_subnet_broadcast(&a, 0));
+	ck_assert(vpnha_addr_is_subnet_broadcast(&b, 30)); /* .4/30: .7 is its broadcast */
+	ck_assert(!vpnha_addr_is_subnet_broadcast(&b, 24));
+	ck_assert(!vpnha_addr_is_subnet_broadcast(&c, 120));
+}
+END_TEST
+
+/* the vip ownership record: text, ownership test, and the file (VPNHA_RUN_DIR) */
+START_TEST(test_addr_owner)
+{
+	struct vpnha_addr_owner o, back;
+	struct vpnha_nl_addr want = { .local = test_prefix("192.0.2.1/24") };
+	char buf[256], dir[64];
+
+	ck_assert_int_eq(vpnha_addr_owner_parse("addr=192.0.2.1/32\nifname=eth0\nifindex=9\n", &o), 0);
+	ck_assert(o.present);
+	ck_assert_str_eq(o.ifname, "eth0");
+	ck_assert_int_eq(o.ifindex, 9);
+	ck_assert(vpnha_addr_owner_owns(&o, &want, 9) == false); /* /32 recorded, /24 wanted */
+	want.local.prefixlen = 32;
+	ck_assert(vpnha_addr_owner_owns(&o, &want, 9));
+	ck_assert(!vpnha_addr_owner_owns(&o, &want, 8));
+	ck_assert_int_eq(vpnha_addr_owner_format(&o, buf, sizeof(buf)), 40);
+	ck_assert_str_eq(buf, "addr=192.0.2.1/32\nifname=eth0\nifindex=9\n");
+	ck_assert_int_eq(vpnha_addr_owner_format(&o, buf, 10), -ENOSPC);
+	ck_assert_int_eq(vpnha_addr_owner_parse("ifname=eth0\nifindex=9\n", &o), -EINVAL);
+	ck_assert(!o.present);
+	ck_assert(!vpnha_addr_owner_owns(&o, &want, 0));
+
+	ck_assert_ptr_nonnull(test_mkdtemp(dir, sizeof(dir), "check-addr"));
+	setenv("VPNHA_RUN_DIR", dir, 1);
+	ck_assert_int_eq(vpnha_addr_owner_read("vip", "v1", &back), 0); /* absent */
+	ck_assert(!back.present);
+	ck_assert_int_eq(vpnha_addr_owner_parse("addr=2001:db8::5/64\nifname=br0\nifindex=3\n", &o), 0);
+	ck_assert_int_eq(vpnha_addr_owner_write("vip", "v1", &o), 0);
+	ck_assert_int_eq(vpnha_addr_owner_read("vip", "v1", &back), 0);
+	ck_assert(back.present && back.ifindex == 3 && !strcmp(back.ifname, "br0"));
+	ck_assert(vpnha_addr_equal(&back.addr.local, &o.addr.local));
+	ck_assert_int_eq(vpnha_state_write("vip", "v1", "owner", "addr=junk\n", 10), 0);
+	ck_assert_int_eq(vpnha_addr_owner_read("vip", "v1", &back), 0); /* unreadable: not ours */
+	ck_assert(!back.present);
+	test_rmtree(dir);
+}
+END_TEST
+
 static Suite *addr_suite(void)
 {
-	const TTest *tests[] = { test_prefix_str, test_addr_route_str, test_host_equal, test_nl_addr_equal, test_route_equal_index, test_route_item };
+	const TTest *tests[] = { test_prefix_str, test_addr_route_str, test_host_equal, test_nl_addr_equal, test_route_equal_index, test_route_item,
+				 test_subnet_broadcast, test_addr_owner };
 
 	return vpnha_test_suite("addr", "text and comparison", NULL, NULL, tests, VPNHA_ARRAY_SIZE(tests));
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "records.h"
 #include "runstate.h"
@@ -246,6 +248,31 @@ START_TEST(test_read_write)
 }
 END_TEST
 
+/* an ownership record for an action: absent and unreadable are "not ours" (0), read is 1 */
+START_TEST(test_read_owner)
+{
+	struct vpnha_rec_vip_owner o = { .ifname = "eth0", .ifindex = 9 }, back;
+
+	ck_assert_int_eq(vpnha_record_read_owner(VPNHA_REC_VIP_OWNER, "vip", "v2", VPNHA_OWNER_KEY, &back, "address"), 0);
+	ck_assert_int_eq(back.ifindex, -1);
+	ck_assert_int_eq(vpnha_parse_prefix("192.0.2.1/32", 0, &o.addr, NULL, 0), 0);
+	ck_assert_int_eq(vpnha_record_write(VPNHA_REC_VIP_OWNER, "vip", "v2", VPNHA_OWNER_KEY, &o), 0);
+	ck_assert_int_eq(vpnha_record_read_owner(VPNHA_REC_VIP_OWNER, "vip", "v2", VPNHA_OWNER_KEY, &back, "address"), 1);
+	ck_assert_int_eq(back.ifindex, 9);
+	ck_assert_str_eq(back.ifname, "eth0");
+	ck_assert_int_eq(vpnha_state_write("vip", "v2", VPNHA_OWNER_KEY, "ifname=eth0\n", 12), 0);
+	ck_assert_int_eq(vpnha_record_read_owner(VPNHA_REC_VIP_OWNER, "vip", "v2", VPNHA_OWNER_KEY, &back, "address"), 0);
+	ck_assert_int_eq(back.ifindex, -1);
+	ck_assert_int_eq(vpnha_record_read_owner(VPNHA_REC_KIND_COUNT, "vip", "v2", VPNHA_OWNER_KEY, &back, "x"), -EINVAL);
+	/* a directory where the file should be: a read error, not "absent" */
+	ck_assert_int_eq(vpnha_state_remove("vip", "v2", VPNHA_OWNER_KEY), 0);
+	ck_assert_int_eq(vpnha_state_path(text, sizeof(text), "vip", "v2", VPNHA_OWNER_KEY), 0);
+	ck_assert_int_eq(mkdir(text, 0700), 0);
+	ck_assert_int_lt(vpnha_record_read_owner(VPNHA_REC_VIP_OWNER, "vip", "v2", VPNHA_OWNER_KEY, &back, "address"), 0);
+	ck_assert_int_eq(rmdir(text), 0);
+}
+END_TEST
+
 static Suite *records_suite(void)
 {
 	Suite *s = suite_create("records");
@@ -259,6 +286,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, test_mii_status);
 	tcase_add_test(tc, test_pid_since_names);
 	tcase_add_test(tc, test_read_write);
+	tcase_add_test(tc, test_read_owner);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,7 +18,9 @@
 
 #include "addr.h"
 #include "gre.h"
+#include "runstate.h"
 #include "testnet.h"
+#include "testutil.h"
 #include "util.h"
 #include "tunnel.h"
 
@@ -100,6 +102,10 @@ START_TEST(test_gre_key_tos)
 	ck_assert_uint_eq(tos, 184);
 	ck_assert_int_eq(vpnha_gre_tos_parse("256", &inh, &tos, why, sizeof(why)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(why, "'inherit'"));
+	/* the tunnel's names */
+	ck_assert_int_eq(vpnha_validate_gre_ifname(&(struct vpnha_val){ .str = "gre-site_b.1" }, why, sizeof(why)), 0);
+	ck_assert_int_eq(vpnha_validate_gre_ifname(&(struct vpnha_val){ .str = "gre:b" }, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "'gre:b' has a character other than letters, digits, '-', '_', '.'");
 }
 END_TEST
 
@@ -191,9 +197,107 @@ START_TEST(test_routes_converge)
 }
 END_TEST
 
+/* the first exit reason wins: forget it before the next assertion on it */
+static void reason_reset(void)
+{
+	free(ctx.reason);
+	ctx.reason = NULL;
+}
+
+/* lib/tunnel-link: the ownership record, its text, its file and its view */
+START_TEST(test_owner_record)
+{
+	static struct vpnha_tunnel_owner o, back;
+	static const struct vpnha_agent agent = { .name = "gre-tunnel" };
+	struct vpnha_link l = { .ifindex = 7, .ifname = "gt0", .kind = "gretap" };
+	struct vpnha_tunnel_owned view;
+	char dir[64];
+
+	ck_assert_int_eq(vpnha_tunnel_owner_parse("ifname=gt0\nifindex=7\nkind=gretap\naddr=10.9.0.1/30 peer 10.9.0.2\n"
+						  "route=10.20.0.0/16 metric 20\n",
+						  &o),
+			 0);
+	ck_assert(o.present);
+	ck_assert_uint_eq(o.n_addrs, 1);
+	ck_assert_uint_eq(o.n_routes, 1);
+	ck_assert(vpnha_tunnel_owner_owns(&o, &l));
+	l.ifindex = 8; /* replaced */
+	ck_assert(!vpnha_tunnel_owner_owns(&o, &l));
+	o.ifindex = 0; /* creation was under way: any ifindex */
+	ck_assert(vpnha_tunnel_owner_owns(&o, &l));
+	snprintf(l.kind, sizeof(l.kind), "gre");
+	ck_assert(!vpnha_tunnel_owner_owns(&o, &l));
+	ck_assert_int_eq(vpnha_tunnel_owner_parse("ifindex=7\nkind=gre\n", &back), -EINVAL);
+	ck_assert(!back.present);
+	ck_assert_int_eq(back.ifindex, -1);
+	ck_assert(!vpnha_tunnel_owner_owns(&back, &l));
+
+	ck_assert_ptr_nonnull(test_mkdtemp(dir, sizeof(dir), "check-tunnel"));
+	setenv("VPNHA_RUN_DIR", dir, 1);
+	ctx.agent = &agent;
+	ctx.instance = "t1";
+	ck_assert_int_eq(vpnha_tunnel_owner_read(&ctx, &back), 0); /* absent */
+	ck_assert(!back.present);
+	view = vpnha_tunnel_owner_view(&o);
+	ck_assert_uint_eq(view.max_routes, VPNHA_TUNNEL_MAX_ROUTES);
+	ck_assert_ptr_eq(view.n_routes, &o.n_routes);
+	o.ifindex = 9;
+	ck_assert_int_eq(view.save(&ctx, view.userdata), 0); /* what converge calls after a change */
+	ck_assert_int_eq(vpnha_tunnel_owner_read(&ctx, &back), 0);
+	ck_assert(back.present && back.ifindex == 9 && !strcmp(back.kind, "gretap"));
+	ck_assert(back.n_addrs == 1 && vpnha_nl_addr_equal(&back.addrs[0], &o.addrs[0]));
+	ck_assert(back.n_routes == 1 && vpnha_nl_route_equal(&back.routes[0], &o.routes[0]));
+	ck_assert_int_eq(vpnha_state_write("gre-tunnel", "t1", "owner", "ifname=gt0\n", 11), 0);
+	ck_assert_int_eq(vpnha_tunnel_owner_read(&ctx, &back), 0); /* unreadable: not ours */
+	ck_assert(!back.present);
+	test_rmtree(dir);
+}
+END_TEST
+
+/* lib/tunnel-link on links that are not GRE ("lo") or absent: refused, left, or reported */
+START_TEST(test_owned_link)
+{
+	static struct vpnha_tunnel_owner o;
+	struct vpnha_link l;
+
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(vpnha_tunnel_check_owned(&ctx, nl, &want, &o, &l), VPNHA_RC_NOT_RUNNING);
+	ck_assert_str_eq(ctx.reason, "interface lo exists (kind none) but was not created by this resource");
+	reason_reset();
+	ck_assert_int_eq(vpnha_tunnel_link_ready(&ctx, nl, &want, &o, &l, false), VPNHA_RC_ERROR);
+	ck_assert_str_eq(ctx.reason, "interface lo already exists (kind none, ifindex 1) and was not created by this "
+				     "resource: refusing to touch it");
+	reason_reset();
+	o.present = true;
+	snprintf(o.ifname, sizeof(o.ifname), "lo");
+	snprintf(o.kind, sizeof(o.kind), "gre");
+	o.ifindex = 1;
+	ck_assert_int_eq(vpnha_tunnel_check_owned(&ctx, nl, &want, &o, &l), VPNHA_RC_NOT_RUNNING);
+	ck_assert_str_eq(ctx.reason, "interface lo was replaced behind the agent (now ifindex 1 kind none, recorded 1 gre)");
+	reason_reset();
+	/* not the link it created: left alone, and stop succeeds */
+	ck_assert_int_eq(vpnha_tunnel_link_remove(&ctx, nl, &o), VPNHA_RC_OK);
+	ck_assert_int_eq(lo_link().ifindex, 1);
+	want.ifname = "gt-absent";
+	snprintf(o.ifname, sizeof(o.ifname), "gt-absent");
+	ck_assert_int_eq(vpnha_tunnel_link_remove(&ctx, nl, &o), VPNHA_RC_OK); /* gone: nothing to do */
+	ck_assert_int_eq(vpnha_tunnel_check_owned(&ctx, nl, &want, &o, &l), VPNHA_RC_NOT_RUNNING);
+	ck_assert_str_eq(ctx.reason, "interface gt-absent is gone (deleted behind the agent)");
+	reason_reset();
+	o.present = false;
+	ck_assert_int_eq(vpnha_tunnel_check_owned(&ctx, nl, &want, &o, &l), VPNHA_RC_NOT_RUNNING);
+	ck_assert_str_eq(ctx.reason, "interface gt-absent does not exist");
+	reason_reset();
+	ck_assert_int_eq(vpnha_tunnel_link_ready(&ctx, nl, &want, &o, &l, true), VPNHA_RC_ERROR);
+	ck_assert_str_eq(ctx.reason, "cannot reload: interface gt-absent does not exist");
+	ck_assert(!vpnha_state_exists("gre-tunnel", "t1", "owner")); /* nothing recorded */
+}
+END_TEST
+
 static Suite *tunnel_suite(void)
 {
-	const TTest *tests[] = { test_gre_key_tos, test_check_link, test_addrs_converge, test_routes_converge };
+	const TTest *tests[] = { test_gre_key_tos, test_check_link, test_addrs_converge, test_routes_converge,
+				 test_owner_record, test_owned_link };
 
 	if (!test_netns_enter("check-tunnel"))
 		return NULL;
