@@ -160,12 +160,13 @@ START_TEST(test_mii_status_check)
 	ck_assert_int_eq(vpnha_mii_status_check(&ctx, "mii-link", 4242), VPNHA_RC_ERROR);
 	ck_assert_ptr_nonnull(strstr(ctx.reason, "mii-linkd (pid 4242) is hung: status not refreshed for 14"));
 	reason_reset();
+	/* attrd failing is degraded (a restart would not help), not failed */
 	status_write(4242, 0, "attrd=failing\nerror=attrd_updater: timed out\n");
-	ck_assert_int_eq(vpnha_mii_status_check(&ctx, "mii-link", 4242), VPNHA_RC_ERROR);
+	ck_assert_int_eq(vpnha_mii_status_check(&ctx, "mii-link", 4242), VPNHA_RC_DEGRADED);
 	ck_assert_str_eq(ctx.reason, "mii-linkd cannot publish the attributes: attrd_updater: timed out");
 	reason_reset();
 	status_write(4242, 0, "attrd=failing\n");
-	ck_assert_int_eq(vpnha_mii_status_check(&ctx, "mii-link", 4242), VPNHA_RC_ERROR);
+	ck_assert_int_eq(vpnha_mii_status_check(&ctx, "mii-link", 4242), VPNHA_RC_DEGRADED);
 	ck_assert_str_eq(ctx.reason, "mii-linkd cannot publish the attributes: attrd_updater keeps failing");
 }
 END_TEST
