@@ -162,8 +162,8 @@ if [ -n "${CONNTRACKD_CONF:-}" ]; then
 		op monitor interval="${CT_MON:-10}s" role=Promoted timeout="$OP_TIMEOUT" \
 		monitor interval="${CT_MON_U:-20}s" role=Unpromoted timeout="$OP_TIMEOUT" \
 		start timeout="$OP_TIMEOUT" stop timeout="$OP_TIMEOUT" \
-		promote timeout="$OP_TIMEOUT" demote timeout="$OP_TIMEOUT" notify timeout="$OP_TIMEOUT" \
-		promotable promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=true
+		promote timeout="$OP_TIMEOUT" demote timeout="$OP_TIMEOUT" \
+		promotable promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=false
 	p constraint colocation add Promoted vpn-conntrackd-clone with vpn INFINITY
 	p constraint order promote vpn-conntrackd-clone "then" start vpn kind=Optional
 fi

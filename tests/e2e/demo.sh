@@ -19,8 +19,9 @@
 #
 # KIND: s1-extcut s1-standby s1-crash s2-extcut (the default, in this order),
 # also s2-standby s2-crash; --bench repeats the list N times (default 5).
-# Stateful failover (issue 18, opt-in: tests/e2e/proofs-conntrack.sh, takeover
-# layout only): LAB_E2E_CONNTRACK=1 adds an internet host, the example
+# Stateful failover (issue 18: tests/e2e/proofs-conntrack.sh, takeover layout
+# only; on in e2e.test and make demo, LAB_E2E_CONNTRACK=0 leaves it out;
+# demo.sh run by hand: opt-in): LAB_E2E_CONNTRACK=1 adds an internet host, the example
 # firewall and the conntrackd clone (pcs-offline passes CONNTRACKD_CONF), and
 # asserts that two long-lived TCP connections from lan1 (NAT, VPN) survive
 # each failover; KIND+nosync (e.g. s1-extcut+nosync) is KIND with the clone
@@ -29,8 +30,8 @@
 #   LAB_E2E_CONNTRACK=1 LAB_E2E_KINDS="s1-extcut s1-standby s1-extcut+nosync s1-crash" \
 #       make check TESTS=tests/e2e/e2e.test
 # The probe: lan1 -> lan2 every LAB_E2E_PROBE_IV s (default 0.05 = 20/s).
-# LAB_E2E_ROUTING=1 (opt-in, takeover layout; issue 18 part A, not yet proven
-# in the lab): also the proofs of tests/e2e/proofs-routing.sh -- many subnets,
+# LAB_E2E_ROUTING=1 (takeover layout; issue 18 part A; on in e2e.test and make
+# demo, LAB_E2E_ROUTING=0 leaves it out): the proofs of tests/e2e/proofs-routing.sh -- many subnets,
 # IPv6 (vpn-int-vip6, BGP ipv6-unicast), multicast (pimd), an OSPF adjacency,
 # before and after the failovers; e.g. LAB_E2E_ROUTING=1 make demo, or
 # LAB_E2E_ROUTING=1 make check TESTS=tests/e2e/e2e.test.  Unset, nothing of
@@ -48,11 +49,11 @@ EX=$SRC/examples
 # shellcheck source=tests/e2e/proofs-status.sh
 . "$E2E/proofs-status.sh"   # issue 17: vpnha status against the truth (status_proofs hooks)
 MODE=demo BENCH_N=5 IV=${LAB_E2E_PROBE_IV:-0.05} LAYOUT=takeover
-KINDS="s1-extcut s1-standby s1-crash s2-extcut"
+KINDS="s1-extcut s1-standby s1-crash s2-extcut" KINDS_GIVEN=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bench) MODE=bench; if [[ ${2:-} =~ ^[0-9]+$ ]]; then BENCH_N=$2; shift; fi ;;
-	--kinds) KINDS=$2; shift ;;
+	--kinds) KINDS=$2 KINDS_GIVEN=1; shift ;;
 	--layout) LAYOUT=$2; shift ;;
 	*) echo "usage: demo.sh [--layout takeover|routed|routed-lan] [--bench [N]] [--kinds \"KIND...\"]" >&2; exit 2 ;;
 	esac
@@ -67,6 +68,8 @@ routed-lan) . "$E2E/layout-routed.sh"; LAST_RSC= ;;
 esac
 # shellcheck source=tests/e2e/proofs-conntrack.sh
 . "$E2E/proofs-conntrack.sh"   # issue 18: stateful failover (ct_* hooks)
+# with conntrackd, the demo also shows a link cut without it (the paper's case)
+[ "$CT_ON" != 1 ] || [ -n "$KINDS_GIVEN" ] || KINDS="s1-extcut s1-standby s1-extcut+nosync s1-crash s2-extcut"
 if [ "$CT_ON" != 1 ] && [[ " $KINDS" == *+nosync* ]]; then
 	echo "demo.sh: KIND+nosync needs LAB_E2E_CONNTRACK=1 and the takeover layout" >&2; exit 2
 fi

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # vpnha e2e (issue 18, part B): stateful failover with conntrackd, proven with
 # long-lived TCP connections.  Sourced by tests/e2e/demo.sh (takeover layout
-# only: it needs the public VIP that the LAN is NATed to), opt-in: only with
-# LAB_E2E_CONNTRACK=1 (then tests/e2e/pcs-offline configures the conntrackd
-# clone too); otherwise every ct_* function returns 0 at once, no extra host,
+# only: it needs the public VIP that the LAN is NATed to), only with
+# LAB_E2E_CONNTRACK=1 (e2e.test and `make demo` set it unless it is 0; then
+# tests/e2e/pcs-offline configures the conntrackd clone too); otherwise every ct_* function returns 0 at once, no extra host,
 # no firewall, and a KIND+nosync failover is refused.
 #
 # The gateways run the example firewall (examples/firewall/vpnha.rules.in:

@@ -22,16 +22,16 @@
 # before|after; OSPF before only) and fails the test when broken.  The
 # takeover layout only: the routed layout prints that it does not cover them.
 #
-# OPT-IN: only with LAB_E2E_ROUTING=1 in the environment (e.g.
-# `LAB_E2E_ROUTING=1 make check TESTS=tests/e2e/e2e.test`); otherwise every
-# hook below returns 0 at once and the lab is built and run exactly as
-# without this file (no extra FRR daemons, configuration or addresses;
+# Only with LAB_E2E_ROUTING=1 in the environment: tests/e2e/e2e.test and
+# `make demo` (takeover layout) set it unless it is 0; otherwise every hook
+# below returns 0 at once and the lab is built and run exactly as without
+# this file (no extra FRR daemons, configuration or addresses;
 # tests/e2e/pcs-offline adds vpn-int-vip6 and the BGP address families only
-# with LAB_E2E_ROUTING=1 too).  Not yet run to completion in the lab.
+# with LAB_E2E_ROUTING=1 too).
 
 MC_GROUP=239.1.1.1 MC_PORT=5001
 
-# routing_on: the opt-in (LAB_E2E_ROUTING=1)
+# routing_on: LAB_E2E_ROUTING=1
 routing_on() { [ "${LAB_E2E_ROUTING:-0}" = 1 ]; }
 
 # routing_configs EXAMPLES_DIR: the site's extra FRR configuration appended to
