@@ -16,12 +16,6 @@ set -u
 . "$LAB_DIR/lib.sh"
 : "${abs_top_builddir:-${top_builddir:?}}"
 
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-notok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { local d=$1; shift; if "$@"; then lab_ok "$d"; else lab_notok "$d"; fi; }
-
 VIP=198.51.100.10 SITE2=198.51.100.20
 CONN=site1-site2 CHILD=lan RSC=ipsec
 PSK=/etc/vpnha/site1-site2.psk
