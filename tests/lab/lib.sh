@@ -868,11 +868,12 @@ lab_summary() {
 # host; hosts have a private /tmp, where build trees often live), then
 # lab_install_agents $LAB_AGENTS (ocf:vpnha:NAME resolves to them).  A FILE that
 # exists as given is copied as is; else NAME means the build tree's agents/NAME
-# and DIR/NAME the build tree's DIR/NAME (cli/vpnha); DEST=FILE installs FILE as
+# and DIR/NAME the build tree's DIR/NAME (cli/vpnha); the build tree is
+# $abs_top_builddir, else $top_builddir, else the source tree; DEST=FILE installs FILE as
 # DEST.  Installed mode 755; adds to what is there.  1 (and why) when a file is missing.
 LAB_AGENTS=$LAB_STATE/agents
 lab_install_build_agents() {
-	local b=${abs_top_builddir:-${top_builddir:-.}} f src dst
+	local b=${abs_top_builddir:-${top_builddir:-$LAB_DIR/../..}} f src dst
 	mkdir -p "$LAB_AGENTS" || return 1
 	for f in "$@"; do
 		dst=${f##*/}
