@@ -66,8 +66,9 @@ has_addr va 10.20.0.200 && lab_notok "conformance left 10.20.0.200 on va" || lab
 
 echo "# ---- IPv4: start on va, the client reaches it through va"
 lab_expect "va probe before start" 7 "not started" -- ocf va vip monitor "${V[@]}"
-OUT=$(OCF_CHECK_LEVEL=10 LAB_OCF_INSTANCE=vip lab_ocf va "$AG" validate-all "${V[@]}" 2>&1); rc=$?
-[ $rc -eq 0 ] && lab_ok "va validate-all at level 10 (rc 0)" || lab_notok "va validate-all level 10: rc $rc: $OUT"
+# (rc 0 is the whole condition here: not the exit-reason rule)
+LAB_EXPECT_ONE_REASON=0 OCF_CHECK_LEVEL=10 LAB_OCF_INSTANCE=vip lab_expect_ocf "va validate-all at level 10" \
+	va "$AG" validate-all 0 -- "${V[@]}"
 lab_now; t0=$LAB_NOW
 lab_expect "va start" 0 -- ocf va vip start "${V[@]}"
 lab_result vip_start_s "$(lab_since "$t0")"
@@ -76,8 +77,8 @@ has_addr va $VIP && lab_ok "$VIP/24 on va eth0" || lab_notok "$VIP not on va: $(
 lab_expect "va start again (idempotent)" 0 -- ocf va vip start "${V[@]}"
 lab_expect "va monitor" 0 -- ocfi va vip monitor "${V[@]}"
 lab_expect "va probe" 0 -- ocf va vip monitor "${V[@]}"
-OUT=$(OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=10000 LAB_OCF_INSTANCE=vip lab_ocf va "$AG" monitor "${V[@]}" 2>&1); rc=$?
-[ $rc -eq 0 ] && lab_ok "va monitor at depth 10 (rc 0)" || lab_notok "va monitor depth 10: rc $rc: $OUT"
+LAB_EXPECT_ONE_REASON=0 OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=10000 LAB_OCF_INSTANCE=vip \
+	lab_expect_ocf "va monitor at depth 10" va "$AG" monitor 0 -- "${V[@]}"
 lab_expect "vb probe: not running there" 7 -- ocf vb vip monitor "${V[@]}"
 ping1 $VIP && lab_ok "vc pings $VIP" || lab_notok "vc cannot ping $VIP"
 [ "$(neigh_mac vc $VIP)" = "$MAC_A" ] && lab_ok "vc's neighbor entry for $VIP is va's MAC" || lab_notok "vc neigh: $(neigh_line vc $VIP) (va $MAC_A)"
