@@ -808,7 +808,7 @@ lab_notok() { LAB_FAILED=$((LAB_FAILED + 1)); printf 'not ok - %s\n' "$*"; }
 # lab_check DESC CMD...: run CMD (its output is not captured): ok when it succeeds.
 lab_check() {
 	local d=$1; shift
-	if "$@"; then lab_ok "$d"; else lab_notok "$d"; fi
+	if "$@"; then lab_ok "$d"; else lab_notok "$d"; return 1; fi
 }
 
 # lab_expect DESC WANT_RC [REASON_ERE] -- CMD...: run CMD with its output (stdout
@@ -851,7 +851,7 @@ lab_expect_ocf() {
 	local desc=$1 h=$2 a=$3 act=$4 want=$5 re=()
 	shift 5
 	if [ $# -gt 0 ] && [ "$1" != -- ]; then re=("$1"); shift; fi
-	[ "${1:-}" = -- ] && shift
+	if [ "${1:-}" = -- ]; then shift; fi
 	lab_expect "$desc" "$want" "${re[@]}" -- lab_ocf "$h" "$a" "$act" "$@"
 }
 
