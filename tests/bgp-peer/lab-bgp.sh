@@ -12,20 +12,13 @@ set -u
 # shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
-BUILD=${abs_top_builddir:?}
+: "${abs_top_builddir:?}"
 SRC=${abs_top_srcdir:?}
-fails=0
-check() { # check DESC CMD...: run CMD, record pass/fail
-	local d=$1; shift
-	if "$@"; then lab_log "ok - $d"; else lab_log "not ok - $d"; fails=$((fails + 1)); fi
-}
 
 # ---- agents visible inside the hosts (their /tmp is private) ----
-BIN=/usr/local/lib/vpnha-lab
-mkdir -p $BIN
-cp "$BUILD/agents/bgp-peer" $BIN/ || lab_fail "no agent binary in $BUILD"
-cp "$SRC/tests/ocf-conformance" "$SRC/tests/bgp-peer/bench.sh" $BIN/
-lab_install_agents $BIN
+lab_install_build_agents bgp-peer "$SRC/tests/ocf-conformance" "$SRC/tests/bgp-peer/bench.sh" ||
+	lab_fail "install the agent"
+BIN=$LAB_AGENTS
 AGENT=$BIN/bgp-peer
 
 # ---- topology ----
@@ -118,9 +111,9 @@ bad() { # bad DESC WANT-IN-REASON KEY=VALUE... (rc 6; BAD_RC=5 for a node-local 
 	local d=$1 want=$2 rc; shift 2
 	rc=$(rc_of ocf start "$@")
 	if [ "$rc" = "${BAD_RC:-6}" ] && grep -q "ocf-exit-reason:.*$want" /tmp/ocf.out && ! gw1_has_neighbor; then
-		lab_log "ok - bad input: $d -> rc $rc: $(grep ocf-exit-reason /tmp/ocf.out)"
+		lab_ok "bad input: $d -> rc $rc: $(grep ocf-exit-reason /tmp/ocf.out)"
 	else
-		lab_log "not ok - bad input: $d -> rc $rc"; cat /tmp/ocf.out; fails=$((fails + 1))
+		lab_notok "bad input: $d -> rc $rc"; cat /tmp/ocf.out
 	fi
 }
 bad "malformed neighbor" "neighbor" neighbor=172.16.0.256 local_as=65432 remote_as=65432
@@ -138,54 +131,54 @@ bad "configure-only parameter in shutdown mode" "bfd" neighbor=$NBR local_as=654
 
 # ================================================================ conformance
 lab_log "== conformance harness (manage=configure, real bgpd)"
-lab_exec gw1 $BIN/ocf-conformance -o neighbor=$NBR -o local_as=65432 -o remote_as=65432 \
-	-o keepalive=3 -o holdtime=9 -o connect_timer=1 $AGENT >/tmp/conf.out 2>&1
+lab_exec gw1 "$BIN"/ocf-conformance -o neighbor=$NBR -o local_as=65432 -o remote_as=65432 \
+	-o keepalive=3 -o holdtime=9 -o connect_timer=1 "$AGENT" >/tmp/conf.out 2>&1
 crc=$?; cat /tmp/conf.out
-check "conformance harness (configure)" test "$crc" = 0
-check "no neighbor left after the harness" gw1_no_neighbor
+lab_check "conformance harness (configure)" test "$crc" = 0
+lab_check "no neighbor left after the harness" gw1_no_neighbor
 
 # ================================================================ routes over GRE
 lab_log "== start (configure): BGP over GRE, LAN routes, ping"
 lab_now; t0=$LAB_NOW
 rc=$(rc_of ocf start "${BASE[@]}" wait_established=true); cat /tmp/ocf.out
 lab_result bgp_start_to_established_s "$(lab_since "$t0")"
-check "start rc 0 (Established)" test "$rc" = 0
-check "gw1 learns 10.2.0.0/24" lab_route_wait gw1 10.2.0.0/24 15
-check "gw2 learns 10.1.0.0/24" lab_route_wait gw2 10.1.0.0/24 15
-check "underlay 198.51.100.0/24 not announced (route-map)" \
+lab_check "start rc 0 (Established)" test "$rc" = 0
+lab_check "gw1 learns 10.2.0.0/24" lab_route_wait gw1 10.2.0.0/24 15
+lab_check "gw2 learns 10.1.0.0/24" lab_route_wait gw2 10.1.0.0/24 15
+lab_check "underlay 198.51.100.0/24 not announced (route-map)" \
 	test "$(nbr_field gw2 172.16.0.1 .addressFamilyInfo.ipv4Unicast.acceptedPrefixCounter)" = 1
 nh_self() { ip -n gw2 route show 10.1.0.0/24 | grep -q 'via 172.16.0.1 dev gre1'; }
-check "next-hop-self: gw2's route to 10.1.0.0/24 via 172.16.0.1" nh_self
-check "ping lan1 -> lan2 through the tunnel" lab_exec lan1 ping -c 3 -i 0.2 -W 2 10.2.0.10
-check "monitor rc 0" test "$(rc_of ocf monitor "${BASE[@]}")" = 0
-check "monitor depth 10, min_prefixes=1: rc 0" \
+lab_check "next-hop-self: gw2's route to 10.1.0.0/24 via 172.16.0.1" nh_self
+lab_check "ping lan1 -> lan2 through the tunnel" lab_exec lan1 ping -c 3 -i 0.2 -W 2 10.2.0.10
+lab_check "monitor rc 0" test "$(rc_of ocf monitor "${BASE[@]}")" = 0
+lab_check "monitor depth 10, min_prefixes=1: rc 0" \
 	test "$(OCF_CHECK_LEVEL=10 rc_of ocf monitor "${BASE[@]}" min_prefixes=1)" = 0
-check "monitor depth 10, min_prefixes=5, no grace: rc 1" \
+lab_check "monitor depth 10, min_prefixes=5, no grace: rc 1" \
 	test "$(OCF_CHECK_LEVEL=10 rc_of ocf monitor "${BASE[@]}" min_prefixes=5 established_grace=0)" = 1
 grep ocf-exit-reason /tmp/ocf.out
 
 # ================================================================ benchmark
 lab_log "== benchmark (inside UML: process start-up dominates both)"
-lab_exec gw1 env VPNHA_RUN_DIR=/run/vpnha $BIN/bench.sh $AGENT $NBR 65432 /run/frr 50 >/tmp/bench.out 2>&1
+lab_exec gw1 env VPNHA_RUN_DIR=/run/vpnha "$BIN"/bench.sh "$AGENT" $NBR 65432 /run/frr 50 >/tmp/bench.out 2>&1
 grep -v ^RESULT /tmp/bench.out
 while read -r _ kv; do lab_result "uml_${kv%%=*}" "${kv#*=}"; done < <(grep ^RESULT /tmp/bench.out)
-check "monitor forks nothing" grep -q "bench_agent_monitor_forks=0" /tmp/bench.out
+lab_check "monitor forks nothing" grep -q "bench_agent_monitor_forks=0" /tmp/bench.out
 
 # ================================================================ reload-agent
 lab_log "== reload-agent: timers and BFD without a session reset"
 drop0=$(nbr_field gw1 $NBR .connectionsDropped)
 rc=$(rc_of ocf reload-agent neighbor=$NBR local_as=65432 remote_as=65432 keepalive=2 holdtime=6 \
 	connect_timer=1); cat /tmp/ocf.out
-check "reload-agent (timers) rc 0" test "$rc" = 0
-check "configured hold time is now 6 s" test "$(nbr_field gw1 $NBR .bgpTimerConfiguredHoldTimeMsecs)" = 6000
-check "session not reset by the timers reload (connectionsDropped $drop0)" \
+lab_check "reload-agent (timers) rc 0" test "$rc" = 0
+lab_check "configured hold time is now 6 s" test "$(nbr_field gw1 $NBR .bgpTimerConfiguredHoldTimeMsecs)" = 6000
+lab_check "session not reset by the timers reload (connectionsDropped $drop0)" \
 	test "$(nbr_field gw1 $NBR .connectionsDropped)" = "$drop0"
 lab_log "gw1: last reset: $(nbr_field gw1 $NBR .lastResetDueTo)"
 rc=$(rc_of ocf reload-agent neighbor=$NBR local_as=65432 remote_as=65432 keepalive=2 holdtime=6 \
 	connect_timer=1 bfd=true bfd_profile=fast); cat /tmp/ocf.out
-check "reload-agent (bfd on) rc 0" test "$rc" = 0
-check "BFD comes up" lab_wait 10 0.3 bfd_up
-check "still Established" lab_bgp_wait_established gw1 $NBR 20
+lab_check "reload-agent (bfd on) rc 0" test "$rc" = 0
+lab_check "BFD comes up" lab_wait 10 0.3 bfd_up
+lab_check "still Established" lab_bgp_wait_established gw1 $NBR 20
 BFD=("neighbor=$NBR" local_as=65432 remote_as=65432 keepalive=2 holdtime=6 connect_timer=1 bfd=true bfd_profile=fast)
 
 # ================================================================ BFD
@@ -194,20 +187,20 @@ lab_capture_start bfd-gw1 gw1 gre1 tcp port 179 || lab_fail "capture"
 t0=$EPOCHREALTIME
 lab_cut gw1 eth0 --silent
 t1=$EPOCHREALTIME
-check "BFD took the session down (Cease/BFD Down)" \
+lab_check "BFD took the session down (Cease/BFD Down)" \
 	lab_wait 5 0.1 grep -q 'Cease/BFD Down' "$(lab_hostpath gw1 /var/log/frr/bgpd.log)"
 # tcpdump may lag under load: let it write the packet before stopping it
 lab_wait 10 0.2 notif_time "$LAB_OUT/captures/bfd-gw1.pcap" "$t0" >/dev/null
 lab_capture_stop bfd-gw1
 if td=$(notif_time "$LAB_OUT/captures/bfd-gw1.pcap" "$t0"); then
 	lab_result bfd_cut_detect_ms "$(ms_between "$t0" "$td")"
-	check "BFD detection (cut -> NOTIFICATION sent) < 1000 ms" test "$(ms_between "$t0" "$td")" -lt 1000
+	lab_check "BFD detection (cut -> NOTIFICATION sent) < 1000 ms" test "$(ms_between "$t0" "$td")" -lt 1000
 else
-	check "gw1 sent a NOTIFICATION after the cut" false
+	lab_check "gw1 sent a NOTIFICATION after the cut" false
 fi
 lab_uncut gw1 eth0
-check "re-established after the cut" lab_bgp_wait_established gw1 $NBR 30
-check "routes back" lab_route_wait gw1 10.2.0.0/24 15
+lab_check "re-established after the cut" lab_bgp_wait_established gw1 $NBR 30
+lab_check "routes back" lab_route_wait gw1 10.2.0.0/24 15
 
 # ================================================================ stop: CEASE
 lab_log "== stop: peer sees CEASE within 1 s and withdraws"
@@ -216,7 +209,7 @@ lab_capture_start cease-gw2 gw2 gre1 tcp port 179 || lab_fail "capture"
 t0=$EPOCHREALTIME
 rc=$(rc_of ocf stop "${BFD[@]}"); cat /tmp/ocf.out
 t1=$EPOCHREALTIME
-check "stop rc 0" test "$rc" = 0
+lab_check "stop rc 0" test "$rc" = 0
 gone=
 while :; do
 	route_present gw2 10.1.0.0 || { gone=$EPOCHREALTIME; break; }
@@ -228,72 +221,72 @@ lab_capture_stop cease-gw2
 g2log=$(lab_hostpath gw2 /var/log/frr/bgpd.log)
 if td=$(notif_time "$LAB_OUT/captures/cease-gw2.pcap" "$t0"); then
 	lab_result stop_to_peer_notification_ms "$(ms_between "$t0" "$td")"
-	check "peer receives the CEASE within 1 s of the stop action" test "$(ms_between "$t0" "$td")" -lt 1000
+	lab_check "peer receives the CEASE within 1 s of the stop action" test "$(ms_between "$t0" "$td")" -lt 1000
 else
-	check "peer received a NOTIFICATION" false
+	lab_check "peer received a NOTIFICATION" false
 fi
-check "peer logged Cease/Administrative Shutdown" grep -q 'Cease/Administrative Shutdown' "$g2log"
+lab_check "peer logged Cease/Administrative Shutdown" grep -q 'Cease/Administrative Shutdown' "$g2log"
 if [ -n "$gone" ] && [ -n "${td:-}" ]; then
 	lab_result stop_to_peer_withdrawn_ms "$(ms_between "$t0" "$gone")"
 	lab_result peer_withdrawn_after_cease_ms "$(ms_between "$td" "$gone")"
 	# without the CEASE the peer would wait out its hold timer (9 s) first
-	check "peer withdrew 10.1.0.0/24 before its hold timer (9 s) could have expired" \
+	lab_check "peer withdrew 10.1.0.0/24 before its hold timer (9 s) could have expired" \
 		test "$(ms_between "$t0" "$gone")" -lt 9000
 else
-	check "peer withdrew 10.1.0.0/24" false
+	lab_check "peer withdrew 10.1.0.0/24" false
 fi
 lab_result stop_action_ms "$(ms_between "$t0" "$t1")"
-check "neighbor removed from gw1 (we added it)" gw1_no_neighbor
-check "monitor after stop rc 7" test "$(rc_of ocf monitor "${BASE[@]}")" = 7
+lab_check "neighbor removed from gw1 (we added it)" gw1_no_neighbor
+lab_check "monitor after stop rc 7" test "$(rc_of ocf monitor "${BASE[@]}")" = 7
 
 # ================================================================ faults
 lab_log "== fault: peer down at start"
 lab_vtysh gw2 -c "configure terminal" -c "router bgp 65432" -c "neighbor 172.16.0.1 shutdown" >/dev/null
 REQ=("${BASE[@]}" require_established=true established_grace=2s)
-check "start with the peer down: rc 0" test "$(rc_of ocf start "${REQ[@]}")" = 0
-check "monitor within grace: rc 0" test "$(rc_of ocf monitor "${REQ[@]}")" = 0
-check "monitor without require_established: rc 0" test "$(rc_of ocf monitor "${BASE[@]}")" = 0
+lab_check "start with the peer down: rc 0" test "$(rc_of ocf start "${REQ[@]}")" = 0
+lab_check "monitor within grace: rc 0" test "$(rc_of ocf monitor "${REQ[@]}")" = 0
+lab_check "monitor without require_established: rc 0" test "$(rc_of ocf monitor "${BASE[@]}")" = 0
 sleep 2.5
-check "monitor after grace with require_established: rc 1" test "$(rc_of ocf monitor "${REQ[@]}")" = 1
+lab_check "monitor after grace with require_established: rc 1" test "$(rc_of ocf monitor "${REQ[@]}")" = 1
 grep ocf-exit-reason /tmp/ocf.out
-check "depth 10 without require_established: rc 0" test "$(OCF_CHECK_LEVEL=10 rc_of ocf monitor "${BASE[@]}")" = 0
+lab_check "depth 10 without require_established: rc 0" test "$(OCF_CHECK_LEVEL=10 rc_of ocf monitor "${BASE[@]}")" = 0
 lab_vtysh gw2 -c "configure terminal" -c "router bgp 65432" -c "no neighbor 172.16.0.1 shutdown" >/dev/null
-check "peer back: Established" lab_bgp_wait_established gw1 $NBR 20
+lab_check "peer back: Established" lab_bgp_wait_established gw1 $NBR 20
 
 lab_log "== fault: neighbor removed behind the agent's back"
 lab_vtysh gw1 -c "configure terminal" -c "router bgp 65432" -c "no neighbor $NBR" >/dev/null
-check "monitor rc 1" test "$(rc_of ocf monitor "${BASE[@]}")" = 1
+lab_check "monitor rc 1" test "$(rc_of ocf monitor "${BASE[@]}")" = 1
 grep ocf-exit-reason /tmp/ocf.out
-check "probe rc 7" test "$(OCF_RESKEY_CRM_meta_interval=0 rc_of ocf monitor "${BASE[@]}")" = 7
-check "stop rc 0" test "$(rc_of ocf stop "${BASE[@]}")" = 0
+lab_check "probe rc 7" test "$(OCF_RESKEY_CRM_meta_interval=0 rc_of ocf monitor "${BASE[@]}")" = 7
+lab_check "stop rc 0" test "$(rc_of ocf stop "${BASE[@]}")" = 0
 
 lab_log "== fault: bgpd killed"
-check "start rc 0" test "$(rc_of ocf start "${BASE[@]}" wait_established=true)" = 0
+lab_check "start rc 0" test "$(rc_of ocf start "${BASE[@]}" wait_established=true)" = 0
 lab_exec gw1 pkill -KILL -x bgpd
 sleep 0.3
-check "monitor rc 7 (bgpd dead)" test "$(rc_of ocf monitor "${BASE[@]}")" = 7
+lab_check "monitor rc 7 (bgpd dead)" test "$(rc_of ocf monitor "${BASE[@]}")" = 7
 grep ocf-exit-reason /tmp/ocf.out
-check "stop rc 0 (bgpd dead)" test "$(rc_of ocf stop "${BASE[@]}")" = 0
-check "start with bgpd dead: rc 1, clear reason" test "$(rc_of ocf start "${BASE[@]}")" = 1
+lab_check "stop rc 0 (bgpd dead)" test "$(rc_of ocf stop "${BASE[@]}")" = 0
+lab_check "start with bgpd dead: rc 1, clear reason" test "$(rc_of ocf start "${BASE[@]}")" = 1
 grep ocf-exit-reason /tmp/ocf.out
-check "no state file left" test ! -e "/proc/$(lab_pid gw1)/root/run/vpnha/bgp-peer/lab-bgp-peer.state"
+lab_check "no state file left" test ! -e "/proc/$(lab_pid gw1)/root/run/vpnha/bgp-peer/lab-bgp-peer.state"
 lab_frr_start gw1 "" bgpd || lab_fail "restart bgpd"
 
 lab_log "== manage=shutdown: neighbor from frr.conf"
 lab_vtysh gw1 -c "configure terminal" -c "router bgp 65432" -c "neighbor $NBR remote-as 65432" \
 	-c "neighbor $NBR timers 3 9" -c "neighbor $NBR timers connect 1" -c "neighbor $NBR shutdown" >/dev/null
 SH=("neighbor=$NBR" local_as=65432 remote_as=65432 manage=shutdown)
-check "configure mode refuses a neighbor it did not add: rc 1" test "$(rc_of ocf start "${BASE[@]}")" = 1
+lab_check "configure mode refuses a neighbor it did not add: rc 1" test "$(rc_of ocf start "${BASE[@]}")" = 1
 grep ocf-exit-reason /tmp/ocf.out
-lab_exec gw1 $BIN/ocf-conformance -o neighbor=$NBR -o local_as=65432 -o manage=shutdown $AGENT >/tmp/conf.out 2>&1
+lab_exec gw1 "$BIN"/ocf-conformance -o neighbor=$NBR -o local_as=65432 -o manage=shutdown "$AGENT" >/tmp/conf.out 2>&1
 crc=$?; cat /tmp/conf.out
-check "conformance harness (shutdown mode)" test "$crc" = 0
-check "start (shutdown mode) rc 0, Established" test "$(rc_of ocf start "${SH[@]}" wait_established=true)" = 0
-check "monitor rc 0" test "$(rc_of ocf monitor "${SH[@]}")" = 0
+lab_check "conformance harness (shutdown mode)" test "$crc" = 0
+lab_check "start (shutdown mode) rc 0, Established" test "$(rc_of ocf start "${SH[@]}" wait_established=true)" = 0
+lab_check "monitor rc 0" test "$(rc_of ocf monitor "${SH[@]}")" = 0
 t0=$EPOCHREALTIME
-check "stop (shutdown mode) rc 0" test "$(rc_of ocf stop "${SH[@]}")" = 0
-check "neighbor kept, administratively down" test "$(nbr_field gw1 $NBR .adminShutDown)" = true
-check "monitor after stop rc 7" test "$(rc_of ocf monitor "${SH[@]}")" = 7
+lab_check "stop (shutdown mode) rc 0" test "$(rc_of ocf stop "${SH[@]}")" = 0
+lab_check "neighbor kept, administratively down" test "$(nbr_field gw1 $NBR .adminShutDown)" = true
+lab_check "monitor after stop rc 7" test "$(rc_of ocf monitor "${SH[@]}")" = 7
 lab_vtysh gw1 -c "configure terminal" -c "router bgp 65432" -c "no neighbor $NBR" >/dev/null
 
 lab_log "== password from a root-only file"
@@ -301,13 +294,12 @@ lab_vtysh gw2 -c "configure terminal" -c "router bgp 65432" -c "neighbor 172.16.
 PW=("${BASE[@]}" password_file=/etc/vpnha/bgp.pw)
 rc=$(HA_debug=1 HA_LOGFILE=/var/log/lab/agent-debug.log rc_of ocf start "${PW[@]}" wait_established=true)
 cat /tmp/ocf.out
-check "start with password: rc 0, Established (TCP MD5)" test "$rc" = 0
+lab_check "start with password: rc 0, Established (TCP MD5)" test "$rc" = 0
 HA_debug=1 HA_LOGFILE=/var/log/lab/agent-debug.log ocf monitor "${PW[@]}" >>/tmp/ocf.out 2>&1
 HA_debug=1 HA_LOGFILE=/var/log/lab/agent-debug.log ocf stop "${PW[@]}" >>/tmp/ocf.out 2>&1
 no_pw() { ! grep -q S3cret-pw /tmp/ocf.out "$(lab_hostpath gw1 /var/log/lab/agent-debug.log)"; }
-check "the password is in no agent output or log" no_pw
-check "the agent logged its commands (debug log not empty)" \
+lab_check "the password is in no agent output or log" no_pw
+lab_check "the agent logged its commands (debug log not empty)" \
 	grep -q "password (not shown)" "$(lab_hostpath gw1 /var/log/lab/agent-debug.log)"
 
-lab_log "bgp-peer lab: $fails failed"
-[ "$fails" -eq 0 ]
+lab_summary

@@ -24,19 +24,11 @@ set -u
 # shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
 
-BUILD=${abs_top_builddir:?}
+: "${abs_top_builddir:?}"
 GROUP=(wan-ip lan-ip gre bgp)
-fails=0
-check() { # check DESC CMD...
-	local d=$1; shift
-	if "$@"; then lab_log "ok - $d"; else lab_log "not ok - $d"; fails=$((fails + 1)); fi
-}
 
 # ---- agents visible inside the hosts (their /tmp is private) ----
-BIN=/usr/local/lib/vpnha-lab
-mkdir -p $BIN
-cp "$BUILD/agents/bgp-peer" "$BUILD/agents/gre-tunnel" $BIN/ || lab_fail "agents not built in $BUILD"
-lab_install_agents $BIN || lab_fail "install agents"
+lab_install_build_agents bgp-peer gre-tunnel || lab_fail "install agents"
 
 # ---- topology ----
 lab_now; T_SETUP=$LAB_NOW
@@ -295,21 +287,21 @@ fi
 N1=$ON
 N2=$([ "$N1" = a1 ] && echo a2 || echo a1)
 lab_result group_started_s "$(lab_since "$T0")"
-lab_log "ok - group vpn started on $N1 (all four members)"
-check "b learns site A's LAN over gre1" lab_wait 60 0.3 kroute b $LANA_HEX
-check "$N1 learns site B's LAN over gre1" lab_wait 30 0.3 kroute "$N1" $LANB_HEX
+lab_ok "group vpn started on $N1 (all four members)"
+lab_check "b learns site A's LAN over gre1" lab_wait 60 0.3 kroute b $LANA_HEX
+lab_check "$N1 learns site B's LAN over gre1" lab_wait 30 0.3 kroute "$N1" $LANB_HEX
 lab_result group_start_to_routes_s "$(lab_since "$T0")"
 bgp_route_b() { [ -n "$(ip -n b route show 10.1.0.0/24 proto bgp dev gre1)" ]; }
-check "b: route 10.1.0.0/24 is proto bgp" bgp_route_b
-check "BGP Established on $N1" lab_wait 20 1 bgp_est "$N1" 172.16.0.2
-check "BGP Established on b" lab_wait 20 1 bgp_est b 172.16.0.1
-check "lana pings lanb through the tunnel" lab_wait 20 1 lan_ping 10
-check "$N1 owns the tunnel and the neighbor (state files)" has_records "$N1"
-check "$N1's bgpd has the neighbor" nb_configured "$N1"
-check "no tunnel on $N2" not has_gre1 "$N2"
-check "no neighbor in $N2's bgpd" no_nb "$N2"
-check "no ownership record on $N2" no_records "$N2"
-check "no failed actions after the start" failures a1
+lab_check "b: route 10.1.0.0/24 is proto bgp" bgp_route_b
+lab_check "BGP Established on $N1" lab_wait 20 1 bgp_est "$N1" 172.16.0.2
+lab_check "BGP Established on b" lab_wait 20 1 bgp_est b 172.16.0.1
+lab_check "lana pings lanb through the tunnel" lab_wait 20 1 lan_ping 10
+lab_check "$N1 owns the tunnel and the neighbor (state files)" has_records "$N1"
+lab_check "$N1's bgpd has the neighbor" nb_configured "$N1"
+lab_check "no tunnel on $N2" not has_gre1 "$N2"
+lab_check "no neighbor in $N2's bgpd" no_nb "$N2"
+lab_check "no ownership record on $N2" no_records "$N2"
+lab_check "no failed actions after the start" failures a1
 
 # ---- standby N1: the group moves to N2 ----
 lab_probe_start fo lana 10.2.0.10 0.1
@@ -366,11 +358,11 @@ lab_log "polled since the standby: bgp started on $N2 ${p_started:-never}, b Est
 lab_probe_stop fo
 rep=$(lab_probe_report fo)
 lab_log "probe during the standby: $rep"
-check "group started on $N2 after the standby (all four members)" lab_wait 60 1 group_on "$N2" "$N2"
-check "bgp's start result is in $N2's Pacemaker log" test -n "$p_started"
-check "b's session re-Established from $N2" test -n "$p_est"
-check "routes returned on both sides" test -n "$p_routes"
-check "traffic back (probe replies again)" test -n "$p_traffic"
+lab_check "group started on $N2 after the standby (all four members)" lab_wait 60 1 group_on "$N2" "$N2"
+lab_check "bgp's start result is in $N2's Pacemaker log" test -n "$p_started"
+lab_check "b's session re-Established from $N2" test -n "$p_est"
+lab_check "routes returned on both sides" test -n "$p_routes"
+lab_check "traffic back (probe replies again)" test -n "$p_traffic"
 # exact times: the start's result in N2's Pacemaker log (ms), the age of b's
 # session (bgpTimerUpMsec), the probe's timestamps; each must agree with the poll
 # (within its 0.3 s interval plus the time a poll takes)
@@ -396,42 +388,41 @@ back=$(awk -v t0="$TSB_EPOCH" '/bytes from/ {
 		if (n++ && ts - last > gap) { gap = ts - last; end = ts }
 		last = ts
 	} END { if (gap > 0.25) printf "%.2f\n", end - t0; else print "none" }' "$LAB_OUT/probes/fo.txt")
-check "the probe saw the outage end after the standby: $back" test "$back" != none
+lab_check "the probe saw the outage end after the standby: $back" test "$back" != none
 [ "$back" != none ] && lab_result standby_to_traffic_back_s "$back"
 lab_result standby_outage_ms "$(sed -n 's/.*outage_ms=\([0-9]*\).*/\1/p' <<<"$rep")"
 lab_result standby_probe_lost "$(sed -n 's/.*lost=\([0-9]*\).*/\1/p' <<<"$rep")"
 
-check "BGP Established on $N2" lab_wait 20 1 bgp_est "$N2" 172.16.0.2
-check "BGP Established on b" lab_wait 20 1 bgp_est b 172.16.0.1
-check "lana pings lanb through the tunnel via $N2" lab_wait 20 1 lan_ping 10
-check "b got a CEASE from $N1 (stop shut the neighbor down)" \
+lab_check "BGP Established on $N2" lab_wait 20 1 bgp_est "$N2" 172.16.0.2
+lab_check "BGP Established on b" lab_wait 20 1 bgp_est b 172.16.0.1
+lab_check "lana pings lanb through the tunnel via $N2" lab_wait 20 1 lan_ping 10
+lab_check "b got a CEASE from $N1 (stop shut the neighbor down)" \
 	log_after "$BGPD_B" "$off_b" "neighbor 172.16.0.1($N1) in vrf default Down BGP Notification received"
-check "$N2 has the neighbor in its bgpd" nb_configured "$N2"
-check "$N1's bgpd has no neighbor 172.16.0.2" no_nb "$N1"
-check "$N1 has no tunnel" not has_gre1 "$N1"
-check "$N1 has no VIP" no_vip "$N1"
-check "$N1 has no ownership record" no_records "$N1"
-check "$N2 has the ownership records" has_records "$N2"
-check "no failed actions after the standby" failures "$N2"
+lab_check "$N2 has the neighbor in its bgpd" nb_configured "$N2"
+lab_check "$N1's bgpd has no neighbor 172.16.0.2" no_nb "$N1"
+lab_check "$N1 has no tunnel" not has_gre1 "$N1"
+lab_check "$N1 has no VIP" no_vip "$N1"
+lab_check "$N1 has no ownership record" no_records "$N1"
+lab_check "$N2 has the ownership records" has_records "$N2"
+lab_check "no failed actions after the standby" failures "$N2"
 
 # ---- disable: gone everywhere ----
 lab_now; T0=$LAB_NOW
 lab_exec "$N2" crm_resource -r vpn --meta -p target-role -v Stopped >/dev/null 2>&1 || lab_fail "disable the group"
 if lab_wait 120 1 group_stopped "$N2"; then
 	lab_result disable_to_stopped_s "$(lab_since "$T0")"
-	lab_log "ok - group stopped after the disable"
+	lab_ok "group stopped after the disable"
 else
-	lab_log "not ok - group did not stop"; fails=$((fails + 1)); lab_exec "$N2" crm_mon -1 -r
+	lab_notok "group did not stop"; lab_exec "$N2" crm_mon -1 -r
 fi
 for h in a1 a2; do
-	check "$h: no tunnel" not has_gre1 $h
-	check "$h: no VIP" no_vip $h
-	check "$h: no neighbor in bgpd" no_nb $h
-	check "$h: no ownership record" no_records $h
+	lab_check "$h: no tunnel" not has_gre1 $h
+	lab_check "$h: no VIP" no_vip $h
+	lab_check "$h: no neighbor in bgpd" no_nb $h
+	lab_check "$h: no ownership record" no_records $h
 done
-check "b: no route to site A's LAN" not kroute b $LANA_HEX
-check "b: session not Established" b_not_established
-check "no failed actions after the disable" failures "$N2"
+lab_check "b: no route to site A's LAN" not kroute b $LANA_HEX
+lab_check "b: session not Established" b_not_established
+lab_check "no failed actions after the disable" failures "$N2"
 
-lab_log "bgp-peer cluster lab: $fails failed"
-[ "$fails" -eq 0 ]
+lab_summary

@@ -116,13 +116,7 @@ holder() {
 
 # ---------------------------------------------------------------- agents
 step "installing the agents from $B"
-AG=/usr/local/lib/vpnha-lab/agents
-mkdir -p "$AG"
-for a in gre-tunnel ipsec-conn bgp-peer mii-link mii-linkd vip; do
-	[ -x "$B/agents/$a" ] || lab_fail "agent $B/agents/$a not built (run make first)"
-	cp "$B/agents/$a" "$AG/" || lab_fail "copy $a"
-done
-lab_install_agents "$AG" || lab_fail "install agents"
+lab_install_build_agents gre-tunnel ipsec-conn bgp-peer mii-link mii-linkd vip || lab_fail "install agents"
 
 # ---------------------------------------------------------------- topology
 step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"

@@ -29,24 +29,18 @@
 #                      a phase did not run.
 # Each comparison is retried for up to STATUS_WAIT s (default 30: the daemons
 # report every 5 s).  vpnha-statusd and vpnha are installed next to the
-# agents, where mii-link finds the daemon, when this file is sourced.
+# agents ($LAB_AGENTS, lab_install_build_agents), where mii-link finds the
+# daemon, when this file is sourced.  The comparisons are lib.sh's assertions
+# (lab_ok/lab_notok): demo.sh and the scenarios assert nothing else through
+# them, so LAB_PASS/LAB_FAILED are the status proofs' counts.
 STATUS_ON=${LAB_E2E_STATUS:-0}
-STATUS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-STATUS_B=${abs_top_builddir:-${top_builddir:-$STATUS_SRC}}
-STATUS_AG=/usr/local/lib/vpnha-lab/agents
+STATUS_AG=$LAB_AGENTS
 if [ "$STATUS_ON" = 1 ]; then
-	mkdir -p "$STATUS_AG" || exit 1
-	for f in agents/vpnha-statusd cli/vpnha; do
-		[ -x "$STATUS_B/$f" ] || { echo "proofs-status: $STATUS_B/$f not built (run make first)" >&2; exit 1; }
-		cp "$STATUS_B/$f" "$STATUS_AG/" || exit 1
-	done
+	lab_install_build_agents vpnha-statusd cli/vpnha || exit 1
 fi
 
 STATUS_SW=${STATUS_WAIT:-30}
 SRES=$LAB_OUT/e2e/status # in demo.sh's results directory
-st_n_ok=0 st_n_bad=0
-st_ok() { st_n_ok=$((st_n_ok + 1)); lab_log "ok - $*"; }
-st_notok() { st_n_bad=$((st_n_bad + 1)); lab_log "not ok - $*"; }
 
 # status_get HOST TAG: `vpnha status --json` on HOST into $SRES/TAG-HOST.json; STATUS_RC
 status_get() {
@@ -143,13 +137,13 @@ check_gateway() {
 	local h=$1 site=$2 tag=$3 t0=$EPOCHREALTIME
 	until agree "$h" "$site" "$tag"; do
 		if awk -v a="$(lab_since "$t0")" -v b="$STATUS_SW" 'BEGIN{exit !(a > b)}'; then
-			st_notok "$tag: vpnha status on $h: $WHY (files in $SRES)"
+			lab_notok "$tag: vpnha status on $h: $WHY (files in $SRES)"
 			lab_exec "$h" "$STATUS_AG/vpnha" status >"$SRES/$tag-$h.txt" 2>&1
 			return 1
 		fi
 		lab_sleep 1
 	done
-	st_ok "$tag: vpnha status on $h agrees with ip xfrm/link/addr and vtysh (exit $STATUS_RC)"
+	lab_ok "$tag: vpnha status on $h agrees with ip xfrm/link/addr and vtysh (exit $STATUS_RC)"
 	lab_exec "$h" "$STATUS_AG/vpnha" status >"$SRES/$tag-$h.txt" 2>&1
 }
 
@@ -198,8 +192,8 @@ status_failover() {
 	holder "$site" || lab_fail "status: nobody holds $site's VIP after the repair"
 	status_get "$HOLDER" last-failover
 	got=$(jq -r '.last_failover | "\(.node) \(.change)"' "$STATUS_JSON")
-	[ "$got" = "$HOLDER took_over" ] && st_ok "after $1: the last failover is '$got'" ||
-		st_notok "after $1: the last failover is '$got', want '$HOLDER took_over'"
+	[ "$got" = "$HOLDER took_over" ] && lab_ok "after $1: the last failover is '$got'" ||
+		lab_notok "after $1: the last failover is '$got', want '$HOLDER took_over'"
 	# vpnha-statusd's CPU on gw1a from the first check to here (a failover
 	# included), in UML, where every system call costs several times a real
 	# kernel's: an upper bound (a measurement, no assertion)
@@ -221,12 +215,12 @@ status_lost() {
 	}
 	if lab_wait 60 1 lost_seen; then
 		since=$(jq -r --arg n "$oth" '.nodes[] | select(.name == $n) | .since' "$STATUS_JSON")
-		[ "$since" -ge "$t_off" ] && st_ok "$act shows $oth lost since $since (off at $t_off)" ||
-			st_notok "$act shows $oth lost since $since, before it went off at $t_off"
-		[ "$STATUS_RC" -eq 1 ] && st_ok "vpnha status exits 1 (degraded) with the partner lost" ||
-			st_notok "vpnha status exits $STATUS_RC with the partner lost, want 1"
+		[ "$since" -ge "$t_off" ] && lab_ok "$act shows $oth lost since $since (off at $t_off)" ||
+			lab_notok "$act shows $oth lost since $since, before it went off at $t_off"
+		[ "$STATUS_RC" -eq 1 ] && lab_ok "vpnha status exits 1 (degraded) with the partner lost" ||
+			lab_notok "vpnha status exits $STATUS_RC with the partner lost, want 1"
 	else
-		st_notok "$act does not show $oth lost within 60 s"
+		lab_notok "$act does not show $oth lost within 60 s"
 	fi
 	lab_exec "$act" "$STATUS_AG/vpnha" status >"$SRES/partner-off-$act.txt" 2>&1
 	agree_own() {
@@ -234,8 +228,8 @@ status_lost() {
 		[ "$STATUS_RC" -le 1 ] && check_xfrm "$act" "$STATUS_JSON" && check_bgp "$act" "$STATUS_JSON" &&
 			check_links "$act" "$STATUS_JSON"
 	}
-	lab_wait "$STATUS_SW" 1 agree_own && st_ok "partner off: $act's own state agrees with the truth" ||
-		st_notok "partner off: $act: ${WHY:-exit $STATUS_RC}"
+	lab_wait "$STATUS_SW" 1 agree_own && lab_ok "partner off: $act's own state agrees with the truth" ||
+		lab_notok "partner off: $act: ${WHY:-exit $STATUS_RC}"
 }
 
 # GONE powered on and rejoined: SURV shows it online
@@ -245,18 +239,18 @@ status_back() {
 		status_get "$act" partner-back
 		[ "$(jq -r --arg n "$oth" '.nodes[] | select(.name == $n) | .state' "$STATUS_JSON")" = online ]
 	}
-	lab_wait 300 1 back && st_ok "$oth back: $act shows it online" || st_notok "$oth back: not online on $act within 300 s"
+	lab_wait 300 1 back && lab_ok "$oth back: $act shows it online" || lab_notok "$oth back: not online on $act within 300 s"
 }
 
 status_end() {
 	local p
 	for p in before failover lost back; do
-		[[ " $STATUS_PHASES " == *" $p "* ]] || st_notok "status: phase '$p' did not run"
+		[[ " $STATUS_PHASES " == *" $p "* ]] || lab_notok "status: phase '$p' did not run"
 	done
-	lab_result status_check_ok "$st_n_ok"
-	lab_result status_check_failed "$st_n_bad"
-	lab_log "status: $st_n_ok ok, $st_n_bad not ok"
-	[ "$st_n_bad" -eq 0 ]
+	lab_result status_check_ok "$LAB_PASS"
+	lab_result status_check_failed "$LAB_FAILED"
+	lab_log "status: $LAB_PASS ok, $LAB_FAILED not ok"
+	[ "$LAB_FAILED" -eq 0 ]
 }
 
 # status_proofs PHASE ARGS...: the hooks (nothing without LAB_E2E_STATUS=1)

@@ -12,16 +12,8 @@ set -u
 . "$LAB_DIR/lib.sh"
 : "${top_builddir:?}"
 
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-notok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
-
 # Lab hosts have a private /tmp: install a copy of the agent where every host sees it.
-AGDIR=/usr/local/lib/vpnha-lab/gre-tunnel
-mkdir -p "$AGDIR" && install -m 755 "$top_builddir/agents/gre-tunnel" "$AGDIR/gre-tunnel" || lab_fail "copy agent"
-lab_install_agents "$AGDIR" || lab_fail "install agent"
+lab_install_build_agents gre-tunnel || lab_fail "install agent"
 
 for h in gw1 gw2 site2; do lab_host $h || lab_fail "host $h"; done
 lab_segment ring || lab_fail segment
@@ -56,14 +48,14 @@ lab_resource_wait gw1 tun "" 180 || { lab_exec gw1 crm_mon -1 -r; lab_fail "tun 
 lab_result gre_group_started_s "$(lab_since "$T0")"
 N1=$(lab_resource_node gw1 tun)
 N2=$([ "$N1" = gw1 ] && echo gw2 || echo gw1)
-ok "group vpn started on $N1"
+lab_ok "group vpn started on $N1"
 
 reach() { ip netns exec site2 ping -n -q -c 1 -W 1 "$@" >/dev/null 2>&1; }
-check "site2 reaches the tunnel's inner address 172.16.0.1 on $N1" lab_wait 30 0.3 reach 172.16.0.1
-check "site2's LAN 10.2.0.1 reaches 172.16.0.1 (the routed prefix on $N1)" lab_wait 10 0.3 reach -I 10.2.0.1 172.16.0.1
-check "no tunnel on $N2" bash -c "! ip -n $N2 link show gre1 >/dev/null 2>&1"
+lab_check "site2 reaches the tunnel's inner address 172.16.0.1 on $N1" lab_wait 30 0.3 reach 172.16.0.1
+lab_check "site2's LAN 10.2.0.1 reaches 172.16.0.1 (the routed prefix on $N1)" lab_wait 10 0.3 reach -I 10.2.0.1 172.16.0.1
+lab_check "no tunnel on $N2" bash -c "! ip -n $N2 link show gre1 >/dev/null 2>&1"
 fails=$(lab_crm_mon gw1 | grep -c '<failure ')
-check "no failed actions (probes on $N2 returned 7): $fails" test "$fails" -eq 0
+lab_check "no failed actions (probes on $N2 returned 7): $fails" test "$fails" -eq 0
 
 # put the active node in standby: the group moves
 lab_probe_start p1 site2 172.16.0.1 0.1
@@ -72,37 +64,36 @@ lab_log "standby $N1"
 lab_now; T0=$LAB_NOW
 lab_exec gw1 pcs node standby "$N1" >/dev/null || lab_fail "pcs node standby"
 if lab_resource_wait gw1 tun "$N2" 180; then
-	ok "group moved to $N2 ($(lab_since "$T0") s after the standby)"
+	lab_ok "group moved to $N2 ($(lab_since "$T0") s after the standby)"
 else
-	notok "group did not move to $N2"; lab_exec gw1 crm_mon -1 -r
+	lab_notok "group did not move to $N2"; lab_exec gw1 crm_mon -1 -r
 fi
-check "traffic resumes through $N2" lab_wait 60 0.3 reach 172.16.0.1
+lab_check "traffic resumes through $N2" lab_wait 60 0.3 reach 172.16.0.1
 lab_result gre_standby_traffic_back_s "$(lab_since "$T0")"
-check "routed prefix works through $N2" lab_wait 10 0.3 reach -I 10.2.0.1 172.16.0.1
+lab_check "routed prefix works through $N2" lab_wait 10 0.3 reach -I 10.2.0.1 172.16.0.1
 sleep 1
 lab_probe_stop p1
 rep=$(lab_probe_report p1)
 echo "# probe during the move: $rep"
 lab_result gre_standby_outage_ms "$(sed -n 's/.*outage_ms=\([0-9]*\).*/\1/p' <<<"$rep")"
-check "$N1 has no tunnel left" bash -c "! ip -n $N1 link show gre1 >/dev/null 2>&1"
-check "$N1 has no ownership record left" bash -c "! ls /proc/$(lab_pid "$N1")/root/run/vpnha/gre-tunnel/tun.owner 2>/dev/null"
-check "$N2 has the ownership record" test -s "/proc/$(lab_pid "$N2")/root/run/vpnha/gre-tunnel/tun.owner"
+lab_check "$N1 has no tunnel left" bash -c "! ip -n $N1 link show gre1 >/dev/null 2>&1"
+lab_check "$N1 has no ownership record left" bash -c "! ls /proc/$(lab_pid "$N1")/root/run/vpnha/gre-tunnel/tun.owner 2>/dev/null"
+lab_check "$N2 has the ownership record" test -s "/proc/$(lab_pid "$N2")/root/run/vpnha/gre-tunnel/tun.owner"
 fails=$(lab_crm_mon gw1 | grep -c '<failure ')
-check "no failed actions after the move: $fails" test "$fails" -eq 0
+lab_check "no failed actions after the move: $fails" test "$fails" -eq 0
 
 # a change behind the agent's back on the active node: the recurring monitor sees it, Pacemaker repairs
 lab_log "ttl changed behind the agent on $N2"
 ip -n "$N2" link set gre1 type gre ttl 17
 fixed() { ip -n "$N2" -d link show gre1 2>/dev/null | grep -q 'ttl 255'; }
-check "monitor caught the drift and Pacemaker restarted the tunnel (ttl 255 again)" lab_wait 60 0.5 fixed
-check "traffic after the repair" lab_wait 30 0.3 reach 172.16.0.1
+lab_check "monitor caught the drift and Pacemaker restarted the tunnel (ttl 255 again)" lab_wait 60 0.5 fixed
+lab_check "traffic after the repair" lab_wait 30 0.3 reach 172.16.0.1
 lab_exec gw1 crm_resource --cleanup -r tun >/dev/null 2>&1
 
 lab_exec gw1 pcs node unstandby "$N1" >/dev/null
 lab_exec gw1 pcs resource disable vpn >/dev/null
 stopped() { ! lab_resource_node gw1 tun >/dev/null 2>&1; }
-check "group stops when disabled" lab_wait 120 0.5 stopped
-check "no tunnel anywhere after disable" bash -c "! ip -n gw1 link show gre1 >/dev/null 2>&1 && ! ip -n gw2 link show gre1 >/dev/null 2>&1"
+lab_check "group stops when disabled" lab_wait 120 0.5 stopped
+lab_check "no tunnel anywhere after disable" bash -c "! ip -n gw1 link show gre1 >/dev/null 2>&1 && ! ip -n gw2 link show gre1 >/dev/null 2>&1"
 
-echo "# $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+lab_summary

@@ -14,13 +14,7 @@
 set -u
 # shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
-B=${abs_top_builddir:-${top_builddir:?}}
-
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-notok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
+: "${abs_top_builddir:-${top_builddir:?}}"
 
 VIP=198.51.100.10 SITE2=198.51.100.20
 CONN=site1-site2 CHILD=lan RSC=ipsec
@@ -28,9 +22,7 @@ PSK=/etc/vpnha/site1-site2.psk
 IKE_P=aes128-sha256-ecp256 ESP_P=aes128gcm16
 
 # Lab hosts have a private /tmp: install a copy of the agent where every host sees it.
-AGDIR=/usr/local/lib/vpnha-lab/ipsec-conn
-mkdir -p "$AGDIR" && install -m 755 "$B/agents/ipsec-conn" "$AGDIR/ipsec-conn" || lab_fail "copy agent"
-lab_install_agents "$AGDIR" || lab_fail "install agent"
+lab_install_build_agents ipsec-conn || lab_fail "install agent"
 
 for h in gw1 gw2 site2; do lab_host $h || lab_fail "host $h"; done
 lab_segment ring || lab_fail segment
@@ -207,39 +199,39 @@ lab_resource_wait gw1 $RSC "" 240 || { lab_exec gw1 crm_mon -1 -r; lab_fail "$RS
 lab_result ipsec_group_started_s "$(lab_since "$T0")"
 N1=$(lab_resource_node gw1 $RSC)
 N2=$([ "$N1" = gw1 ] && echo gw2 || echo gw1)
-ok "group vpn started on $N1"
+lab_ok "group vpn started on $N1"
 
 # ---------------------------------------------------------------- 1. the SA is up on N1
-check "the VIP is on $N1, not on $N2" vip_only_on "$N1" "$N2"
-check "CHILD_SA installed in $N1's charon" lab_wait 60 0.5 child_installed "$N1"
-check "$N1's charon initiated the IKE_SA" initiated "$N1"
-check "site2 sees exactly one IKE_SA, with the VIP $VIP, its CHILD_SA installed" lab_wait 30 0.5 site2_one_sa
+lab_check "the VIP is on $N1, not on $N2" vip_only_on "$N1" "$N2"
+lab_check "CHILD_SA installed in $N1's charon" lab_wait 60 0.5 child_installed "$N1"
+lab_check "$N1's charon initiated the IKE_SA" initiated "$N1"
+lab_check "site2 sees exactly one IKE_SA, with the VIP $VIP, its CHILD_SA installed" lab_wait 30 0.5 site2_one_sa
 ike1=$(site2_ike_id)
-check "$N1's kernel holds the 2 ESP SAs VIP <-> site2: $(esp_sas "$N1")" test "$(esp_sas "$N1")" = 2
-check "$N1 has the ownership record" owned "$N1"
-check "site2 reaches the protected side 10.1.0.1 (on $N1)" lab_wait 30 0.3 reach
+lab_check "$N1's kernel holds the 2 ESP SAs VIP <-> site2: $(esp_sas "$N1")" test "$(esp_sas "$N1")" = 2
+lab_check "$N1 has the ownership record" owned "$N1"
+lab_check "site2 reaches the protected side 10.1.0.1 (on $N1)" lab_wait 30 0.3 reach
 lab_capture_start up wan br0 || lab_fail capture
 in0=$(esp_pkts "$N1" $SITE2 $VIP); out0=$(esp_pkts "$N1" $VIP $SITE2)
-check "20 pings site2 10.2.0.1 -> 10.1.0.1, no loss" pingn 20
+lab_check "20 pings site2 10.2.0.1 -> 10.1.0.1, no loss" pingn 20
 in1=$(esp_pkts "$N1" $SITE2 $VIP); out1=$(esp_pkts "$N1" $VIP $SITE2)
 lab_capture_stop up
 n_esp=$(lab_capture_count up esp and host $VIP and host $SITE2)
 n_clear=$(lab_capture_count up net 10.1.0.0/24 or net 10.2.0.0/24)
 lab_result ipsec_up_esp_packets "$n_esp"; lab_result ipsec_up_clear_packets "$n_clear"
-check "$N1's inbound ESP SA counted the 20 requests: $((in1 - in0))" test $((in1 - in0)) -ge 20
-check "$N1's outbound ESP SA counted the 20 replies: $((out1 - out0))" test $((out1 - out0)) -ge 20
-check "wan: ESP between the VIP and site2 ($n_esp >= 40)" test "$n_esp" -ge 40
-check "wan: no clear packet of the protected networks ($n_clear)" test "$n_clear" -eq 0
+lab_check "$N1's inbound ESP SA counted the 20 requests: $((in1 - in0))" test $((in1 - in0)) -ge 20
+lab_check "$N1's outbound ESP SA counted the 20 replies: $((out1 - out0))" test $((out1 - out0)) -ge 20
+lab_check "wan: ESP between the VIP and site2 ($n_esp >= 40)" test "$n_esp" -ge 40
+lab_check "wan: no clear packet of the protected networks ($n_clear)" test "$n_clear" -eq 0
 # the inactive node: probed (7), fail closed from the probe on, nothing else
-check "$N2 has no SA" no_sa "$N2"
-check "$N2: the probe installed only the fail-closed block policy" only_block "$N2"
-check "$N2: no connection loaded in charon" no_conn "$N2"
+lab_check "$N2 has no SA" no_sa "$N2"
+lab_check "$N2: the probe installed only the fail-closed block policy" only_block "$N2"
+lab_check "$N2: no connection loaded in charon" no_conn "$N2"
 for r in vip $RSC; do
 	rc=$(probe_rc "$N2" "$r")
-	check "probe of $r on $N2 returned 7 (got '$rc')" test "$rc" = 7
+	lab_check "probe of $r on $N2 returned 7 (got '$rc')" test "$rc" = 7
 done
 fails=$(failures)
-check "no failed actions: $fails" test "$fails" -eq 0
+lab_check "no failed actions: $fails" test "$fails" -eq 0
 
 # ---------------------------------------------------------------- 2. standby N1: the group moves
 lab_capture_start move wan br0 || lab_fail capture
@@ -251,15 +243,15 @@ lab_exec gw1 pcs node standby "$N1" >/dev/null || lab_fail "pcs node standby"
 lab_result ipsec_standby_pcs_s "$(lab_since "$T0")"
 if lab_resource_wait gw1 $RSC "$N2" 240; then
 	dt=$(lab_since "$T0")
-	ok "group moved to $N2 ($dt s after the standby)"
+	lab_ok "group moved to $N2 ($dt s after the standby)"
 	lab_result ipsec_standby_group_started_s "$dt"
 else
-	notok "group did not move to $N2"; lab_exec gw1 crm_mon -1 -r
+	lab_notok "group did not move to $N2"; lab_exec gw1 crm_mon -1 -r
 fi
 if lab_wait 90 0.3 reach; then
-	ok "traffic resumes through $N2"
+	lab_ok "traffic resumes through $N2"
 else
-	notok "traffic does not resume through $N2"
+	lab_notok "traffic does not resume through $N2"
 fi
 lab_result ipsec_standby_traffic_polled_s "$(lab_since "$T0")"
 sleep 2
@@ -274,60 +266,59 @@ back=$(awk -v t0="$E0" '/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
 		if (n && t > t0 && t - last > gap) { gap = t - last; end = t }; last = t; n++ }
 	END { if (end) printf "%.2f", end - t0; else print "none" }' "$LAB_OUT/probes/p1.txt")
 lab_result ipsec_standby_traffic_back_s "$back"
-check "the probe saw the outage end (traffic back $back s after the standby)" test "$back" != none
-check "the probe answered after the move" grep -q 'bytes from' "$LAB_OUT/probes/p1.txt"
+lab_check "the probe saw the outage end (traffic back $back s after the standby)" test "$back" != none
+lab_check "the probe answered after the move" grep -q 'bytes from' "$LAB_OUT/probes/p1.txt"
 n_clear=$(lab_capture_count move net 10.1.0.0/24 or net 10.2.0.0/24)
 lab_result ipsec_standby_clear_packets "$n_clear"
-check "wan: no clear packet of the protected networks during the move ($n_clear)" test "$n_clear" -eq 0
+lab_check "wan: no clear packet of the protected networks during the move ($n_clear)" test "$n_clear" -eq 0
 
-check "the VIP is on $N2, not on $N1" vip_only_on "$N2" "$N1"
-check "CHILD_SA installed in $N2's charon" lab_wait 30 0.5 child_installed "$N2"
-check "$N2's charon initiated the new IKE_SA (re-established from $N2)" initiated "$N2"
-check "site2 sees exactly one IKE_SA again, with the VIP" lab_wait 30 0.5 site2_one_sa
+lab_check "the VIP is on $N2, not on $N1" vip_only_on "$N2" "$N1"
+lab_check "CHILD_SA installed in $N2's charon" lab_wait 30 0.5 child_installed "$N2"
+lab_check "$N2's charon initiated the new IKE_SA (re-established from $N2)" initiated "$N2"
+lab_check "site2 sees exactly one IKE_SA again, with the VIP" lab_wait 30 0.5 site2_one_sa
 ike2=$(site2_ike_id)
-check "site2's IKE_SA is a new one ($ike1 -> $ike2)" test -n "$ike2" -a "$ike2" != "$ike1"
-check "site2 never initiated" site2_not_initiator
+lab_check "site2's IKE_SA is a new one ($ike1 -> $ike2)" test -n "$ike2" -a "$ike2" != "$ike1"
+lab_check "site2 never initiated" site2_not_initiator
 sleep 3
-check "still exactly one IKE_SA on site2 3 s later" site2_one_sa
-check "$N2's kernel holds the 2 ESP SAs VIP <-> site2: $(esp_sas "$N2")" test "$(esp_sas "$N2")" = 2
+lab_check "still exactly one IKE_SA on site2 3 s later" site2_one_sa
+lab_check "$N2's kernel holds the 2 ESP SAs VIP <-> site2: $(esp_sas "$N2")" test "$(esp_sas "$N2")" = 2
 in0=$(esp_pkts "$N2" $SITE2 $VIP); out0=$(esp_pkts "$N2" $VIP $SITE2)
-check "20 pings through $N2, no loss" pingn 20
+lab_check "20 pings through $N2, no loss" pingn 20
 in1=$(esp_pkts "$N2" $SITE2 $VIP); out1=$(esp_pkts "$N2" $VIP $SITE2)
-check "$N2's ESP SAs counted them: in $((in1 - in0)), out $((out1 - out0))" \
+lab_check "$N2's ESP SAs counted them: in $((in1 - in0)), out $((out1 - out0))" \
 	test $((in1 - in0)) -ge 20 -a $((out1 - out0)) -ge 20
-check "$N2 has the ownership record" owned "$N2"
+lab_check "$N2 has the ownership record" owned "$N2"
 
 # ---------------------------------------------------------------- 3. N1 keeps nothing but the block policy
-check "$N1 has no SA left" no_sa "$N1"
-check "$N1 has no policy left but the documented fail-closed block policy" only_block "$N1"
-check "no connection loaded in $N1's charon, no IKE_SA" no_conn "$N1"
-check "$N1 has no ownership record left (only $RSC.block)" no_owned "$N1"
+lab_check "$N1 has no SA left" no_sa "$N1"
+lab_check "$N1 has no policy left but the documented fail-closed block policy" only_block "$N1"
+lab_check "no connection loaded in $N1's charon, no IKE_SA" no_conn "$N1"
+lab_check "$N1 has no ownership record left (only $RSC.block)" no_owned "$N1"
 
 # ---------------------------------------------------------------- 4. the CIB
 fails=$(failures)
-check "no failed actions after the move: $fails" test "$fails" -eq 0
+lab_check "no failed actions after the move: $fails" test "$fails" -eq 0
 lab_exec gw1 crm_resource --cleanup -r vpn >/dev/null 2>&1
-lab_exec gw1 pcs node unstandby "$N1" >/dev/null || notok "pcs node unstandby"
-check "$N1 online again (unstandby)" lab_wait 60 0.5 bash -c \
+lab_exec gw1 pcs node unstandby "$N1" >/dev/null || lab_notok "pcs node unstandby"
+lab_check "$N1 online again (unstandby)" lab_wait 60 0.5 bash -c \
 	"nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- crm_mon -1 --output-as=xml 2>/dev/null |
 	grep -q '<node name=\"$N1\" [^>]*online=\"true\" standby=\"false\"'"
 
 # ---------------------------------------------------------------- 5. disable: stopped everywhere, no SA
 lab_now; T0=$LAB_NOW
-lab_exec gw1 pcs resource disable vpn >/dev/null || notok "pcs resource disable"
+lab_exec gw1 pcs resource disable vpn >/dev/null || lab_notok "pcs resource disable"
 stopped() { ! lab_resource_node gw1 $RSC >/dev/null 2>&1 && ! lab_resource_node gw1 vip >/dev/null 2>&1; }
-check "group stops when disabled" lab_wait 120 0.5 stopped
+lab_check "group stops when disabled" lab_wait 120 0.5 stopped
 lab_result ipsec_disable_stopped_s "$(lab_since "$T0")"
 for h in gw1 gw2; do
-	check "$h: no SA after disable" no_sa $h
-	check "$h: only the block policy after disable" only_block $h
-	check "$h: no connection in charon, no ownership record" gw_clean $h
-	check "$h: no VIP" no_vip $h
+	lab_check "$h: no SA after disable" no_sa $h
+	lab_check "$h: only the block policy after disable" only_block $h
+	lab_check "$h: no connection in charon, no ownership record" gw_clean $h
+	lab_check "$h: no VIP" no_vip $h
 done
 site2_clean() { [ "$(n_ike site2)" = 0 ] && [ "$(n_states site2)" = 0 ]; }
-check "site2: no IKE_SA and no SA left (the stop deleted them)" lab_wait 20 0.5 site2_clean
+lab_check "site2: no IKE_SA and no SA left (the stop deleted them)" lab_wait 20 0.5 site2_clean
 fails=$(failures)
-check "no failed actions at the end: $fails" test "$fails" -eq 0
+lab_check "no failed actions at the end: $fails" test "$fails" -eq 0
 
-echo "# $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+lab_summary

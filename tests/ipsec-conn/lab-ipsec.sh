@@ -6,19 +6,13 @@
 set -u
 # shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
-B=${abs_top_builddir:-${top_builddir:?}}
 S=${abs_top_srcdir:-${top_srcdir:?}}
 PHASES=${LAB_IPSEC_PHASES:-basic conformance faults transport x509 bench failclosed dpd}
 # the build tree may live under /tmp, which is private in every lab host: copy the agent
-# to the shared lab state directory (same path in every host)
-mkdir -p "$LAB_STATE/bin" && install -m 755 "$B/agents/ipsec-conn" "$LAB_STATE/bin/ipsec-conn" || lab_fail "copy agent"
-A=$LAB_STATE/bin/ipsec-conn
+# where every host sees it
+lab_install_build_agents ipsec-conn || lab_fail "copy agent"
+A=$LAB_AGENTS/ipsec-conn
 G1=198.51.100.1 G2=198.51.100.2
-FAILS=0
-check() { # check DESC CMD...: run CMD, count a failure (keep going)
-	local d=$1; shift
-	if "$@"; then lab_log "ok - $d"; else lab_log "NOT OK - $d"; FAILS=$((FAILS + 1)); fi
-}
 has() { case " $PHASES " in *" $1 "*) return 0;; esac; return 1; }
 
 for h in gw1 gw2; do lab_host $h || lab_fail "host $h"; done
@@ -60,31 +54,31 @@ ping_gre() { ip netns exec gw1 ping -c "${1:-5}" -i 0.2 -W 1 10.255.0.2 >/dev/nu
 # ------------------------------------------------------------------ basic PSK tunnel
 # Pacemaker probes every node when the resource is defined: that installs the
 # fail-closed block policy (the GRE tunnels already exist and send IPv6 RS)
-for h in gw1 gw2; do check "probe $h = 7" test "$(OCF_RESKEY_CRM_meta_interval=0 ocf_rc $h monitor)" = 7; done
+for h in gw1 gw2; do lab_check "probe $h = 7" test "$(OCF_RESKEY_CRM_meta_interval=0 ocf_rc $h monitor)" = 7; done
 if has basic; then
 	lab_capture_start basic inet br0 || lab_fail capture
-	check "gw2 start" test "$(ocf_rc gw2 start)" = 0
+	lab_check "gw2 start" test "$(ocf_rc gw2 start)" = 0
 	lab_now; t0=$LAB_NOW
-	check "gw1 start" test "$(ocf_rc gw1 start)" = 0
+	lab_check "gw1 start" test "$(ocf_rc gw1 start)" = 0
 	lab_result ipsec_start_to_child_s "$(lab_since "$t0")"
 	grep -h 'installed in the kernel' "$(lab_hostpath gw1 /var/log/lab)"/* 2>/dev/null | tail -1
-	check "CHILD_SA installed on gw1" child_installed gw1
-	check "monitor depth 0" test "$(ocf_rc gw1 monitor)" = 0
-	check "monitor depth 10" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor)" = 0
-	check "GRE ping through ESP" ping_gre 10
+	lab_check "CHILD_SA installed on gw1" child_installed gw1
+	lab_check "monitor depth 0" test "$(ocf_rc gw1 monitor)" = 0
+	lab_check "monitor depth 10" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor)" = 0
+	lab_check "GRE ping through ESP" ping_gre 10
 	lab_capture_stop basic
 	n_esp=$(lab_capture_count basic esp); n_gre=$(lab_capture_count basic proto gre)
 	lab_result ipsec_basic_esp_packets "$n_esp"; lab_result ipsec_basic_clear_gre_packets "$n_gre"
-	check "ESP on the wire" test "$n_esp" -gt 0
-	check "no cleartext GRE" test "$n_gre" -eq 0
-	check "gw1 stop" test "$(ocf_rc gw1 stop)" = 0
-	check "no SA/policy of the conn left on gw1" kernel_clean gw1
-	check "block policy kept after stop" sh -c "ip -n gw1 xfrm policy | grep -q 'priority 3000000'"
-	check "conn unloaded on gw1" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-conns | grep -q site"
-	check "shared secret unloaded" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-creds 2>/dev/null | grep -qi 'lab-secret'"
-	check "secret not in logs" sh -c "! grep -rq 'lab-secret' $(lab_hostpath gw1 /var/log) $LAB_OUT/*.log 2>/dev/null"
-	check "monitor after stop = 7" test "$(ocf_rc gw1 monitor)" = 7
-	check "gw2 stop" test "$(ocf_rc gw2 stop)" = 0
+	lab_check "ESP on the wire" test "$n_esp" -gt 0
+	lab_check "no cleartext GRE" test "$n_gre" -eq 0
+	lab_check "gw1 stop" test "$(ocf_rc gw1 stop)" = 0
+	lab_check "no SA/policy of the conn left on gw1" kernel_clean gw1
+	lab_check "block policy kept after stop" sh -c "ip -n gw1 xfrm policy | grep -q 'priority 3000000'"
+	lab_check "conn unloaded on gw1" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-conns | grep -q site"
+	lab_check "shared secret unloaded" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-creds 2>/dev/null | grep -qi 'lab-secret'"
+	lab_check "secret not in logs" sh -c "! grep -rq 'lab-secret' $(lab_hostpath gw1 /var/log) $LAB_OUT/*.log 2>/dev/null"
+	lab_check "monitor after stop = 7" test "$(ocf_rc gw1 monitor)" = 7
+	lab_check "gw2 stop" test "$(ocf_rc gw2 stop)" = 0
 fi
 
 # ------------------------------------------------------------------ conformance harness
@@ -94,7 +88,7 @@ if has conformance; then
 	lab_exec gw1 env OCF_ROOT=/usr/lib/ocf "$S/tests/ocf-conformance" -t 30000 -i site "${opts[@]}" "$A" \
 		>"$LAB_OUT/ipsec-conformance.txt" 2>&1
 	rc=$?; tail -25 "$LAB_OUT/ipsec-conformance.txt"
-	check "conformance harness" test $rc = 0
+	lab_check "conformance harness" test $rc = 0
 	ocf gw1 stop; ocf gw2 stop
 fi
 
@@ -103,69 +97,69 @@ if has faults; then
 	ocf gw2 start
 	# bad input: nothing loaded, clear reason naming the parameter
 	chmod 644 "$(lab_hostpath gw1 /etc/swanctl/private/psk)"
-	check "world-readable psk refused (5, node-local)" test "$(ocf_rc gw1 start)" = 5; reason
+	lab_check "world-readable psk refused (5, node-local)" test "$(ocf_rc gw1 start)" = 5; reason
 	chmod 600 "$(lab_hostpath gw1 /etc/swanctl/private/psk)"
 	ln -sf /etc/swanctl/private/psk "$(lab_hostpath gw1 /etc/swanctl/private/psk-link)"
-	check "symlinked psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/psk-link)" = 5
-	check "missing psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/none)" = 5
-	check "bad address refused (6)" test "$(ocf_rc gw1 start remote_addrs=198.51.100.300)" = 6; reason
-	check "multicast IKE peer refused (6)" test "$(ocf_rc gw1 start remote_addrs=224.0.0.5)" = 6; reason
-	check "bad proposal refused (6)" test "$(ocf_rc gw1 start 'proposals=aes128;rm')" = 6
-	check "bad ts refused (6)" test "$(ocf_rc gw1 start 'remote_ts=dynamic[nosuch]')" = 6
-	check "unknown swanctl conn = error (1)" test "$(ocf_rc gw1 start config=swanctl conn=nosuch psk_file=)" = 1; reason
-	check "absent VICI socket = error (1)" test "$(ocf_rc gw1 start vici_socket=/run/nosuch.vici)" = 1; reason
-	check "nothing loaded after bad input" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-conns | grep -q site"
+	lab_check "symlinked psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/psk-link)" = 5
+	lab_check "missing psk refused (5, node-local)" test "$(ocf_rc gw1 start psk_file=/etc/swanctl/private/none)" = 5
+	lab_check "bad address refused (6)" test "$(ocf_rc gw1 start remote_addrs=198.51.100.300)" = 6; reason
+	lab_check "multicast IKE peer refused (6)" test "$(ocf_rc gw1 start remote_addrs=224.0.0.5)" = 6; reason
+	lab_check "bad proposal refused (6)" test "$(ocf_rc gw1 start 'proposals=aes128;rm')" = 6
+	lab_check "bad ts refused (6)" test "$(ocf_rc gw1 start 'remote_ts=dynamic[nosuch]')" = 6
+	lab_check "unknown swanctl conn = error (1)" test "$(ocf_rc gw1 start config=swanctl conn=nosuch psk_file=)" = 1; reason
+	lab_check "absent VICI socket = error (1)" test "$(ocf_rc gw1 start vici_socket=/run/nosuch.vici)" = 1; reason
+	lab_check "nothing loaded after bad input" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-conns | grep -q site"
 	ocf gw1 stop
 	# SA deleted behind the agent's back
 	ocf gw1 start
-	check "SA up" child_installed gw1
+	lab_check "SA up" child_installed gw1
 	ip -n gw1 xfrm state flush
-	check "depth 10 detects flushed SAs (1)" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor)" = 1; reason
+	lab_check "depth 10 detects flushed SAs (1)" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor)" = 1; reason
 	ocf gw1 stop; ocf gw1 start
 	# charon killed: monitor 7, stop succeeds and cleans the kernel
 	lab_exec gw1 pkill -KILL -x charon; sleep 0.5
-	check "charon SIGKILL: monitor 7" test "$(ocf_rc gw1 monitor)" = 7; reason
-	check "charon SIGKILL: stop 0" test "$(ocf_rc gw1 stop)" = 0
-	check "charon SIGKILL: no SA/policy left" kernel_clean gw1
+	lab_check "charon SIGKILL: monitor 7" test "$(ocf_rc gw1 monitor)" = 7; reason
+	lab_check "charon SIGKILL: stop 0" test "$(ocf_rc gw1 stop)" = 0
+	lab_check "charon SIGKILL: no SA/policy left" kernel_clean gw1
 	# charon restarted: our connection is gone -> 7
 	LAB__NOBOOTREC=1 lab_charon_start gw1 || lab_fail "charon restart"
 	ocf gw1 start
 	lab_exec gw1 pkill -TERM -x charon; sleep 1
 	LAB__NOBOOTREC=1 lab_charon_start gw1 || lab_fail "charon restart"
-	check "charon restarted: monitor 7" test "$(ocf_rc gw1 monitor)" = 7; reason
-	check "stop after restart 0" test "$(ocf_rc gw1 stop)" = 0
+	lab_check "charon restarted: monitor 7" test "$(ocf_rc gw1 monitor)" = 7; reason
+	lab_check "stop after restart 0" test "$(ocf_rc gw1 stop)" = 0
 	# remote charon down at start: start succeeds (pending), monitor ok, require_established fails after grace
 	ocf gw2 stop; lab_exec gw2 pkill -TERM -x charon; sleep 1
 	lab_now; t0=$LAB_NOW
-	check "remote down: start 0 (pending)" test "$(ocf_rc gw1 start start_wait=2s)" = 0
+	lab_check "remote down: start 0 (pending)" test "$(ocf_rc gw1 start start_wait=2s)" = 0
 	lab_result ipsec_start_remote_down_s "$(lab_since "$t0")"
-	check "remote down: monitor 0" test "$(ocf_rc gw1 monitor)" = 0
+	lab_check "remote down: monitor 0" test "$(ocf_rc gw1 monitor)" = 0
 	sleep 2
-	check "remote down: require_established after grace = 1" \
+	lab_check "remote down: require_established after grace = 1" \
 		test "$(ocf_rc gw1 monitor require_established=true established_grace=1s)" = 1; reason
 	LAB__NOBOOTREC=1 lab_charon_start gw2 || lab_fail "charon gw2"
 	ocf gw2 start
-	check "remote back: SA up without agent action" lab_wait 30 0.5 child_installed gw1
+	lab_check "remote back: SA up without agent action" lab_wait 30 0.5 child_installed gw1
 	ocf gw1 stop; ocf gw2 stop
 	# stop after partial start (state recorded, charon refused the conn)
-	check "partial start fails (1)" test "$(ocf_rc gw1 start proposals=nosuchalgo)" = 1; reason
-	check "stop after partial start 0" test "$(ocf_rc gw1 stop)" = 0
-	check "monitor after that 7" test "$(ocf_rc gw1 monitor)" = 7
+	lab_check "partial start fails (1)" test "$(ocf_rc gw1 start proposals=nosuchalgo)" = 1; reason
+	lab_check "stop after partial start 0" test "$(ocf_rc gw1 stop)" = 0
+	lab_check "monitor after that 7" test "$(ocf_rc gw1 monitor)" = 7
 fi
 
 # ------------------------------------------------------------------ transport mode
 if has transport; then
 	lab_capture_start transport inet br0 || lab_fail capture
 	ocf gw2 start mode=transport; ocf gw1 start mode=transport
-	check "transport: SA up" child_installed gw1
-	check "transport: depth 10" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor mode=transport)" = 0; reason
-	check "transport: GRE ping" ping_gre 10
+	lab_check "transport: SA up" child_installed gw1
+	lab_check "transport: depth 10" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor mode=transport)" = 0; reason
+	lab_check "transport: GRE ping" ping_gre 10
 	lab_capture_stop transport
 	n_esp=$(lab_capture_count transport esp); n_gre=$(lab_capture_count transport proto gre)
 	lab_result ipsec_transport_esp_packets "$n_esp"; lab_result ipsec_transport_clear_gre_packets "$n_gre"
-	check "transport: ESP seen, no clear GRE" test "$n_esp" -gt 0 -a "$n_gre" -eq 0
-	check "transport: stop" test "$(ocf_rc gw1 stop mode=transport)" = 0
-	check "transport: kernel clean" kernel_clean gw1
+	lab_check "transport: ESP seen, no clear GRE" test "$n_esp" -gt 0 -a "$n_gre" -eq 0
+	lab_check "transport: stop" test "$(ocf_rc gw1 stop mode=transport)" = 0
+	lab_check "transport: kernel clean" kernel_clean gw1
 	ocf gw2 stop mode=transport
 fi
 
@@ -187,13 +181,13 @@ if has x509; then
 	lab_capture_start x509 inet br0 || lab_fail capture
 	ocf gw2 start $(x5 gw2); reason
 	ocf gw1 start $(x5 gw1); reason
-	check "x509: SA up" child_installed gw1
-	check "x509: depth 10" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor $(x5 gw1))" = 0
-	check "x509: GRE ping" ping_gre 5
+	lab_check "x509: SA up" child_installed gw1
+	lab_check "x509: depth 10" test "$(OCF_CHECK_LEVEL=10 ocf_rc gw1 monitor $(x5 gw1))" = 0
+	lab_check "x509: GRE ping" ping_gre 5
 	lab_capture_stop x509
-	check "x509: ESP, no clear GRE" test "$(lab_capture_count x509 esp)" -gt 0 -a "$(lab_capture_count x509 proto gre)" -eq 0
-	check "x509: stop" test "$(ocf_rc gw1 stop $(x5 gw1))" = 0
-	check "x509: key unloaded" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-creds 2>/dev/null | grep -qi 'private key'"
+	lab_check "x509: ESP, no clear GRE" test "$(lab_capture_count x509 esp)" -gt 0 -a "$(lab_capture_count x509 proto gre)" -eq 0
+	lab_check "x509: stop" test "$(ocf_rc gw1 stop $(x5 gw1))" = 0
+	lab_check "x509: key unloaded" sh -c "! nsenter -t $(lab_pid gw1) -n -m -u -p -r -w -- swanctl --list-creds 2>/dev/null | grep -qi 'private key'"
 	ocf gw2 stop $(x5 gw2)
 fi
 
@@ -217,7 +211,7 @@ if has bench; then
 	forks=$(lab_exec gw1 env "${envs[@]}" strace -f -e trace=fork,vfork,clone,clone3,execve -o /tmp/st "$A" monitor >/dev/null 2>&1;
 		lab_exec gw1 grep -cE 'clone|fork' /tmp/st)
 	lab_result ipsec_monitor_forks "$forks"
-	check "monitor forks 0" test "$forks" = 0
+	lab_check "monitor forks 0" test "$forks" = 0
 	# in-process time of monitor (the agent logs it: excludes exec and dynamic
 	# linking, which UML makes slow); median of 30 runs
 	# shellcheck disable=SC2016 # expanded by the inner bash
@@ -225,7 +219,7 @@ if has bench; then
 		"$1" monitor 2>&1 | sed -n "s/.*monitor: ok (\([0-9]*\) us).*/\1/p"; done' _ "$A" |
 		sort -n | awk '{a[NR]=$1} END{if (NR) printf "%.3f", a[int((NR+1)/2)]/1000}')
 	lab_result ipsec_monitor_inprocess_median_ms "${inproc:-none}"
-	check "monitor's in-process time was measured ($inproc ms)" test -n "$inproc"
+	lab_check "monitor's in-process time was measured ($inproc ms)" test -n "$inproc"
 	ocf gw1 stop; ocf gw2 stop
 fi
 
@@ -246,12 +240,12 @@ if has failclosed; then
 	ocf gw2 start; ocf gw1 start
 	sigterm_restart() { lab_exec gw1 pkill -TERM -x charon; sleep 2; LAB__NOBOOTREC=1 lab_charon_start gw1 >/dev/null; ocf gw1 stop; ocf gw1 start; }
 	sigkill_restart() { lab_exec gw1 pkill -KILL -x charon; sleep 2; LAB__NOBOOTREC=1 lab_charon_start gw1 >/dev/null; ocf gw1 stop; ocf gw1 start; }
-	check "fail closed: charon SIGTERM + restart" gre_leak sigterm sigterm_restart
-	check "fail closed: charon SIGKILL + restart" gre_leak sigkill sigkill_restart
-	check "fail closed: resource stop" gre_leak stop ocf gw1 stop
+	lab_check "fail closed: charon SIGTERM + restart" gre_leak sigterm sigterm_restart
+	lab_check "fail closed: charon SIGKILL + restart" gre_leak sigkill sigkill_restart
+	lab_check "fail closed: resource stop" gre_leak stop ocf gw1 stop
 	start_gw1() { ocf gw1 stop; ocf gw2 stop; ocf gw1 start start_wait=0; sleep 1; ocf gw2 start; sleep 2; }
-	check "fail closed: start before SA up" gre_leak start start_gw1
-	check "SA back after all that" lab_wait 20 0.5 child_installed gw1
+	lab_check "fail closed: start before SA up" gre_leak start start_gw1
+	lab_check "SA back after all that" lab_wait 20 0.5 child_installed gw1
 	ocf gw1 stop; ocf gw2 stop
 fi
 
@@ -281,7 +275,7 @@ if has dpd; then
 		dt=$(lab_since "$t0")
 		n_ike=$(lab_swanctl gw1 --list-sas --raw 2>/dev/null | grep -c 'state=ESTABLISHED')
 		lab_log "cut $i: $cur -> $nxt: traffic back after ${dt}s, IKE_SAs on gw1: $n_ike"
-		check "cut $i recovered" test $ok = 1
+		lab_check "cut $i recovered" test $ok = 1
 		tmax=$(awk -v a="$tmax" -v b="$dt" 'BEGIN{print (b>a)?b:a}'); tsum=$(awk -v a="$tsum" -v b="$dt" 'BEGIN{print a+b}')
 		# the crashed node comes back empty: restart its charon, address stays on $nxt
 		LAB__NOBOOTREC=1 lab_charon_start $cur >/dev/null 2>&1
@@ -293,9 +287,9 @@ if has dpd; then
 	lab_result dpd_failover_max_s "$tmax"
 	lab_result dpd_failover_mean_s "$(awk -v a="$tsum" 'BEGIN{printf "%.2f", a/10}')"
 	lab_result dpd_ike_sas_after_10_cuts "$dup"
-	check "no duplicate SAs after 10 cuts" test "$dup" = 1
+	lab_check "no duplicate SAs after 10 cuts" test "$dup" = 1
 fi
 
-lab_result ipsec_failures "$FAILS"
-[ "$FAILS" = 0 ] || lab_fail "$FAILS check(s) failed"
+lab_result ipsec_failures "$LAB_FAILED"
+lab_summary || lab_fail "$LAB_FAILED check(s) failed"
 lab_log "ipsec-conn lab: all checks passed"

@@ -789,6 +789,105 @@ lab_ocf() {
 		OCF_RA_VERSION_MINOR=1 "${envs[@]}" "$a" "$act"
 }
 
+# ---------------------------------------------------------------- assertions
+# TAP-style: every assertion prints one "ok - DESC" or "not ok - DESC" line and
+# counts it; lab_summary ends the script.  lab_check, lab_expect and
+# lab_expect_ocf return 0 when the assertion passed, 1 when it failed; nothing
+# here exits.
+LAB_PASS=0     # assertions passed so far
+LAB_FAILED=0   # assertions failed so far
+LAB_EXPECT_OUT=   # lab_expect: the output (stdout and stderr) of its CMD
+
+# lab_ok DESC...: a passed assertion: prints "ok - DESC", counts it in LAB_PASS.
+lab_ok() { LAB_PASS=$((LAB_PASS + 1)); printf 'ok - %s\n' "$*"; }
+
+# lab_notok DESC...: a failed assertion: prints "not ok - DESC", counts it in LAB_FAILED.
+# Returns 0 like lab_ok (so that `COND && lab_notok X || lab_ok Y` reports once).
+lab_notok() { LAB_FAILED=$((LAB_FAILED + 1)); printf 'not ok - %s\n' "$*"; }
+
+# lab_check DESC CMD...: run CMD (its output is not captured): ok when it succeeds.
+lab_check() {
+	local d=$1; shift
+	if "$@"; then lab_ok "$d"; else lab_notok "$d"; return 1; fi
+}
+
+# lab_expect DESC WANT_RC [REASON_ERE] -- CMD...: run CMD with its output (stdout
+# and stderr) captured in $LAB_EXPECT_OUT; ok when it returns WANT_RC and, with
+# REASON_ERE, the output matches that extended regex (grep -E).  With
+# LAB_EXPECT_ONE_REASON=1, also exactly one "ocf-exit-reason:" line when the rc
+# is not 0 and none when it is (an OCF agent's rule).  Prints
+# "ok - DESC (rc N) [the exit reason]", or why not: "not ok - DESC: rc N, want M: ...".
+lab_expect() {
+	local desc=$1 want=$2 re='' rc n
+	shift 2
+	if [ "${1:-}" != -- ]; then re=${1:-}; shift; fi
+	[ "${1:-}" = -- ] || { lab_notok "$desc: lab_expect: no '--' before the command"; return 1; }
+	shift
+	LAB_EXPECT_OUT=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		lab_notok "$desc: rc $rc, want $want: $(tail -n 3 <<<"$LAB_EXPECT_OUT" | tr '\n' ' ')"
+		return 1
+	fi
+	if [ "${LAB_EXPECT_ONE_REASON:-0}" = 1 ]; then
+		n=$(grep -c '^ocf-exit-reason:' <<<"$LAB_EXPECT_OUT")
+		if { [ "$rc" -ne 0 ] && [ "$n" -ne 1 ]; } || { [ "$rc" -eq 0 ] && [ "$n" -ne 0 ]; }; then
+			lab_notok "$desc: rc $rc with $n exit-reason lines: $(tr '\n' ' ' <<<"$LAB_EXPECT_OUT")"
+			return 1
+		fi
+	fi
+	if [ -n "$re" ] && ! grep -Eq -- "$re" <<<"$LAB_EXPECT_OUT"; then
+		lab_notok "$desc: rc $rc but reason does not match /$re/: $(tr '\n' ' ' <<<"$LAB_EXPECT_OUT")"
+		return 1
+	fi
+	lab_ok "$desc (rc $rc)${re:+ [$(grep -m1 'ocf-exit-reason' <<<"$LAB_EXPECT_OUT" | cut -c17-)]}"
+}
+
+# lab_expect_ocf DESC HOST AGENT ACTION WANT_RC [REASON_ERE] [-- KEY=VALUE...]:
+# lab_expect of `lab_ocf HOST AGENT ACTION KEY=VALUE...` (the instance is
+# $LAB_OCF_INSTANCE; OCF_CHECK_LEVEL, OCF_RESKEY_CRM_meta_interval and the like
+# pass through the environment: `OCF_CHECK_LEVEL=10 lab_expect_ocf ...`).
+lab_expect_ocf() {
+	local desc=$1 h=$2 a=$3 act=$4 want=$5 re=()
+	shift 5
+	if [ $# -gt 0 ] && [ "$1" != -- ]; then re=("$1"); shift; fi
+	if [ "${1:-}" = -- ]; then shift; fi
+	lab_expect "$desc" "$want" "${re[@]}" -- lab_ocf "$h" "$a" "$act" "$@"
+}
+
+# lab_summary: prints "# N passed, M failed"; returns 1 when an assertion failed
+# or none was made (a script that asserted nothing proved nothing).  End a lab
+# script with it: `lab_summary`.
+lab_summary() {
+	printf '# %d passed, %d failed\n' "$LAB_PASS" "$LAB_FAILED"
+	[ "$LAB_FAILED" -eq 0 ] && [ "$LAB_PASS" -gt 0 ]
+}
+
+# lab_install_build_agents FILE...: copy agents (and helpers such as
+# tests/ocf-conformance) into $LAB_AGENTS (/lab/agents: the same path on every
+# host; hosts have a private /tmp, where build trees often live), then
+# lab_install_agents $LAB_AGENTS (ocf:vpnha:NAME resolves to them).  A FILE that
+# exists as given is copied as is; else NAME means the build tree's agents/NAME
+# and DIR/NAME the build tree's DIR/NAME (cli/vpnha); the build tree is
+# $abs_top_builddir, else $top_builddir, else the source tree; DEST=FILE installs FILE as
+# DEST.  Installed mode 755; adds to what is there.  1 (and why) when a file is missing.
+LAB_AGENTS=$LAB_STATE/agents
+lab_install_build_agents() {
+	local b=${abs_top_builddir:-${top_builddir:-$LAB_DIR/../..}} f src dst
+	mkdir -p "$LAB_AGENTS" || return 1
+	for f in "$@"; do
+		dst=${f##*/}
+		case $f in *=*) dst=${f%%=*}; f=${f#*=};; esac
+		src=$f
+		if [ ! -e "$src" ]; then
+			case $f in */*) src=$b/$f;; *) src=$b/agents/$f;; esac
+		fi
+		[ -x "$src" ] || { echo "lab_install_build_agents: $src not built (run make first)" >&2; return 1; }
+		install -m 755 "$src" "$LAB_AGENTS/$dst" || return 1
+	done
+	lab_install_agents "$LAB_AGENTS"
+}
+
 # ---------------------------------------------------------------- strongSwan
 
 # lab_charon_start HOST [SWANCTL_CONF_FILE]: start charon in HOST with a private

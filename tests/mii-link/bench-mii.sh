@@ -67,7 +67,7 @@ pct() { # pct FILE P: the P-th percentile (nearest rank) of the numbers in FILE
 bench() { # bench LABEL ATTR CUTS TIMEOUT
 	local label=$1 a=$2 cuts=$3 tmo=$4 ok=0
 	LAT_FILE=$(mktemp) POLL_FILE=$(mktemp) DLAT_FILE=$(mktemp) ELAT_FILE=$(mktemp) PLAT_FILE=$(mktemp)
-	lab_wait 60 0.3 attr_is gw1 gw2 "$a" 1 || { lab_log "bench $label: $a never 1"; FAILS=$((FAILS + 1)); return; }
+	lab_wait 60 0.3 attr_is gw1 gw2 "$a" 1 || { lab_notok "bench $label: $a never 1"; return; }
 	for _ in $(seq "$cuts"); do one_cut "$a" "$tmo" && ok=$((ok + 1)); done
 	lab_result "bench_${label}_cuts" "$ok/$cuts"
 	lab_result "bench_${label}_p50_ms" "$(pct "$LAT_FILE" 50)"
@@ -82,7 +82,7 @@ bench() { # bench LABEL ATTR CUTS TIMEOUT
 		lab_result "bench_${label}_event_to_published_p50_ms" "$(pct "$PLAT_FILE" 50)"
 		lab_result "bench_${label}_event_to_published_p95_ms" "$(pct "$PLAT_FILE" 95)"
 	fi
-	check "bench $label: $ok/$cuts cuts measured" test "$ok" -eq "$cuts"
+	lab_check "bench $label: $ok/$cuts cuts measured" test "$ok" -eq "$cuts"
 	rm -f "$LAT_FILE" "$POLL_FILE" "$DLAT_FILE" "$ELAT_FILE" "$PLAT_FILE"
 }
 

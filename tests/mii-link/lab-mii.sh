@@ -13,11 +13,6 @@ B=${abs_top_builddir:-${top_builddir:?}}
 S=${abs_top_srcdir:-${top_srcdir:-$B/..}}
 PHASES=${LAB_MII_PHASES:-bad conformance cut storm kill attrd cib restart}
 A=/usr/lib/ocf/resource.d/vpnha/mii-link
-FAILS=0
-check() { # check DESC CMD...: run CMD, count a failure (keep going)
-	local d=$1; shift
-	if "$@"; then lab_log "ok - $d"; else lab_log "NOT OK - $d"; FAILS=$((FAILS + 1)); fi
-}
 has() { case " $PHASES " in *" $1 "*) return 0;; esac; return 1; }
 other() { [ "$1" = gw1 ] && echo gw2 || echo gw1; }
 
@@ -33,9 +28,7 @@ daemon_pid() { status "$1" pid; }  # pid inside the node's PID namespace
 
 # Lab hosts have a private tmpfs /tmp, so a build tree under /tmp is invisible
 # to them: install copies of the agent and its daemon (found next to the agent).
-AG=/usr/local/lib/vpnha-lab/mii-link
-mkdir -p "$AG" && cp "$B/agents/mii-link" "$B/agents/mii-linkd" "$AG/" || lab_fail "copy agents"
-lab_install_agents "$AG" || lab_fail "install agents"
+lab_install_build_agents mii-link mii-linkd || lab_fail "install agents"
 for h in gw1 gw2; do lab_host $h || lab_fail "host $h"; done
 lab_segment ring || lab_fail segment
 lab_segment wan || lab_fail segment
@@ -50,25 +43,25 @@ done
 # ------------------------------------------------------------------ bad input (no cluster needed)
 if has bad; then
 	o=$(lab_ocf gw1 "$A" validate-all interfaces=up0 name="$(printf 'a%.0s' $(seq 200))" 2>&1); rc=$?
-	check "too-long name: rc 6 ($rc) with a reason" test $rc -eq 6 -a "$(grep -c 'ocf-exit-reason:.*name' <<<"$o")" -eq 1
+	lab_check "too-long name: rc 6 ($rc) with a reason" test $rc -eq 6 -a "$(grep -c 'ocf-exit-reason:.*name' <<<"$o")" -eq 1
 	for p in poll_interval=0 flap_window=0 poll_interval=-1s dampen=-5 multiplier=0 flap_threshold=-1; do
 		o=$(lab_ocf gw1 "$A" validate-all interfaces=up0 "$p" 2>&1); rc=$?
-		check "$p: rc 6 ($rc), reason names it" test $rc -eq 6 -a "$(grep -c "ocf-exit-reason:.*${p%%=*}" <<<"$o")" -eq 1
+		lab_check "$p: rc 6 ($rc), reason names it" test $rc -eq 6 -a "$(grep -c "ocf-exit-reason:.*${p%%=*}" <<<"$o")" -eq 1
 	done
 	lab_ocf gw1 "$A" validate-all interfaces=nosuch0 >/dev/null 2>&1; rc=$?
-	check "unknown interface at level 0: rc 0 ($rc)" test $rc -eq 0
+	lab_check "unknown interface at level 0: rc 0 ($rc)" test $rc -eq 0
 	o=$(OCF_CHECK_LEVEL=10 lab_ocf gw1 "$A" validate-all interfaces=nosuch0 2>&1); rc=$?
-	check "unknown interface at level 10: rc 5 ($rc, node-local)" test $rc -eq 5
+	lab_check "unknown interface at level 10: rc 5 ($rc, node-local)" test $rc -eq 5
 	lab_ocf gw1 "$A" monitor interfaces=nosuch0 >/dev/null 2>&1; rc=$?
-	check "probe with an unknown interface: rc 7 ($rc)" test $rc -eq 7
+	lab_check "probe with an unknown interface: rc 7 ($rc)" test $rc -eq 7
 	# no cluster yet: start works and says so; stop works
 	o=$(LAB_OCF_INSTANCE=nocl lab_ocf gw1 "$A" start interfaces=aux0 2>&1); rc=$?
-	check "start without a cluster: rc 0 ($rc), says the attribute was not published" \
+	lab_check "start without a cluster: rc 0 ($rc), says the attribute was not published" \
 		test $rc -eq 0 -a "$(grep -c 'could not be published' <<<"$o")" -ge 1
 	o=$(LAB_OCF_INSTANCE=nocl lab_ocf gw1 "$A" monitor interfaces=aux0 2>&1); rc=$?
-	check "monitor without a cluster: rc 0 ($rc)" test $rc -eq 0
+	lab_check "monitor without a cluster: rc 0 ($rc)" test $rc -eq 0
 	o=$(LAB_OCF_INSTANCE=nocl lab_ocf gw1 "$A" stop interfaces=aux0 2>&1); rc=$?
-	check "stop without a cluster: rc 0 ($rc)" test $rc -eq 0
+	lab_check "stop without a cluster: rc 0 ($rc)" test $rc -eq 0
 fi
 
 # ------------------------------------------------------------------ the cluster
@@ -98,28 +91,28 @@ if has conformance; then
 	o=$(lab_exec gw1 env VPNHA_RUN_DIR=/run/vpnha-conf OCF_RNG="${OCF_RNG:-/usr/share/pcs/data/ocf-1.1.rng}" \
 		"$S/tests/ocf-conformance" -i conf -o interfaces=aux0 -o name=conf-aux "$A" 2>&1); rc=$?
 	echo "$o" | sed 's/^/    /'
-	check "conformance harness in the cluster (rc $rc)" test $rc -eq 0
-	check "stop deleted the attribute" test -z "$(attr gw2 gw1 conf-aux)"
+	lab_check "conformance harness in the cluster (rc $rc)" test $rc -eq 0
+	lab_check "stop deleted the attribute" test -z "$(attr gw2 gw1 conf-aux)"
 	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" start interfaces=aux0 >/dev/null 2>&1
-	check "manual start publishes vpnha-link-aux0=1 (seen from gw2)" lab_wait 30 0.2 attr_is gw2 gw1 vpnha-link-aux0 1
+	lab_check "manual start publishes vpnha-link-aux0=1 (seen from gw2)" lab_wait 30 0.2 attr_is gw2 gw1 vpnha-link-aux0 1
 	LAB_OCF_INSTANCE=conf2 lab_ocf gw1 "$A" stop interfaces=aux0 >/dev/null 2>&1
-	check "stop deletes it (seen from gw2)" lab_wait 30 0.2 attr_is gw2 gw1 vpnha-link-aux0 ""
+	lab_check "stop deletes it (seen from gw2)" lab_wait 30 0.2 attr_is gw2 gw1 vpnha-link-aux0 ""
 	# a stopped (SIGSTOP) daemon is reported hung once its status is older than
 	# 3 polls + 2 publish timeouts + 2 s (1 s polls: 15 s), and healthy again after SIGCONT
 	hung() { LAB_OCF_INSTANCE=conf3 lab_ocf gw1 "$A" "$1" interfaces=aux0 poll_interval=1s run_dir=/run/vpnha-hung; }
 	hung_rc() { local o; o=$(hung monitor 2>&1); [ $? -eq "$1" ] && { [ -z "${2:-}" ] || [[ $o == *"$2"* ]]; }; }
 	hung start >/dev/null 2>&1
 	hp=$(sed -n 's/^pid=//p' /proc/"$(lab_pid gw1)"/root/run/vpnha-hung/mii-link/conf3.status 2>/dev/null)
-	check "daemon for the hung test started (pid ${hp:-none})" test -n "$hp"
+	lab_check "daemon for the hung test started (pid ${hp:-none})" test -n "$hp"
 	if [ -n "$hp" ]; then
 		lab_exec gw1 kill -STOP "$hp"
 		t0=$EPOCHREALTIME
 		lab_sleep 6
-		check "monitor still 0 6 s after SIGSTOP (a slow publish is not a hang)" hung_rc 0
-		check "monitor reports the stopped daemon hung (rc 1)" lab_wait 40 1 hung_rc 1 "is hung"
+		lab_check "monitor still 0 6 s after SIGSTOP (a slow publish is not a hang)" hung_rc 0
+		lab_check "monitor reports the stopped daemon hung (rc 1)" lab_wait 40 1 hung_rc 1 "is hung"
 		lab_result mii_hung_detected_s "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}')"
 		lab_exec gw1 kill -CONT "$hp"
-		check "monitor 0 again after SIGCONT" lab_wait 30 1 hung_rc 0
+		lab_check "monitor 0 again after SIGCONT" lab_wait 30 1 hung_rc 0
 	fi
 	hung stop >/dev/null 2>&1
 fi
@@ -131,12 +124,12 @@ if has cut; then
 	lab_log "d1 runs on $n: cutting $n's up0"
 	lab_now; T0=$LAB_NOW
 	lab_cut "$n" up0
-	check "attribute of $n goes to 0 (seen from $o)" lab_wait 30 0.05 attr_is "$o" "$n" vpnha-link-up0 0
+	lab_check "attribute of $n goes to 0 (seen from $o)" lab_wait 30 0.05 attr_is "$o" "$n" vpnha-link-up0 0
 	lab_result mii_cut_attr_visible_s "$(lab_since "$T0")"
-	check "g1 moves to $o" lab_resource_wait "$o" d1 "$o" 60
+	lab_check "g1 moves to $o" lab_resource_wait "$o" d1 "$o" 60
 	lab_result mii_cut_group_moved_s "$(lab_since "$T0")"
 	lab_uncut "$n" up0
-	check "carrier back: attribute of $n back to 1" lab_wait 30 0.05 attr_is "$o" "$n" vpnha-link-up0 1
+	lab_check "carrier back: attribute of $n back to 1" lab_wait 30 0.05 attr_is "$o" "$n" vpnha-link-up0 1
 fi
 
 # ------------------------------------------------------------------ flap storm
@@ -156,14 +149,14 @@ if has storm; then
 	exec 9<&-; rm -f /run/mii-storm.fifo
 	lab_result mii_storm_20_toggles_s "$(lab_since "$T0")"
 	lab_log "storm done; waiting for the flap window"
-	check "after the storm the attribute settles at 1" lab_wait 30 0.3 attr_is "$n" "$s" vpnha-link-up0 1
+	lab_check "after the storm the attribute settles at 1" lab_wait 30 0.3 attr_is "$n" "$s" vpnha-link-up0 1
 	sleep 2
 	after=$(status "$s" publishes)
 	lab_result mii_storm_link_events_seen $(($(status "$s" events) - ev_before))
 	lab_result mii_storm_attr_changes $((after - before))
-	check "storm: attribute changed $((after - before)) times (<= flap_threshold+1 = 4)" \
+	lab_check "storm: attribute changed $((after - before)) times (<= flap_threshold+1 = 4)" \
 		test $((after - before)) -le 4 -a $((after - before)) -ge 1
-	check "storm: g1 stayed on $n" test "$(lab_resource_node gw1 d1)" = "$n"
+	lab_check "storm: g1 stayed on $n" test "$(lab_resource_node gw1 d1)" = "$n"
 fi
 
 # ------------------------------------------------------------------ daemon killed -> monitor fails -> restart
@@ -174,11 +167,11 @@ if has kill; then
 	lab_exec $n kill -9 "$p"
 	lab_now; T0=$LAB_NOW
 	newpid() { q=$(daemon_pid "$n"); [ -n "$q" ] && [ "$q" != "$p" ] && lab_exec "$n" kill -0 "$q" 2>/dev/null; }
-	check "Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 newpid
+	lab_check "Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 newpid
 	lab_result mii_kill_restart_s "$(lab_since "$T0")"
 	fc=$(lab_exec gw1 crm_failcount -G -r link -N $n -q 2>/dev/null)
-	check "the monitor failure was recorded (fail-count $fc)" test "${fc:-0}" != 0 -a "${fc:-0}" != INFINITY
-	check "attribute still 1 after the restart" lab_wait 30 0.3 attr_is gw1 $n vpnha-link-up0 1
+	lab_check "the monitor failure was recorded (fail-count $fc)" test "${fc:-0}" != 0 -a "${fc:-0}" != INFINITY
+	lab_check "attribute still 1 after the restart" lab_wait 30 0.3 attr_is gw1 $n vpnha-link-up0 1
 	lab_exec gw1 crm_resource --cleanup -r link >/dev/null 2>&1
 fi
 
@@ -197,7 +190,7 @@ if has attrd; then
 	for n in gw1 gw2; do lab_exec $n kill -9 "${attrd_pid[$n]}"; done
 	lab_now; T0=$LAB_NOW
 	for n in gw2 gw1; do
-		check "attribute of $n back at 1 after attrd restarted" lab_wait 40 0.3 attr_is $n $n vpnha-link-up0 1
+		lab_check "attribute of $n back at 1 after attrd restarted" lab_wait 40 0.3 attr_is $n $n vpnha-link-up0 1
 		lab_result mii_attrd_restart_republished_${n}_s "$(lab_since "$T0")"
 	done
 	# noticed from /proc (a new pacemaker-attrd pid), then published again
@@ -206,9 +199,9 @@ if has attrd; then
 			grep -q "pacemaker-attrd restarted (pid [0-9]*, was ${attrd_pid[$1]}): re-publishing"
 	}
 	for n in gw2 gw1; do
-		check "mii-linkd on $n re-published it" lab_wait 30 1 relog $n
+		lab_check "mii-linkd on $n re-published it" lab_wait 30 1 relog $n
 	done
-	check "gw2 sees gw1's value again" lab_wait 30 0.3 attr_is gw2 gw1 vpnha-link-up0 1
+	lab_check "gw2 sees gw1's value again" lab_wait 30 0.3 attr_is gw2 gw1 vpnha-link-up0 1
 fi
 
 # ------------------------------------------------------------------ CIB lost the values -> attrd rewrites them
@@ -225,16 +218,16 @@ if has cib; then
 	cib_is() { [ "$(cib_attr "$1" "$2")" = "$3" ]; }
 	# both: a write still on its way for the other node would rewrite $n's too
 	for m in $n "$(other $n)"; do
-		check "the CIB has vpnha-link-up0=1 for $m" lab_wait 30 1 cib_is "$m" vpnha-link-up0 1
+		lab_check "the CIB has vpnha-link-up0=1 for $m" lab_wait 30 1 cib_is "$m" vpnha-link-up0 1
 	done
 	lab_exec gw1 cibadmin --delete --xpath "//node_state[@uname='$n']/transient_attributes" >/dev/null 2>&1
 	lab_now; T0=$LAB_NOW
-	check "erased from the CIB" test -z "$(cib_attr $n vpnha-link-up0)"
-	check "attrd still has it (what attrd_updater -Q sees)" attr_is gw1 $n vpnha-link-up0 1
-	check "the CIB has it again (mii-linkd's CIB check)" lab_wait 100 2 cib_is $n vpnha-link-up0 1
+	lab_check "erased from the CIB" test -z "$(cib_attr $n vpnha-link-up0)"
+	lab_check "attrd still has it (what attrd_updater -Q sees)" attr_is gw1 $n vpnha-link-up0 1
+	lab_check "the CIB has it again (mii-linkd's CIB check)" lab_wait 100 2 cib_is $n vpnha-link-up0 1
 	lab_result mii_cib_restored_s "$(lab_since "$T0")"
 	cibfix() { tail -n +$((nl0 + 1)) "$plog" | grep -q "the CIB lost vpnha-link-up0.*write its values again"; }
-	check "mii-linkd noticed and asked attrd to rewrite" lab_wait 30 1 cibfix
+	lab_check "mii-linkd noticed and asked attrd to rewrite" lab_wait 30 1 cibfix
 fi
 
 # ------------------------------------------------------------------ restarts and reloads never move g1 (issue 16)
@@ -252,19 +245,19 @@ if has restart; then
 	cib_val() { lab_exec gw1 crm_attribute --lifetime reboot --node "$1" --name vpnha-link-up0 --query --quiet 2>/dev/null; }
 	cib_both_1() { [ "$(cib_val gw1)" = 1 ] && [ "$(cib_val gw2)" = 1 ]; }
 	no_d1_stop() { # no_d1_stop WHAT: d1 never stopped since the mark, still on $n, CIB values kept
-		check "$1: d1 not stopped ($(ops 'stop operation for d1') stop ops logged)" test "$(ops 'stop operation for d1')" = 0
-		check "$1: d1 still on $n" test "$(lab_resource_node gw1 d1)" = "$n"
-		check "$1: the CIB has vpnha-link-up0=1 for both nodes" cib_both_1
+		lab_check "$1: d1 not stopped ($(ops 'stop operation for d1') stop ops logged)" test "$(ops 'stop operation for d1')" = 0
+		lab_check "$1: d1 still on $n" test "$(lab_resource_node gw1 d1)" = "$n"
+		lab_check "$1: the CIB has vpnha-link-up0=1 for both nodes" cib_both_1
 	}
 	restarted() { local q; q=$(daemon_pid "$1"); [ -n "$q" ] && [ "$q" != "$2" ] && lab_exec "$1" kill -0 "$q" 2>/dev/null; }
 
 	lab_log "d1 runs on $n: killing its mii-linkd (Pacemaker restarts that node's instance)"
 	mark; p=$(daemon_pid "$n")
 	lab_exec "$n" kill -9 "$p"
-	check "instance restart: Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 restarted "$n" "$p"
+	lab_check "instance restart: Pacemaker restarted mii-linkd on $n" lab_wait 60 0.3 restarted "$n" "$p"
 	lab_sleep 3
 	no_d1_stop "instance restart"
-	check "instance restart: the stop left the deletion pending, the new daemon took over" \
+	lab_check "instance restart: the stop left the deletion pending, the new daemon took over" \
 		logged "$n" "taking over the attributes"
 	lab_exec gw1 crm_resource --cleanup -r link >/dev/null 2>&1
 
@@ -273,12 +266,12 @@ if has restart; then
 	lab_now; T0=$LAB_NOW
 	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Stopped >/dev/null 2>&1
 	gone() { [ -z "$(status_file gw1)" ] && [ -z "$(status_file gw2)" ]; }
-	check "clone restart: stopped on both nodes" lab_wait 60 0.3 gone
-	check "clone restart: attrd no longer has the value (seen from gw2)" attr_is gw2 "$n" vpnha-link-up0 ""
-	check "clone restart: the CIB still has vpnha-link-up0=1 for both nodes while stopped" cib_both_1
+	lab_check "clone restart: stopped on both nodes" lab_wait 60 0.3 gone
+	lab_check "clone restart: attrd no longer has the value (seen from gw2)" attr_is gw2 "$n" vpnha-link-up0 ""
+	lab_check "clone restart: the CIB still has vpnha-link-up0=1 for both nodes while stopped" cib_both_1
 	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Started >/dev/null 2>&1
 	both() { restarted gw1 "$p1" && restarted gw2 "$p2"; }
-	check "clone restart: started again on both nodes" lab_wait 60 0.3 both
+	lab_check "clone restart: started again on both nodes" lab_wait 60 0.3 both
 	lab_result mii_clone_restart_s "$(lab_since "$T0")"
 	lab_sleep 3
 	no_d1_stop "clone restart"
@@ -287,23 +280,23 @@ if has restart; then
 	mark
 	lab_exec gw1 crm_resource -r link -p dampen -v 100ms >/dev/null 2>&1
 	reloaded() { logged gw1 "reloaded: dampen $1 ms" && logged gw2 "reloaded: dampen $1 ms"; }
-	check "reload: reload-agent ran on both nodes" lab_wait 60 0.5 reloaded 100
+	lab_check "reload: reload-agent ran on both nodes" lab_wait 60 0.5 reloaded 100
 	lab_sleep 3
-	check "reload: the instances were not stopped" test "$(ops 'stop operation for link')" = 0
+	lab_check "reload: the instances were not stopped" test "$(ops 'stop operation for link')" = 0
 	no_d1_stop "reload"
 
 	lab_log "link monitoring stopped for good (stop_grace=3s): d1 must stop"
 	mark
 	lab_exec gw1 crm_resource -r link -p stop_grace -v 3s >/dev/null 2>&1
-	check "stop_grace=3s reloaded on both nodes" lab_wait 60 0.5 reloaded 100
+	lab_check "stop_grace=3s reloaded on both nodes" lab_wait 60 0.5 reloaded 100
 	lab_now; T0=$LAB_NOW
 	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Stopped >/dev/null 2>&1
 	d1_down() { ! lab_resource_node gw1 d1 >/dev/null; }
-	check "stopped for good: d1 stops (the CIB loses the attributes after stop_grace)" lab_wait 90 1 d1_down
+	lab_check "stopped for good: d1 stops (the CIB loses the attributes after stop_grace)" lab_wait 90 1 d1_down
 	lab_result mii_stopped_for_good_d1_stopped_s "$(lab_since "$T0")"
-	check "stopped for good: the CIB has no vpnha-link-up0 for $n" test -z "$(cib_val "$n")"
+	lab_check "stopped for good: the CIB has no vpnha-link-up0 for $n" test -z "$(cib_val "$n")"
 	lab_exec gw1 crm_resource -r link-clone --meta -p target-role -v Started >/dev/null 2>&1
-	check "monitoring back: d1 runs again" lab_resource_wait gw1 d1 "" 90
+	lab_check "monitoring back: d1 runs again" lab_resource_wait gw1 d1 "" 90
 fi
 
 # ------------------------------------------------------------------ benchmark
@@ -311,5 +304,4 @@ if has bench; then
 	. "$S/tests/mii-link/bench-mii.sh"
 fi
 
-lab_log "mii-link lab: $FAILS failure(s)"
-[ "$FAILS" -eq 0 ]
+lab_summary
