@@ -7,6 +7,9 @@
 # The node running the group is put in standby: the group moves, the tunnel comes up
 # on the other node, traffic (ping from site2, also from its routed LAN) resumes, and
 # the old node is left with no tunnel and no ownership record. Prints the outage.
+# Then the node running the group crashes: it is fenced through the lab's power
+# switch, the group moves, the node is restored and rejoins (this is also the
+# lab harness's cluster self-test: lab_cluster, fencing, lab_crash/lab_restore).
 set -u
 # shellcheck source=SCRIPTDIR/../lab/lib.sh
 . "$LAB_DIR/lib.sh"
@@ -91,6 +94,34 @@ lab_check "traffic after the repair" lab_wait 30 0.3 reach 172.16.0.1
 lab_exec gw1 crm_resource --cleanup -r tun >/dev/null 2>&1
 
 lab_exec gw1 pcs node unstandby "$N1" >/dev/null
+
+# the node running the group crashes (the lab harness's cluster self-test, in
+# this boot: tests/lab/README.md): the survivor fences it through the lab's
+# power switch, the group moves, the node is restored and rejoins
+lab_check "both nodes online after unstandby" lab_cluster_wait_online c1 120
+victim=$(lab_resource_node gw1 tun)
+survivor=gw1; [ "$victim" = gw1 ] && survivor=gw2
+lab_log "crashing $victim (runs the group)"
+lab_now; T0=$LAB_NOW
+lab_crash "$victim" || lab_fail "crash $victim"
+lab_check "group moved to $survivor after the crash of $victim" lab_resource_wait "$survivor" tun "$survivor" 120
+lab_result gre_crash_to_moved_s "$(lab_since "$T0")"
+lab_check "traffic through $survivor after the crash" lab_wait 60 0.3 reach 172.16.0.1
+h=$(lab_exec "$survivor" stonith_admin --history "$victim" --output-as=xml 2>/dev/null)
+lab_check "$victim fenced (successful fence event in $survivor's history)" \
+	grep -Eq "<fence_event [^>]*(action=\"off\"[^>]*target=\"$victim\"[^>]*status=\"success\"|status=\"success\"[^>]*target=\"$victim\")" <<<"$h"
+lab_check "the power switch switched $victim off (power.log)" grep -q " off $victim: ok" "$LAB_OUT/power.log"
+lab_check "lab_power $victim status: OFF" test "$(lab_power "$victim" status)" = "Status: OFF"
+lab_now; T0=$LAB_NOW
+lab_restore "$victim" || lab_fail "restore $victim"
+lab_check "$victim restored and rejoined" lab_cluster_wait_online c1 180
+lab_result gre_restore_to_rejoined_s "$(lab_since "$T0")"
+lab_check "lab_power $victim status: ON" test "$(lab_power "$victim" status)" = "Status: ON"
+LAB_OCF_INSTANCE=tun lab_expect_ocf "probe of the tunnel on the rejoined $victim: not running" "$victim" \
+	vpnha:gre-tunnel monitor 7 -- ifname=gre1 local=198.51.100.10 remote=198.51.100.20 address=172.16.0.1 \
+	peer=172.16.0.2 routes=10.2.0.0/16
+lab_check "$survivor keeps the group after the rejoin" test "$(lab_resource_node gw1 tun)" = "$survivor"
+
 lab_exec gw1 pcs resource disable vpn >/dev/null
 stopped() { ! lab_resource_node gw1 tun >/dev/null 2>&1; }
 lab_check "group stops when disabled" lab_wait 120 0.5 stopped
