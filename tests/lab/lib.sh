@@ -757,13 +757,10 @@ lab_resource_node() {
 
 # lab_resource_wait HOST RSC [NODE] [TIMEOUT]: wait until RSC runs (on NODE if given).
 # Polls every LAB_POLL seconds (default 1: each poll costs ~3 forks inside UML).
-lab_resource_wait() {
-	local h=$1 r=$2 node=${3:-} tmo=${4:-60}
-	# shellcheck disable=SC2016
-	lab_wait "$tmo" "${LAB_POLL:-1}" bash -c '
-		o=$(nsenter -t "$1" -n -m -u -p -r -w -- crm_resource --locate -r "$2" 2>/dev/null) || exit 1
-		o=$(sed -n "s/.*is running on: \([^ ]*\).*/\1/p" <<<"$o" | head -n1)
-		[ -n "$o" ] && { [ -z "$3" ] || [ "$o" = "$3" ]; }' _ "$(lab_pid "$h")" "$r" "$node"
+lab_resource_wait() { lab_wait "${4:-60}" "${LAB_POLL:-1}" lab__resource_on "$1" "$2" "${3:-}"; }
+lab__resource_on() {
+	local o
+	o=$(lab_resource_node "$1" "$2") && { [ -z "$3" ] || [ "$o" = "$3" ]; }
 }
 
 # lab_install_agents DIR: make /usr/lib/ocf/resource.d/vpnha point at DIR (agent
@@ -942,10 +939,11 @@ lab_charon_start() {
 lab_swanctl() { local h=$1; shift; lab_exec "$h" swanctl "$@"; }
 
 # lab_charon_wait_child HOST CHILD [TIMEOUT]: wait until CHILD_SA CHILD is INSTALLED on HOST.
-lab_charon_wait_child() {
-	# shellcheck disable=SC2016
-	lab_wait "${3:-30}" 0.2 bash -c 'nsenter -t "$1" -n -m -u -p -r -w -- swanctl --list-sas --raw 2>/dev/null |
-		grep -q "child-sas {$2[-0-9]* {[^}]*state=INSTALLED"' _ "$(lab_pid "$1")" "$2"
+lab_charon_wait_child() { lab_wait "${3:-30}" 0.2 lab__child_installed "$1" "$2"; }
+lab__child_installed() {
+	local o
+	o=$(lab_swanctl "$1" --list-sas --raw 2>/dev/null)
+	[[ $o =~ child-sas\ \{$2[-0-9]*\ \{[^}]*state=INSTALLED ]]
 }
 
 # ---------------------------------------------------------------- FRR
@@ -988,17 +986,12 @@ lab_bgp_state() {
 }
 
 # lab_bgp_wait_established HOST NEIGHBOR [TIMEOUT]
-lab_bgp_wait_established() {
-	# shellcheck disable=SC2016
-	lab_wait "${3:-60}" 0.3 bash -c '[ "$(nsenter -t "$1" -n -m -u -p -r -w -- vtysh -c "show bgp neighbors $2 json" 2>/dev/null |
-		jq -r --arg n "$2" ".[\$n].bgpState // \"none\"")" = Established ]' _ "$(lab_pid "$1")" "$2"
-}
+lab_bgp_wait_established() { lab_wait "${3:-60}" 0.3 lab__bgp_established "$1" "$2"; }
+lab__bgp_established() { [ "$(lab_bgp_state "$1" "$2")" = Established ]; }
 
 # lab_route_wait HOST PREFIX [TIMEOUT]: wait until HOST's kernel has a route for PREFIX.
-lab_route_wait() {
-	# shellcheck disable=SC2016
-	lab_wait "${3:-30}" 0.2 bash -c '[ -n "$(ip -n "$1" route show "$2" 2>/dev/null)" ]' _ "$1" "$2"
-}
+lab_route_wait() { lab_wait "${3:-30}" 0.2 lab__route_present "$1" "$2"; }
+lab__route_present() { [ -n "$(ip -n "$1" route show "$2" 2>/dev/null)" ]; }
 
 # ---------------------------------------------------------------- exit
 
