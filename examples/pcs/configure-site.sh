@@ -153,10 +153,12 @@ p constraint location vpn rule score=-INFINITY \
 # --- stateful failover (examples/README.md), only with CONNTRACKD_CONF set
 # (SITE.env): conntrackd on both gateways keeps a copy of the connection
 # tracking table (NAT bindings, firewall state); promoted where the group
-# runs.  The promotion commits the copy to the kernel before the group's
-# addresses arrive (order), so connections through the gateways survive the
-# failover.  Optional: a conntrackd failure or a disabled clone never stops
-# the VPN (it only costs the connections).
+# runs; its promotion commits the copy to the kernel, so connections through
+# the gateways survive the failover.  No order: the group starts while the
+# clone is promoted (firewall/vpnha.rules.in drops the segments of a not yet
+# committed connection instead of resetting it), so conntrackd's demote and
+# promote are not on the failover's path.  A conntrackd failure or a
+# disabled clone never stops the VPN (it only costs the connections).
 if [ -n "${CONNTRACKD_CONF:-}" ]; then
 	p resource create vpn-conntrackd ocf:heartbeat:conntrackd config="$CONNTRACKD_CONF" \
 		op monitor interval="${CT_MON:-10}s" role=Promoted timeout="$OP_TIMEOUT" \
@@ -165,7 +167,6 @@ if [ -n "${CONNTRACKD_CONF:-}" ]; then
 		promote timeout="$OP_TIMEOUT" demote timeout="$OP_TIMEOUT" \
 		promotable promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=false
 	p constraint colocation add Promoted vpn-conntrackd-clone with vpn INFINITY
-	p constraint order promote vpn-conntrackd-clone "then" start vpn kind=Optional
 fi
 fi
 
