@@ -15,7 +15,11 @@
 # gets the node fenced); MII_POLL the mii-link slow-poll interval (default 2s);
 # LOAD_THRESHOLD sets Pacemaker's load-threshold (unset: its default 80%; a
 # loaded node then runs one action at a time, so a VIP's first monitor delays
-# the next start of the group); VIP_AGENT overrides SITE.env's agent for the
+# the next start of the group); NODE_ACTION_LIMIT sets node-action-limit
+# (unset: Pacemaker's 2 x the node's cores, halved whenever the CIB daemon's
+# CPU use is "noticeable", which on a 1-core node means one action at a time,
+# the recurring monitors of each member then waiting before the next start);
+# VIP_AGENT overrides SITE.env's agent for the
 # two VIPs, FENCE_DELAY its priority-fencing-delay.  FENCE picks the fence
 # device: ipmilan (the default) = one fence_ipmilan per gateway (its BMC,
 # SITE.env's FENCE_*), lab (the default with LAB=1) = the vpnha lab's power
@@ -85,6 +89,9 @@ configure_fencing
 # --- cluster-wide settings
 if [ -n "${LOAD_THRESHOLD:-}" ]; then
 	p property set load-threshold="$LOAD_THRESHOLD"
+fi
+if [ -n "${NODE_ACTION_LIMIT:-}" ]; then
+	p property set node-action-limit="$NODE_ACTION_LIMIT"
 fi
 # a healthy group stays where it is (no fail-back when the other node returns)
 p resource defaults update resource-stickiness=100
