@@ -33,9 +33,9 @@
 # LAB_E2E_ROUTING=1 (takeover layout; issue 18 part A; on in e2e.test and make
 # demo, LAB_E2E_ROUTING=0 leaves it out): the proofs of tests/e2e/proofs-routing.sh -- many subnets,
 # IPv6 (vpn-int-vip6, BGP ipv6-unicast), multicast (pimd), an OSPF adjacency,
-# before and after the failovers; e.g. LAB_E2E_ROUTING=1 make demo, or
-# LAB_E2E_ROUTING=1 make check TESTS=tests/e2e/e2e.test.  Unset, nothing of
-# it runs (no extra daemons, configuration, addresses or resources).
+# before and after the failovers.  With LAB_E2E_ROUTING=0 (or unset, when
+# demo.sh is run by hand) nothing of it runs (no extra daemons,
+# configuration, addresses or resources).
 set -u
 . "$LAB_DIR/lib.sh"
 E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
