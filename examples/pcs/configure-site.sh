@@ -157,24 +157,32 @@ p constraint location vpn rule score=-INFINITY \
 p constraint location vpn rule score=-INFINITY \
 	not_defined "vpnha-link-$INT_IF" or "vpnha-link-$INT_IF" ne 1
 
+fi
+
 # --- stateful failover (examples/README.md), only with CONNTRACKD_CONF set
 # (SITE.env): conntrackd on both gateways keeps a copy of the connection
-# tracking table (NAT bindings, firewall state); promoted where the group
-# runs; its promotion commits the copy to the kernel, so connections through
-# the gateways survive the failover.  No order: the group starts while the
-# clone is promoted (firewall/vpnha.rules.in drops the segments of a not yet
-# committed connection instead of resetting it), so conntrackd's demote and
-# promote are not on the failover's path.  A conntrackd failure or a
-# disabled clone never stops the VPN (it only costs the connections).
+# tracking table (NAT bindings, firewall state); promoted where the traffic
+# goes (takeover: the group; routed: the LAN VIP); its promotion commits the
+# copy to the kernel, so connections through the gateways survive the
+# failover.  No order: the group starts while the clone is promoted
+# (firewall/vpnha.rules.in drops the segments of a not yet committed
+# connection instead of resetting it), so conntrackd's demote and promote are
+# not on the failover's path.  A conntrackd failure or a disabled clone never
+# stops the VPN (it only costs the connections).
 if [ -n "${CONNTRACKD_CONF:-}" ]; then
+	ct_with=vpn
+	if [ "${LAYOUT:-takeover}" = routed ]; then
+		ct_with=vpn-int-vip
+		[ "${LAN_ROUTER:-no}" != yes ] ||
+			{ echo "$0: CONNTRACKD_CONF needs the LAN VIP (LAN_ROUTER=no): it is promoted where the VIP is" >&2; exit 1; }
+	fi
 	p resource create vpn-conntrackd ocf:heartbeat:conntrackd config="$CONNTRACKD_CONF" \
 		op monitor interval="${CT_MON:-10}s" role=Promoted timeout="$OP_TIMEOUT" \
 		monitor interval="${CT_MON_U:-20}s" role=Unpromoted timeout="$OP_TIMEOUT" \
 		start timeout="$OP_TIMEOUT" stop timeout="$OP_TIMEOUT" \
 		promote timeout="$OP_TIMEOUT" demote timeout="$OP_TIMEOUT" \
 		promotable promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=false
-	p constraint colocation add Promoted vpn-conntrackd-clone with vpn INFINITY
-fi
+	p constraint colocation add Promoted vpn-conntrackd-clone with "$ct_with" INFINITY
 fi
 
 if [ "${NO_PUSH:-0}" = 1 ]; then

@@ -26,6 +26,7 @@ routed_tunnel() {
 	p resource create "bgp-$l-$r" ocf:vpnha:bgp-peer neighbor="$ri" \
 		local_as="$SITE_AS" remote_as="$PEER_AS" manage=configure \
 		bfd=true bfd_profile=vpnha keepalive=1 holdtime=3 connect_timer=1 \
+		${BGP_AFS:+"address_families=$BGP_AFS"} \
 		$(ops10 "$MON" "$MON10") --group "$g" || return 1
 	p constraint location "$g" rule score=-INFINITY \
 		'#uname' ne "$l" or not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1
@@ -37,6 +38,7 @@ tunnels_each routed_tunnel
 # symmetric with the MED the other site sees), on a gateway with both links up.
 # LAN_ROUTER=yes: no VIP at all, the LAN's router peers with both gateways.
 if [ "${LAN_ROUTER:-no}" != yes ]; then
+	# shellcheck disable=SC2153 # INT_VIP: from SITE.env (INT_VIP6 is another)
 	p resource create vpn-int-vip "$VIP_AGENT" ip="$INT_VIP" cidr_netmask="$INT_PREFIX" \
 		nic="$INT_IF" $(ops "$VIP_MON")
 	# the VIP outweighs the tunnel groups (two on each gateway):
@@ -47,4 +49,15 @@ if [ "${LAN_ROUTER:-no}" != yes ]; then
 		not_defined "vpnha-link-$EXT_IF" or "vpnha-link-$EXT_IF" ne 1
 	p constraint location vpn-int-vip rule score=-INFINITY \
 		not_defined "vpnha-link-$INT_IF" or "vpnha-link-$INT_IF" ne 1
+	# the LAN's IPv6 default gateway (SITE.env's INT_VIP6, optional; issue 18):
+	# where the IPv4 one is, started beside it (no order: it does not wait).
+	# No stickiness of its own: through the colocation it would add to the
+	# VIP's, which then stays on the secondary when the PRIMARY returns
+	if [ -n "${INT_VIP6:-}" ]; then
+		# shellcheck disable=SC2046 # ops: several words
+		p resource create vpn-int-vip6 "$VIP_AGENT" ip="$INT_VIP6" cidr_netmask="${INT_PREFIX6:-64}" \
+			nic="$INT_IF" $(ops "$VIP_MON")
+		p resource meta vpn-int-vip6 resource-stickiness=0
+		p constraint colocation add vpn-int-vip6 with vpn-int-vip INFINITY
+	fi
 fi

@@ -123,8 +123,8 @@ step "topology: internet, site1 (gw1a gw1b lan1), site2 (gw2a gw2b lan2)"
 e2e_topology || lab_fail "topology"
 ct_topology || lab_fail "topology: internet host, netfilter"
 e2e_configs "$EX" || lab_fail "configs"
-if [ "$LAYOUT" = takeover ]; then routing_configs "$EX" && routing_topology || lab_fail "subnets, IPv6, multicast"; fi
 [ "$LAYOUT" = takeover ] || routed_configs "$EX" || lab_fail "routed configs"
+routing_configs "$EX" && routing_topology || lab_fail "subnets, IPv6, multicast"
 if [ "$LAYOUT" = routed-lan ]; then routed_lan_setup "$EX" || lab_fail "LAN routers"; fi
 for s in $E2E_SITES; do e2e_cluster_define "$s" "$EX" || lab_fail "cluster $s"; done
 lab_result e2e_topology_s "$(elapsed)"
@@ -150,7 +150,7 @@ if [ -z "$CIB_DIR" ]; then
 		n=$(live_node "$s")
 		env=$EX/$s.env; [ "$LAYOUT" = takeover ] || env=$EX/$s-$LAYOUT.env
 		# LAB_E2E_ROUTING=1: the IPv6 VIP and address families (as pcs-offline)
-		rt=(); [ "$LAYOUT" != takeover ] || ! routing_on ||
+		rt=(); [ "$LAYOUT" = routed-lan ] || ! routing_on ||
 			rt=(INT_VIP6="fd00:${s#site}::1" INT_PREFIX6=64 BGP_AFS="ipv4-unicast ipv6-unicast")
 		lab_exec "$n" env CIB_IN="$LAB_STATE/clusters/$s.cib.xml" NO_PUSH=1 LAB=1 "${rt[@]}" \
 			"$EX/pcs/configure-site.sh" "$env" >"$RES/pcs-$s.log" 2>&1 & pids+=($!)

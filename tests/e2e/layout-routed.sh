@@ -48,10 +48,13 @@ routed_configs() {
 	done
 }
 
-# routed_daemons HOST: charon and FRR with bfdd
+# routed_daemons HOST: charon and FRR with bfdd (and what the proofs add)
 routed_daemons() {
 	lab_charon_start "$1" || return 1
-	lab_frr_start "$1" "$LAB_STATE/e2e-configs/frr-$1.conf" zebra bgpd bfdd || return 1
+	# shellcheck disable=SC2086 # E2E_FRR_DAEMONS: a list (proofs-routing.sh adds staticd, pimd)
+	lab_frr_start "$1" "$LAB_STATE/e2e-configs/frr-$1.conf" ${E2E_FRR_DAEMONS:-zebra bgpd} bfdd || return 1
+	# proofs-conntrack.sh (when sourced): conntrackd.conf, the firewall
+	! declare -F ct_gateway >/dev/null || ct_gateway "$1"
 }
 
 # routed_sessions HOST: sets UP to the number of BGP neighbors whose last
