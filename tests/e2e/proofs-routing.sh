@@ -31,8 +31,8 @@
 # the site-1 gateway.  routed-lan (lan1/lan2 are BGP routers themselves) is
 # not covered: it prints so.
 #
-# Only with LAB_E2E_ROUTING=1 in the environment: tests/e2e/e2e.test and
-# `make demo` (takeover layout) set it unless it is 0; otherwise every hook
+# Only with LAB_E2E_ROUTING=1 in the environment: tests/e2e/e2e.test,
+# e2e-routed.test and `make demo` set it unless it is 0; otherwise every hook
 # below returns 0 at once and the lab is built and run exactly as without
 # this file (no extra FRR daemons, configuration or addresses;
 # tests/e2e/pcs-offline adds vpn-int-vip6 and the BGP address families only
