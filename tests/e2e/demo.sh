@@ -19,19 +19,20 @@
 #
 # KIND: s1-extcut s1-standby s1-crash s2-extcut (the default, in this order),
 # also s2-standby s2-crash; --bench repeats the list N times (default 5).
-# Stateful failover (issue 18: tests/e2e/proofs-conntrack.sh, takeover layout
-# only; on in e2e.test and make demo, LAB_E2E_CONNTRACK=0 leaves it out;
+# Stateful failover (issue 18: tests/e2e/proofs-conntrack.sh; takeover and
+# routed layouts, routed: the VPN connection only, no NAT; on in e2e.test,
+# e2e-routed.test and make demo, LAB_E2E_CONNTRACK=0 leaves it out;
 # demo.sh run by hand: opt-in): LAB_E2E_CONNTRACK=1 adds an internet host, the example
 # firewall and the conntrackd clone (pcs-offline passes CONNTRACKD_CONF), and
 # asserts that two long-lived TCP connections from lan1 (NAT, VPN) survive
 # each failover; KIND+nosync (e.g. s1-extcut+nosync) is KIND with the clone
-# disabled, where the NATed connection must break.  For example:
+# disabled, where the NATed connection (routed: the VPN one) must break.  For example:
 #   LAB_E2E_CONNTRACK=1 make demo LAYOUT=takeover
 #   LAB_E2E_CONNTRACK=1 LAB_E2E_KINDS="s1-extcut s1-standby s1-extcut+nosync s1-crash" \
 #       make check TESTS=tests/e2e/e2e.test
 # The probe: lan1 -> lan2 every LAB_E2E_PROBE_IV s (default 0.05 = 20/s).
-# LAB_E2E_ROUTING=1 (takeover layout; issue 18 part A; on in e2e.test and make
-# demo, LAB_E2E_ROUTING=0 leaves it out): the proofs of tests/e2e/proofs-routing.sh -- many subnets,
+# LAB_E2E_ROUTING=1 (takeover and routed layouts; issue 18 part A; on in
+# e2e.test, e2e-routed.test and make demo, LAB_E2E_ROUTING=0 leaves it out): the proofs of tests/e2e/proofs-routing.sh -- many subnets,
 # IPv6 (vpn-int-vip6, BGP ipv6-unicast), multicast (pimd), an OSPF adjacency,
 # before and after the failovers.  With LAB_E2E_ROUTING=0 (or unset, when
 # demo.sh is run by hand) nothing of it runs (no extra daemons,
