@@ -4,14 +4,22 @@
 # `ip -batch`; attrd_updater is a fake that succeeds, so every change is "published"
 # (fork+exec included); flap suppression (threshold 3, window 300 ms) holds the
 # port down during each batch and releases it between batches. Fails on any valgrind error or definite/indirect leak, on
-# events not seen, or on RSS growth after warm-up above MII_VG_MAX_GROWTH_KB (512).
+# events not seen, or on RSS growth after warm-up above MII_VG_MAX_GROWTH_KB (512
+# natively, 4096 under valgrind: see below).
 # MII_VG_TOOL=none runs the daemon natively (RSS of the daemon itself).
 #   daemon-valgrind.sh [EVENTS]     (needs root: unshare -n)
 set -u
 B=${abs_top_builddir:-${top_builddir:?}}
 D=$B/agents/mii-linkd
 EVENTS=${1:-${MII_VG_EVENTS:-10000}}
-MAX_GROWTH_KB=${MII_VG_MAX_GROWTH_KB:-512}
+# The RSS bound: 512 kB natively (the daemon's own memory: 8 kB measured).
+# Under valgrind the process's RSS is mostly valgrind's, whose arenas
+# (translation cache, tool metadata) grow in 1-2 MB steps when a code path runs
+# for the first time: one CI run grew 2092 kB in a single round, flat before
+# and after.  There leaks are memcheck's to find (--errors-for-leak-kinds), and
+# the bound (4096 kB) only catches growth on a much larger scale.
+if [ "${MII_VG_TOOL:-valgrind}" = none ]; then MAX_GROWTH_KB=${MII_VG_MAX_GROWTH_KB:-512}
+else MAX_GROWTH_KB=${MII_VG_MAX_GROWTH_KB:-4096}; fi
 
 if [ "${MII_VG_INNER:-}" != 1 ]; then
 	command -v valgrind >/dev/null || { echo "FAIL: valgrind not installed"; exit 1; }
