@@ -202,17 +202,14 @@ ct_post() {
 		if [ "$CT_NAT" = 0 ]; then
 			lab_result "ct_${tag}_vpn_broken" 1
 			ct_proof "without conntrackd, $tag: VPN connection broken (last data ${x} s after the failure, none in the ${CT_BREAK} s after the VPN was back: $(e2e_other "$old") drops its segments as INVALID)"
-			step "$tag: conntrackd enabled again, fresh connections"
-			lab_exec "$old" crm_resource -r "$CT_CLONE" --meta -d target-role >/dev/null || lab_fail "$tag: enable $CT_CLONE"
-			ct_streams
-			return 0
+		else
+			rst=; grep -q " end 203\.0\.113\.10:$CT_NAT_SPORT " "$(ct_log inet ct-server.log)" && rst=", reset at $CT_INET"
+			lab_result "ct_${tag}_nat_broken" 1
+			read -r n _ _ _ _ <<<"$(ct_state "$CT_VPN_LOG" "$th")"
+			if [ "$n" = 0 ]; then vpn="broken too (no data)"; else vpn="moving again"; fi
+			lab_result "ct_${tag}_vpn_moving" "$([ "$n" = 0 ] && echo 0 || echo 1)"
+			ct_proof "without conntrackd, $tag: NATed connection broken (last data ${x} s after the failure, none in the ${CT_BREAK} s after the VPN was back$rst); VPN connection $vpn"
 		fi
-		rst=; grep -q " end 203\.0\.113\.10:$CT_NAT_SPORT " "$(ct_log inet ct-server.log)" && rst=", reset at $CT_INET"
-		lab_result "ct_${tag}_nat_broken" 1
-		read -r n _ _ _ _ <<<"$(ct_state "$CT_VPN_LOG" "$th")"
-		if [ "$n" = 0 ]; then vpn="broken too (no data)"; else vpn="moving again"; fi
-		lab_result "ct_${tag}_vpn_moving" "$([ "$n" = 0 ] && echo 0 || echo 1)"
-		ct_proof "without conntrackd, $tag: NATed connection broken (last data ${x} s after the failure, none in the ${CT_BREAK} s after the VPN was back$rst); VPN connection $vpn"
 		step "$tag: conntrackd enabled again, fresh connections"
 		lab_exec "$old" crm_resource -r "$CT_CLONE" --meta -d target-role >/dev/null || lab_fail "$tag: enable $CT_CLONE"
 		ct_streams
